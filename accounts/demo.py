@@ -1,0 +1,31 @@
+"""Demo logins for `make run` (never run this in production: the passwords are public)."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+DEMO_USER = ("demo@example.com", "restwell-demo")
+DEMO_EDITOR = ("editor@example.com", "restwell-editor")
+
+
+def _account(email: str, password: str, **fields) -> User:
+    user, _ = User.objects.get_or_create(email=email, defaults=fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.set_password(password)
+    if user.health_data_consent_at is None:
+        user.health_data_consent_at = timezone.now()
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> tuple[User, User]:
+    user = _account(*DEMO_USER, display_name="Sam", time_zone="Europe/London")
+    editor = _account(*DEMO_EDITOR, display_name="Eddie (editor)", is_staff=True)
+    return user, editor

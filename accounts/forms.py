@@ -1,0 +1,69 @@
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.time_zones import time_zone_choices, validate_time_zone
+
+_format_html_lazy = lazy(format_html, str)
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Time zone"))
+        kwargs.setdefault("help_text", _("Reminders and every date you see follow this zone."))
+        super().__init__(choices=time_zone_choices, validators=[validate_time_zone], **kwargs)
+        # static/js/timezone.js fills in the browser's zone on sign-up and onboarding.
+        self.widget.attrs["data-detect-time-zone"] = "true"
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up fields; allauth calls signup() after it has created the user."""
+
+    display_name = forms.CharField(
+        label=_("What should we call you?"), max_length=80, required=False
+    )
+    time_zone = TimeZoneField(initial="UTC")
+    health_data_consent = forms.BooleanField(
+        label=_format_html_lazy(
+            '{} <a href="{}">{}</a>',
+            _(
+                "I agree that Restwell stores the health information I enter (symptoms, sleep, "
+                "doses) to show it back to me, as described in the"
+            ),
+            reverse_lazy("privacy"),
+            _("privacy notice"),
+        ),
+        error_messages={
+            "required": _("Restwell cannot keep a sleep and symptom log without your consent.")
+        },
+    )
+
+    def signup(self, request, user):
+        from accounts.services import user_signup_complete
+
+        user_signup_complete(
+            user=user,
+            display_name=self.cleaned_data["display_name"],
+            time_zone=self.cleaned_data["time_zone"],
+        )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
+    time_zone = TimeZoneField()
+    bedtime = forms.TimeField(
+        label=_("Usual bedtime"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    wake_time = forms.TimeField(
+        label=_("Usual wake time"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and all my logs will be deleted for good."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

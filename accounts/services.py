@@ -1,0 +1,52 @@
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.signals import sleep_schedule_changed
+
+
+@transaction.atomic
+def user_signup_complete(*, user: User, display_name: str, time_zone: str) -> User:
+    """Record what sign-up asked beyond email and password, including the Art. 9 consent."""
+    user.display_name = display_name
+    user.time_zone = time_zone
+    user.health_data_consent_at = timezone.now()
+    user.save(update_fields=["display_name", "time_zone", "health_data_consent_at"])
+    return user
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    time_zone: str,
+    bedtime: datetime.time,
+    wake_time: datetime.time,
+) -> User:
+    schedule_changed = (user.time_zone, user.bedtime, user.wake_time) != (
+        time_zone,
+        bedtime,
+        wake_time,
+    )
+    user.display_name = display_name
+    user.time_zone = time_zone
+    user.bedtime = bedtime
+    user.wake_time = wake_time
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["display_name", "time_zone", "bedtime", "wake_time"])
+    if schedule_changed:
+        transaction.on_commit(lambda: sleep_schedule_changed.send(sender=User, user_id=user.pk))
+    return user
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete the account and, by cascade, every row that belongs to it.
+
+    Pending reminder deliveries cascade with it; a task already queued for this user finds
+    no row and does nothing.
+    """
+    User.objects.filter(pk=user.pk).delete()

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class PortalConfig(AppConfig):
+    default = True
+    name = "portal"
+    verbose_name = "Restwell"
+
+    def ready(self):
+        from portal import security_log  # noqa: F401 - connects the security-event receivers
+
+
+class RestwellAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "portal.admin_site.RestwellAdminSite"

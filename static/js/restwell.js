@@ -1,0 +1,23 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  // Theme toggle: remembers the choice on this device.
+  var toggle = document.querySelector("[data-theme-toggle]");
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var root = document.documentElement;
+      var next = root.getAttribute("data-bs-theme") === "dark" ? "light" : "dark";
+      root.setAttribute("data-bs-theme", next);
+      try { localStorage.setItem("restwell-theme", next); } catch (e) {}
+    });
+  }
+
+  // Time-zone fields start at the browser's zone when the server has no better idea.
+  var zone = null;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) {}
+  document.querySelectorAll("select[data-detect-time-zone]").forEach(function (select) {
+    if (!zone || (select.value && select.value !== "UTC")) { return; }
+    var option = select.querySelector('option[value="' + zone + '"]');
+    if (option) { select.value = zone; }
+  });
+})();

@@ -1,0 +1,49 @@
+"""A newcomer signs up, verifies their email from a real SMTP message, signs in and out."""
+
+import re
+
+from tests.e2e.conftest import assert_accessible
+
+
+def test_sign_up_verify_sign_in_dashboard_sign_out(page, live_server, smtp_sink, settings):
+    settings.SITE_URL = live_server.url
+    page.goto("/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Create an account").click()
+
+    page.wait_for_url("**/accounts/signup/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill("river@example.com")
+    page.get_by_label("What should we call you?").fill("River")
+    page.get_by_label("Time zone").select_option("America/New_York")
+    page.locator("#id_password1").fill("a calm evening routine")
+    page.locator("#id_password2").fill("a calm evening routine")
+    page.get_by_label("I agree that Restwell stores").check()
+    page.get_by_role("button", name="Sign Up").click()
+
+    page.wait_for_url("**/accounts/confirm-email/")
+    assert_accessible(page)
+    messages = smtp_sink.wait_for(1)
+    assert messages[0]["to"] == ["river@example.com"]
+    body = messages[0]["message"].get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", body).group(0)
+
+    page.goto(link)
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm").click()
+
+    page.wait_for_url("**/accounts/login/")
+    page.locator("#id_login").fill("river@example.com")
+    page.locator("#id_password").fill("a calm evening routine")
+    page.get_by_role("button", name="Sign In").click()
+
+    page.wait_for_url("**/tracker/")
+    assert page.get_by_role("heading", name="Hello, River").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Account").click()
+    page.wait_for_url("**/accounts/profile/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_role("link", name="Sign in").is_visible()
