@@ -82,15 +82,23 @@ def stop(process: subprocess.Popen, *, timeout: float = 10) -> None:
 
 
 def db_url(base_url: str, db: int) -> str:
-    """The same Redis server, another database number (redis:// path or unix:// ?db=)."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+    """The same Redis server, another database number, as redis-py and Django expect it."""
+    from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(base_url)
     if parts.scheme == "unix":
-        query = dict(parse_qsl(parts.query))
-        query["db"] = str(db)
-        return urlunsplit(parts._replace(query=urlencode(query)))
+        return f"unix://{parts.path}?db={db}"
     return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def celery_url(base_url: str, db: int) -> str:
+    """The same as db_url, in the spelling Celery and kombu need for a unix socket."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    if parts.scheme == "unix":
+        return f"redis+socket://{parts.path}?virtual_host={db}"
+    return db_url(base_url, db)
 
 
 def reachable(redis_url: str, timeout: float = 0.5) -> bool:
@@ -102,4 +110,4 @@ def reachable(redis_url: str, timeout: float = 0.5) -> bool:
         return False
 
 
-__all__ = ["db_url", "reachable", "socket_path", "start", "stop", "url"]
+__all__ = ["celery_url", "db_url", "reachable", "socket_path", "start", "stop", "url"]

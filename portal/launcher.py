@@ -89,14 +89,15 @@ def main() -> int:
             _spawn("beat", [PYTHON, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO",
                             "--schedule", str(VAR_DIR / "celerybeat-schedule")], env),
         ]  # fmt: skip
-        if _wait_until_serving(f"http://127.0.0.1:{port}/healthz/"):
-            print(
-                f"\n  Restwell is running at http://127.0.0.1:{port}/\n"
-                "  Demo user:   demo@example.com / restwell-demo\n"
-                "  Demo editor: editor@example.com / restwell-editor  (admin: /admin/)\n"
-                "  Emails are written to var/mail/. Press Ctrl-C to stop everything.\n",
-                flush=True,
-            )
+        if not _wait_until_serving(f"http://127.0.0.1:{port}/healthz/"):
+            print("Warning: /healthz/ is not answering 200 yet; see the log above.", flush=True)
+        print(
+            f"\n  Restwell is running at http://127.0.0.1:{port}/\n"
+            "  Demo user:   demo@example.com / restwell-demo\n"
+            "  Demo editor: editor@example.com / restwell-editor  (admin: /admin/)\n"
+            "  Emails are written to var/mail/. Press Ctrl-C to stop everything.\n",
+            flush=True,
+        )
         while not stopping:
             for name, process in children:
                 if process.poll() is not None:

@@ -140,8 +140,8 @@ CACHES = {
 }
 
 # --- Celery -----------------------------------------------------------------------------
-CELERY_BROKER_URL = embedded_redis.db_url(REDIS_URL, REDIS_DB_BROKER)
-CELERY_RESULT_BACKEND = embedded_redis.db_url(REDIS_URL, REDIS_DB_RESULTS)
+CELERY_BROKER_URL = embedded_redis.celery_url(REDIS_URL, REDIS_DB_BROKER)
+CELERY_RESULT_BACKEND = embedded_redis.celery_url(REDIS_URL, REDIS_DB_RESULTS)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
