@@ -56,3 +56,25 @@ def test_failed_logins_are_logged_without_the_password(client, user, caplog):
     assert f"login failed user_id={user.pk} ip=127.0.0.1" in caplog.text
     assert "hunter2" not in caplog.text
     assert DEFAULT_PASSWORD not in caplog.text
+
+
+def test_client_ip_is_read_behind_the_configured_proxies(client, user, caplog, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    with caplog.at_level(logging.WARNING, logger="restwell.security"):
+        client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    assert "ip=203.0.113.7" in caplog.text
+
+
+def test_forwarded_for_is_ignored_without_trusted_proxies(client, user, caplog, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    with caplog.at_level(logging.WARNING, logger="restwell.security"):
+        client.post(
+            reverse("account_login"),
+            {"login": user.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    assert "ip=127.0.0.1" in caplog.text
