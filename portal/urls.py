@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz/", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
+    path("favicon.ico", views.favicon),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("articles/", include("articles.urls")),
@@ -19,6 +21,6 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:  # pragma: no cover - local development only
-    from django.conf.urls.static import static
+    from django.conf.urls.static import static as media_static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += media_static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

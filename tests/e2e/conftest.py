@@ -70,7 +70,7 @@ def page(browser, live_server):
         text = message.text
         if "Content Security Policy" in text or "Content-Security-Policy" in text:
             problems.csp_violations.append(text)
-        elif message.type == "error" and "favicon" not in text:
+        elif message.type == "error":
             problems.errors.append(text)
 
     page.on("console", on_console)
