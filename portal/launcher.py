@@ -23,6 +23,27 @@ def _manage(*args: str, env: dict) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
+def _ensure_postgres_database(database_url: str) -> None:
+    """Create the PostgreSQL database named in DATABASE_URL if it does not exist yet."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database_url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    name = parts.path.lstrip("/")
+    maintenance = parts._replace(path="/postgres").geturl().replace(parts.scheme, "postgresql", 1)
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            print(f"Creating the PostgreSQL database {name}", flush=True)
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def _spawn(name: str, args: list[str], env: dict) -> tuple[str, subprocess.Popen]:
     # Own session: the launcher alone decides when and how each child stops.
     return name, subprocess.Popen(args, cwd=BASE_DIR, env=env, start_new_session=True)
@@ -79,6 +100,8 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     try:
+        if env.get("DATABASE_URL"):
+            _ensure_postgres_database(env["DATABASE_URL"])
         _manage("migrate", "--noinput", env=env)
         _manage("seed_content", env=env)
         _manage("create_demo_user", env=env)
