@@ -12,8 +12,17 @@ from articles import services
 from articles.models import Article, Reference, Tag
 
 
+class ReferenceForm(forms.ModelForm):
+    url = forms.URLField(label=_("link"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Reference
+        fields = ("position", "title", "url", "doi", "pubmed_id")
+
+
 class ReferenceInline(admin.TabularInline):
     model = Reference
+    form = ReferenceForm
     extra = 1
     fields = ("position", "title", "url", "doi", "pubmed_id")
 

@@ -73,6 +73,8 @@ def _is_own_image(src: str) -> bool:
 
 class _LinksAndImages(Treeprocessor):
     def run(self, root):
+        for heading in root.iter("h1"):
+            heading.tag = "h2"  # the page's only <h1> is the article title
         for parent in root.iter():
             for child in list(parent):
                 if child.tag == "img" and not _is_own_image(child.get("src", "")):
@@ -89,7 +91,8 @@ class _SafeDialect(Extension):
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_LinksAndImages(md), "restwell_links", 1)
+        # After "inline" (20) has made the links, before "toc" (5) reads the headings.
+        md.treeprocessors.register(_LinksAndImages(md), "restwell_links", 10)
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -134,7 +137,7 @@ def reading_minutes(text: str) -> int:
 def render_markdown(source: str) -> Rendered:
     md = markdown.Markdown(
         extensions=[_SafeDialect(), "tables", "sane_lists", "toc"],
-        extension_configs={"toc": {"baselevel": 2, "toc_depth": "2-3", "permalink": False}},
+        extension_configs={"toc": {"toc_depth": "2-3", "permalink": False}},
         output_format="html",
     )
     body = sanitize(md.convert(source))

@@ -120,8 +120,8 @@ def _search_ids(query: str, *, now: datetime) -> list[int]:
         )
         search = SearchQuery(query, search_type="websearch", config="english")
         return list(
-            articles.annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            articles.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
             .order_by("-rank", "-publish_at")
             .values_list("id", flat=True)
         )
