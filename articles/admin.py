@@ -20,7 +20,8 @@ class ReferenceForm(forms.ModelForm):
         fields = ("position", "title", "url", "doi", "pubmed_id")
 
 
-class ReferenceInline(admin.TabularInline):
+class ReferenceInline(admin.StackedInline):
+    # Stacked rather than tabular: every field gets its own visible label (axe-clean).
     model = Reference
     form = ReferenceForm
     extra = 1
@@ -28,6 +29,17 @@ class ReferenceInline(admin.TabularInline):
 
 
 class ArticleAdminForm(forms.ModelForm):
+    # One native, labelled date-time input instead of the admin's split widget (whose two
+    # inputs share one label); read in the editor's own time zone.
+    publish_at = forms.DateTimeField(
+        label=_("publish date"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=Article._meta.get_field("publish_at").help_text
+        + " "
+        + _("Leave empty to publish now when the status is Published."),
+    )
+
     class Meta:
         model = Article
         fields = (
@@ -91,7 +103,6 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = (StateFilter, "status", ReviewFilter, "evidence_strength", "tags")
     search_fields = ("title", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
-    filter_horizontal = ("tags",)
     date_hierarchy = "publish_at"
     actions = ("publish_now", "unpublish")
     readonly_fields = ("author", "created_at", "updated_at", "reading_minutes")

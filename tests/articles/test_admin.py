@@ -22,8 +22,7 @@ def _form_data(**overrides):
         "summary": "Cramps are not restless legs.",
         "body": "## Cramps\r\n\r\nA cramp is a painful, hard muscle.\r\n\r\n[NIH](https://nih.gov)",
         "status": "draft",
-        "publish_at_0": "",
-        "publish_at_1": "",
+        "publish_at": "",
         "call_to_action": "",
         "evidence_strength": "limited",
         "evidence_note": "Mixed results.",
@@ -57,10 +56,13 @@ def test_editor_creates_a_draft_rendered_on_save(editor_client, editor):
 
 
 def test_bad_reference_input_gets_a_clear_message_and_nothing_is_lost(editor_client):
-    response = editor_client.post(ADD, _form_data(**{"references-0-doi": "doi:nonsense"}))
+    response = editor_client.post(
+        ADD, _form_data(**{"references-0-doi": "doi:nonsense", "references-0-pubmed_id": "x1"})
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Enter a DOI such as 10.5664/jcsm.11390" in html
+    assert "Enter the PubMed id as digits only" in html
     assert "Cramps are not restless legs." in html  # the rest of the form is kept
     assert not Article.objects.exists()
 
@@ -128,6 +130,18 @@ def test_filters_and_search(editor_client, article_factory, params, expected):
     )
     response = editor_client.get(CHANGELIST, params)
     assert {a.title for a in response.context["cl"].result_list} == expected
+
+
+def test_a_scheduled_date_is_read_in_the_editors_time_zone(editor_client, editor):
+    editor.time_zone = "America/New_York"
+    editor.save()
+    response = editor_client.post(
+        ADD, _form_data(status="published", publish_at="2030-01-15T21:30")
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.publish_at == datetime.datetime(2030, 1, 16, 2, 30, tzinfo=datetime.UTC)
+    assert article.is_scheduled
 
 
 def test_slug_is_prefilled_from_the_title(editor_client):
