@@ -166,7 +166,7 @@ def article_cards(*, query: str = "", tag: str = "", now: datetime | None = None
 
 def related_cards(*, article: Article, limit: int = 3, now: datetime | None = None):
     """Live articles sharing most tags with `article` (then the newest)."""
-    own = set(article.tags.values_list("slug", flat=True))
+    own = {tag.slug for tag in article.tags.all()}  # prefetched by article_for_reader
     if not own:
         return []
     scored = [

@@ -170,3 +170,38 @@ def test_a_get_changes_nothing(user_client, article_factory):
 
 def test_post_is_not_allowed(user_client, article_factory):
     assert user_client.post(reverse("articles:list")).status_code == 405
+
+
+def test_detail_query_count_does_not_grow_with_tags_references_or_related(
+    user_client, article_factory
+):
+    from articles.models import Reference, Tag
+
+    article = article_factory(tags=["Iron"], references=1)
+    article_factory(tags=["Iron"])
+    user_client.get(reverse("articles:list"))  # the session's first request
+    user_client.get(article.get_absolute_url())  # warm the caches
+    with CaptureQueriesContext(connection) as few:
+        user_client.get(article.get_absolute_url())
+    for i in range(8):
+        tag = Tag.objects.create(name=f"Topic {i}", slug=f"topic-{i}")
+        article.tags.add(tag)
+        article_factory(tags=[f"Topic {i}"])
+        Reference.objects.create(article=article, title=f"Ref {i}", url="https://example.org")
+    user_client.get(article.get_absolute_url())  # the catalogue was invalidated: warm it
+    with CaptureQueriesContext(connection) as many:
+        response = user_client.get(article.get_absolute_url())
+    assert len(response.context["related"]) == 3
+    assert len(many) == len(few)
+
+
+def test_an_overdue_review_is_told_to_readers(user_client, article_factory):
+    overdue = article_factory(next_review_due=timezone.localdate() - datetime.timedelta(days=1))
+    current = article_factory()
+    assert (
+        "due for its regular review" in user_client.get(overdue.get_absolute_url()).content.decode()
+    )
+    assert (
+        "due for its regular review"
+        not in user_client.get(current.get_absolute_url()).content.decode()
+    )
