@@ -10,7 +10,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from articles import selectors
 
@@ -55,12 +55,12 @@ class ArticleSitemap(_SiteUrlSitemap):
 SITEMAPS = {"pages": PublicPagesSitemap, "articles": ArticleSitemap}
 
 
-@require_GET
+@require_safe
 def sitemap(request):
     return sitemap_view(request, sitemaps=SITEMAPS)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     disallowed = list(PRIVATE_PREFIXES)
     if not settings.ARTICLES_PUBLIC:

@@ -151,10 +151,17 @@ def _search_ids(query: str, *, now: datetime) -> list[int]:
     )
 
 
-def article_cards(*, query: str = "", tag: str = "", now: datetime | None = None):
+def article_cards(
+    *,
+    query: str = "",
+    tag: str = "",
+    cards: list[ArticleCard] | None = None,
+    now: datetime | None = None,
+) -> list[ArticleCard]:
     """Live article cards for the list page: searched (by relevance) and/or by tag."""
     now = now or timezone.now()
-    cards = catalogue(now=now)
+    if cards is None:
+        cards = catalogue(now=now)
     query = query.strip()[:SEARCH_MAX_LENGTH]
     if query:
         by_id = {card.id: card for card in cards}

@@ -29,7 +29,7 @@ def article_list(request):
     query = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_LENGTH]
     tag = request.GET.get("tag", "").strip()[:60]
     all_cards = selectors.catalogue()
-    cards = selectors.article_cards(query=query, tag=tag)
+    cards = selectors.article_cards(query=query, tag=tag, cards=all_cards)
     page = Paginator(cards, PAGE_SIZE).get_page(request.GET.get("page"))
     tags = selectors.catalogue_tags(all_cards)
     return render(

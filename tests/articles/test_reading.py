@@ -205,3 +205,41 @@ def test_an_overdue_review_is_told_to_readers(user_client, article_factory):
         "due for its regular review"
         not in user_client.get(current.get_absolute_url()).content.decode()
     )
+
+
+def _url_or_none(name):
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("action", "url_name", "label"),
+    [
+        ("set_reminder", "reminders:settings", "Set an evening reminder"),
+        ("open_log", "tracker:dashboard", "Open your log"),
+        ("log_dose", "tracker:dose_new", "Log a dose"),
+    ],
+)
+def test_call_to_action_links_into_the_tracker_or_reminders(
+    user_client, article_factory, action, url_name, label
+):
+    html = user_client.get(
+        article_factory(call_to_action=action).get_absolute_url()
+    ).content.decode()
+    url = _url_or_none(url_name)
+    if url is None:  # that app's page is not built on this branch yet: no dead link
+        assert label not in html
+    else:
+        assert f'href="{url}">{label}</a>' in html
+
+
+def test_no_call_to_action_for_anonymous_readers(client, article_factory, settings):
+    settings.ARTICLES_PUBLIC = True
+    html = client.get(
+        article_factory(call_to_action="set_reminder").get_absolute_url()
+    ).content.decode()
+    assert "Set an evening reminder" not in html
