@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _editors_group_after_migrate(sender, **kwargs):
+    from articles.services import editors_group_ensure
+
+    editors_group_ensure()
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        # A data migration cannot do this: permissions do not exist yet on a fresh database
+        # when migrations run, and transactional tests flush the tables (then re-send this).
+        post_migrate.connect(
+            _editors_group_after_migrate, sender=self, dispatch_uid="articles_editors_group"
+        )

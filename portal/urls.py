@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from articles import discovery
 from portal import views
 
 handler403 = "portal.views.permission_denied"
@@ -18,6 +19,8 @@ urlpatterns = [
     path("tracker/", include("tracker.urls")),
     path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", discovery.sitemap, name="sitemap"),
+    path("robots.txt", discovery.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:  # pragma: no cover - local development only

@@ -1,0 +1,229 @@
+"""Articles in the admin: the editors' whole workspace (the Editors group sees nothing else)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles import services
+from articles.models import Article, Reference, Tag
+
+
+class ReferenceForm(forms.ModelForm):
+    url = forms.URLField(label=_("link"), max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = Reference
+        fields = ("position", "title", "url", "doi", "pubmed_id")
+
+
+class ReferenceInline(admin.StackedInline):
+    # Stacked rather than tabular: every field gets its own visible label (axe-clean).
+    model = Reference
+    form = ReferenceForm
+    extra = 1
+    fields = ("position", "title", "url", "doi", "pubmed_id")
+
+
+class ArticleAdminForm(forms.ModelForm):
+    # One native, labelled date-time input instead of the admin's split widget (whose two
+    # inputs share one label); read in the editor's own time zone.
+    publish_at = forms.DateTimeField(
+        label=_("publish date"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=Article._meta.get_field("publish_at").help_text
+        + " "
+        + _("Leave empty to publish now when the status is Published."),
+    )
+
+    class Meta:
+        model = Article
+        fields = (
+            "title", "slug", "summary", "body", "tags", "status", "publish_at", "call_to_action",
+            "evidence_strength", "evidence_note", "reviewed_on", "reviewer_name", "next_review_due",
+        )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        # "Published" with no date means "now" (the help text says so); without this the
+        # model's constraint would reject the form with a less helpful message.
+        if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("publish_at"):
+            cleaned["publish_at"] = timezone.now()
+        return cleaned
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("visibility")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft")))
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Article.Status.PUBLISHED)
+        if self.value() == "live":
+            return published.filter(publish_at__lte=now)
+        if self.value() == "scheduled":
+            return published.filter(publish_at__gt=now)
+        if self.value() == "draft":
+            return queryset.filter(status=Article.Status.DRAFT)
+        return queryset
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("medical review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return (("overdue", _("Overdue or not set")), ("current", _("Up to date")))
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(next_review_due__lt=today) | queryset.filter(
+                next_review_due__isnull=True
+            )
+        if self.value() == "current":
+            return queryset.filter(next_review_due__gte=today)
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    inlines = (ReferenceInline,)
+    list_display = (
+        "title", "visibility", "publish_at", "next_review_due", "tag_list", "warnings",
+    )  # fmt: skip
+    list_filter = (StateFilter, "status", ReviewFilter, "evidence_strength", "tags")
+    search_fields = ("title", "summary", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "publish_at"
+    actions = ("publish_now", "unpublish")
+    readonly_fields = ("author", "created_at", "updated_at", "reading_minutes")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "body", "tags")}),
+        (_("Publishing"), {"fields": ("status", "publish_at", "call_to_action")}),
+        (_("Evidence"), {"fields": ("evidence_strength", "evidence_note")}),
+        (_("Medical review"), {"fields": ("reviewed_on", "reviewer_name", "next_review_due")}),
+        (
+            _("Record"),
+            {"fields": ("author", "created_at", "updated_at", "reading_minutes")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("body_html", "toc")
+            .annotate(reference_count=Count("references"))
+            .prefetch_related("tags")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields += ["status", "publish_at"]  # may write, not decide what goes live
+        return fields
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    @admin.display(description=_("visibility"))
+    def visibility(self, obj):
+        if obj.is_live:
+            return _("Live")
+        if obj.is_scheduled:
+            return _("Scheduled")
+        return _("Draft")
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description=_("warnings"))
+    def warnings(self, obj):
+        problems = self._problems(obj)
+        return format_html_join(" ", "<strong>⚠ {}</strong>", ((p,) for p in problems))
+
+    def _problems(self, obj) -> list[str]:
+        problems = []
+        if obj.review_overdue:
+            problems.append(_("Medical review overdue"))
+        count = getattr(obj, "reference_count", None)
+        if count is None:
+            count = obj.references.count()
+        if count == 0:
+            problems.append(_("No references"))
+        return problems
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            flagged = sum(1 for obj in changelist.result_list if self._problems(obj))
+            if flagged:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d article on this page needs attention: see the warnings "
+                        "column (overdue medical review or no references).",
+                        "%(count)d articles on this page need attention: see the warnings "
+                        "column (overdue medical review or no references).",
+                        flagged,
+                    )
+                    % {"count": flagged},
+                )
+        return response
+
+    def save_model(self, request, obj, form, change):
+        services.article_save(article=obj, author=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.catalogue_invalidate()  # tags and references changed after the save
+
+    def delete_model(self, request, obj):
+        services.article_delete(article=obj)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            services.article_delete(article=article)
+
+    @admin.action(description=_("Publish now"), permissions=["publish"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        for article in queryset:
+            services.article_publish(article=article, now=now)
+        self.message_user(
+            request,
+            ngettext("%(count)d article published.", "%(count)d articles published.", len(queryset))
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        for article in queryset:
+            services.article_unpublish(article=article)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article unpublished.", "%(count)d articles unpublished.", len(queryset)
+            )
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}

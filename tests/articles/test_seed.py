@@ -1,0 +1,110 @@
+"""seed_content: creates the launch articles once, updates them, never clobbers staff edits."""
+
+import dataclasses
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from articles.launch_content import LAUNCH_ARTICLES
+from articles.models import Article
+from articles.seeding import launch_content_seed
+from articles.services import article_save
+
+
+def test_seed_creates_the_three_launch_articles_complete(db):
+    call_command("seed_content", verbosity=0)
+    articles = Article.objects.order_by("slug")
+    assert articles.count() == 3
+    for article in articles:
+        assert article.is_live
+        assert article.body_html and article.toc
+        assert article.references.count() >= 3
+        assert article.reviewed_on and article.next_review_due > article.reviewed_on
+        assert article.evidence_note and article.evidence_strength
+        assert article.tags.exists()
+        assert not article.review_overdue
+
+
+def test_the_magnesium_article_carries_what_the_seed_left_out(db):
+    launch_content_seed()
+    text = Article.objects.get(slug="magnesium-glycinate-and-restless-legs").body
+    for fact in (
+        "200 to 400 mg", "30 minutes before bed", "elemental", "14%", "350 mg a day",
+        "Diarrhoea", "one small randomised controlled trial", "2024", "gabapentin",
+        "two hours", "iron", "Kidney disease",
+    ):  # fmt: skip
+        assert fact in text, fact
+    article = Article.objects.get(slug="magnesium-glycinate-and-restless-legs")
+    assert article.evidence_strength == Article.Evidence.LIMITED
+    dois = set(article.references.values_list("doi", flat=True))
+    assert {"10.5664/jcsm.11390", "10.1016/j.smrv.2019.101218"} <= dois
+
+
+def test_seed_is_idempotent(db):
+    first = launch_content_seed()
+    stamps = dict(Article.objects.values_list("slug", "updated_at"))
+    second = launch_content_seed()
+    assert len(first.created) == 3
+    assert second.created == [] and second.updated == []
+    assert len(second.unchanged) == 3
+    assert Article.objects.count() == 3
+    assert dict(Article.objects.values_list("slug", "updated_at")) == stamps
+
+
+def test_seed_updates_articles_it_still_owns(db):
+    launch_content_seed()
+    spec = dataclasses.replace(LAUNCH_ARTICLES[1], summary="A new summary from the seed.")
+    report = launch_content_seed(articles=(LAUNCH_ARTICLES[0], spec, LAUNCH_ARTICLES[2]))
+    assert report.updated == [spec.slug]
+    assert Article.objects.get(slug=spec.slug).summary == "A new summary from the seed."
+    assert Article.objects.count() == 3
+
+
+def test_seed_never_overwrites_an_article_staff_edited(db):
+    launch_content_seed()
+    article = Article.objects.get(slug=LAUNCH_ARTICLES[1].slug)
+    article.summary = "Edited by our editor."
+    article_save(article=article)
+    spec = dataclasses.replace(LAUNCH_ARTICLES[1], summary="A new summary from the seed.")
+    report = launch_content_seed(articles=(spec,))
+    assert report.kept_edits == [spec.slug]
+    assert Article.objects.get(slug=spec.slug).summary == "Edited by our editor."
+
+
+def test_a_reference_edit_counts_as_a_staff_edit(db):
+    launch_content_seed()
+    article = Article.objects.get(slug=LAUNCH_ARTICLES[0].slug)
+    article.references.update(title="Edited citation")
+    report = launch_content_seed()
+    assert LAUNCH_ARTICLES[0].slug in report.kept_edits
+    assert set(article.references.values_list("title", flat=True)) == {"Edited citation"}
+
+
+def test_a_no_op_admin_save_does_not_count_as_an_edit(db):
+    launch_content_seed()
+    article = Article.objects.get(slug=LAUNCH_ARTICLES[0].slug)
+    article.body = article.body.replace("\n", "\r\n")  # what a browser posts
+    article_save(article=article)
+    assert launch_content_seed().kept_edits == []
+
+
+def test_seed_does_not_take_a_slug_staff_already_use(db, article_factory):
+    article_factory(slug=LAUNCH_ARTICLES[2].slug, title="Our own")
+    report = launch_content_seed()
+    assert report.conflicts == [LAUNCH_ARTICLES[2].slug]
+    assert Article.objects.get(slug=LAUNCH_ARTICLES[2].slug).title == "Our own"
+
+
+def test_staff_unpublishing_a_seeded_article_is_respected(db):
+    launch_content_seed()
+    Article.objects.filter(slug=LAUNCH_ARTICLES[0].slug).update(status=Article.Status.DRAFT)
+    launch_content_seed()
+    assert Article.objects.get(slug=LAUNCH_ARTICLES[0].slug).status == Article.Status.DRAFT
+
+
+def test_seeded_articles_render_for_a_reader(user_client, db):
+    launch_content_seed()
+    for spec in LAUNCH_ARTICLES:
+        response = user_client.get(reverse("articles:detail", args=[spec.slug]))
+        assert response.status_code == 200
+        assert spec.title in response.content.decode()
