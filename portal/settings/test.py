@@ -12,14 +12,17 @@ from pathlib import Path
 
 from portal import embedded_redis
 
+# One id per test process: pytest-xdist workers inherit the controller's environment, so the
+# worker name is part of it (their rate-limit counters and queues must not mix).
 _run_id = os.environ.setdefault("RESTWELL_TEST_RUN", uuid.uuid4().hex[:10])
+_run_id += os.environ.get("PYTEST_XDIST_WORKER", "")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("REDIS_DB_BROKER", "10")
 os.environ.setdefault("REDIS_DB_RESULTS", "11")
 os.environ.setdefault("REDIS_DB_CACHE", "12")
-os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{_run_id}")
-os.environ.setdefault("CELERY_QUEUE", f"test-{_run_id}")
+os.environ["CACHE_KEY_PREFIX"] = f"test-{_run_id}"
+os.environ["CELERY_QUEUE"] = f"test-{_run_id}"
 
 if not os.environ.get("REDIS_URL"):
     if embedded_redis.reachable("redis://127.0.0.1:6379/0"):

@@ -1,29 +1,15 @@
 """An editor (with a real TOTP second factor) publishes a draft in the admin; a reader then
 finds it by search and reads it. Strict CSP and axe-core checks apply on every page."""
 
-import base64
-import hashlib
-import hmac
 import re
-import struct
-import time
 
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from articles.models import Article, Reference
 from articles.services import article_save, editors_group_ensure
 from tests.e2e.conftest import assert_accessible
+from tests.e2e.totp import totp_code
 from tests.factories import DEFAULT_PASSWORD, UserFactory
-
-
-def totp_code(secret_base32: str, at: float | None = None, step: int = 30) -> str:
-    """RFC 6238 (HMAC-SHA1, 30 s, 6 digits): what the editor's authenticator app shows."""
-    key = base64.b32decode(secret_base32.upper() + "=" * (-len(secret_base32) % 8))
-    counter = int((time.time() if at is None else at) // step)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{value % 1_000_000:06d}"
 
 
 def _sign_in(page, email):
