@@ -1,7 +1,15 @@
 """What the tracker stores about a user (registered for the account's JSON export)."""
 
 from accounts.export_registry import exporter
-from tracker.models import Dose, EveningSkip, NightLog, SavedProduct
+from tracker.models import (
+    Dose,
+    EveningSkip,
+    LabResult,
+    NightLog,
+    OtherMedicine,
+    SavedProduct,
+    Trial,
+)
 
 
 def _iso(value):
@@ -63,4 +71,38 @@ def export_skips(user) -> list[dict]:
     return [
         {"evening": _iso(s.evening)}
         for s in EveningSkip.objects.filter(user=user).order_by("evening")
+    ]
+
+
+@exporter("tracker.othermedicine")
+def export_medicines(user) -> list[dict]:
+    return [
+        {"kind": m.kind, "name": m.name, "usual_time": _iso(m.usual_time)}
+        for m in OtherMedicine.objects.filter(user=user).order_by("pk")
+    ]
+
+
+@exporter("tracker.labresult")
+def export_labs(user) -> list[dict]:
+    return [
+        {
+            "taken_on": _iso(r.taken_on),
+            "ferritin_ng_ml": _num(r.ferritin_ng_ml),
+            "tsat_percent": _num(r.tsat_percent),
+            "note": r.note,
+        }
+        for r in LabResult.objects.filter(user=user).order_by("taken_on", "pk")
+    ]
+
+
+@exporter("tracker.trial")
+def export_trial(user) -> list[dict]:
+    return [
+        {
+            "baseline_start": _iso(t.baseline_start),
+            "baseline_end": _iso(t.baseline_end),
+            "magnesium_start": _iso(t.magnesium_start),
+            "magnesium_end": _iso(t.magnesium_end),
+        }
+        for t in Trial.objects.filter(user=user)
     ]

@@ -97,7 +97,8 @@ CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK = Sourced(
     "Restwell flags more than two symptom nights a week, as the RLS literature commonly does.",
 )
 
-SAFETY_ARTICLE_PATH = "/articles/magnesium-safety/"
+# Safety notes link to the articles search for this phrase (the article slugs are editorial).
+SAFETY_ARTICLE_QUERY = "magnesium"
 
 
 def sources() -> list[tuple[str, str, str]]:

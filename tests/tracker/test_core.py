@@ -155,12 +155,20 @@ def test_one_tap_without_a_product_explains(user):
 def test_last_dose_is_the_latest_taken(user, other_user):
     assert selectors.last_dose_get(user=user) is None
     earlier = NOW - datetime.timedelta(days=1)
-    services.dose_record(user=user, taken_at=NOW, form="oxide", amount_mg=100, unit="elemental",
-                         now=NOW)  # fmt: skip
-    services.dose_record(user=user, taken_at=earlier, form="oxide", amount_mg=100,
-                         unit="elemental", now=NOW)  # fmt: skip
-    services.dose_record(user=other_user, taken_at=NOW + datetime.timedelta(minutes=5),
-                         form="oxide", amount_mg=100, unit="elemental", now=NOW)  # fmt: skip
+    services.dose_record(
+        user=user, taken_at=NOW, form="oxide", amount_mg=100, unit="elemental", now=NOW
+    )
+    services.dose_record(
+        user=user, taken_at=earlier, form="oxide", amount_mg=100, unit="elemental", now=NOW
+    )
+    services.dose_record(
+        user=other_user,
+        taken_at=NOW + datetime.timedelta(minutes=5),
+        form="oxide",
+        amount_mg=100,
+        unit="elemental",
+        now=NOW,
+    )
     assert selectors.last_dose_get(user=user).taken_at == NOW
 
 
@@ -179,17 +187,29 @@ def test_evening_skip_refuses_a_datetime(user):
 
 def test_database_refuses_out_of_range_values(user):
     with pytest.raises(IntegrityError), transaction.atomic():
-        NightLog.objects.create(user=user, evening=datetime.date(2026, 6, 1), severity=11,
-                                sleep_quality=3)  # fmt: skip
+        NightLog.objects.create(
+            user=user, evening=datetime.date(2026, 6, 1), severity=11, sleep_quality=3
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        NightLog.objects.create(user=user, evening=datetime.date(2026, 6, 1), severity=3,
-                                sleep_quality=0)  # fmt: skip
+        NightLog.objects.create(
+            user=user, evening=datetime.date(2026, 6, 1), severity=3, sleep_quality=0
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Dose.objects.create(user=user, taken_at=NOW, evening=datetime.date(2026, 6, 1),
-                            form="glycinate", elemental_mg=Decimal("1000.1"))  # fmt: skip
+        Dose.objects.create(
+            user=user,
+            taken_at=NOW,
+            evening=datetime.date(2026, 6, 1),
+            form="glycinate",
+            elemental_mg=Decimal("1000.1"),
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Dose.objects.create(user=user, taken_at=NOW, evening=datetime.date(2026, 6, 1),
-                            form="glycinate", elemental_mg=0)  # fmt: skip
+        Dose.objects.create(
+            user=user,
+            taken_at=NOW,
+            evening=datetime.date(2026, 6, 1),
+            form="glycinate",
+            elemental_mg=0,
+        )
 
 
 def test_every_number_has_a_source():

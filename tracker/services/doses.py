@@ -1,7 +1,4 @@
-"""Tracker writes. Every function is keyword-only, validates, and raises ValidationError.
-
-Errors are keyed by form field name so a form can show each message next to its field.
-"""
+"""Dose, saved-product and skip writes. Amounts are converted to elemental mg here."""
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -160,9 +157,11 @@ def saved_product_set(*, user, form: str, amount_mg, unit: str) -> SavedProduct:
     elemental = elemental_mg_of(form=form, amount_mg=amount_mg, unit=unit)
     if elemental > reference.SINGLE_DOSE_TYPO_LIMIT_MG.value:
         raise ValidationError(
-            {"amount_mg": _("That is above %(limit)s mg elemental per dose — probably a typo.")
-             % {"limit": reference.SINGLE_DOSE_TYPO_LIMIT_MG.value}}
-        )  # fmt: skip
+            {
+                "amount_mg": _("That is above %(limit)s mg elemental per dose — probably a typo.")
+                % {"limit": reference.SINGLE_DOSE_TYPO_LIMIT_MG.value}
+            }
+        )
     product, _created = SavedProduct.objects.update_or_create(
         user=user,
         defaults={
