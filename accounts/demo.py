@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from tracker.demo import demo_data_ensure
 
 DEMO_USER = ("demo@example.com", "restwell-demo")
 DEMO_EDITOR = ("editor@example.com", "restwell-editor")
@@ -28,4 +29,5 @@ def _account(email: str, password: str, **fields) -> User:
 def demo_accounts_ensure() -> tuple[User, User]:
     user = _account(*DEMO_USER, display_name="Sam", time_zone="Europe/London")
     editor = _account(*DEMO_EDITOR, display_name="Eddie (editor)", is_staff=True)
+    demo_data_ensure(user=user)  # ~60 nights: a baseline month, then a magnesium month
     return user, editor
