@@ -13,14 +13,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 42
+WIDTH, HEIGHT = 480, 250
+LEFT, RIGHT, TOP, BOTTOM = 30, 8, 14, 40
 # Presentation attributes (not style attributes: CSP allows them) give print and PDF their
 # colours; static/css/tracker.css overrides them for the dim theme.
 LINE_COLOURS = {"chart-quality": "#b0701e", "chart-average": "#2b2d31"}
 LINE_DASH = {"chart-average": ' stroke-dasharray="5 3"'}
 GRID = 'class="chart-grid" stroke="#c9c6bf" stroke-width="1" '
-LABEL = 'class="chart-label" fill="#4a5057" font-size="12" '
+LABEL = 'class="chart-label" fill="#4a5057" font-size="14" '
 BAR = 'class="chart-bar" fill="#6f8fbf" '
 DOSE = 'class="chart-dose" stroke="#3d7a4a" stroke-width="2.5" '
 THRESHOLD = 'class="chart-threshold" stroke="#a0522d" stroke-width="1.5" stroke-dasharray="6 4" '
@@ -118,7 +118,7 @@ def nightly_chart(
                 f'<line {DOSE}x1="{_fmt(x)}" x2="{_fmt(x)}" y1="{_fmt(base + 4)}" '
                 f'y2="{_fmt(base + 12)}"/>'
             )
-    label_every = max(1, round(count / 6))
+    label_every = max(1, round(count / 4))
     for i in range(0, len(days), label_every):
         body.append(
             f'<text {LABEL}x="{_fmt(centre[i])}" y="{HEIGHT - 8}" '
@@ -167,7 +167,7 @@ def weekly_chart(
         f'y2="{_fmt(y)}"/><text {LABEL}x="{WIDTH - RIGHT}" y="{_fmt(y - 4)}" '
         f'text-anchor="end">{escape(_("more than %(n)s a week") % {"n": threshold})}</text>'
     )
-    label_every = max(1, round(count / 6))
+    label_every = max(1, round(count / 4))
     for i in range(0, len(weeks), label_every):
         body.append(
             f'<text {LABEL}x="{_fmt(LEFT + (i + 0.5) * step)}" y="{HEIGHT - 8}" '

@@ -183,7 +183,8 @@ def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary
 
     logged = [d.night for d in days if d.night]
     symptom = sum(1 for n in logged if n.severity >= 1)
-    per_week = 7.0 * symptom / len(logged) if logged else None
+    # A weekly rate from fewer than a week of logged nights would overstate what is known.
+    per_week = 7.0 * symptom / len(logged) if len(logged) >= stats.WINDOW else None
     # Weeks are blocks of 7 evenings ending at `end`, so the last bar is "the last 7 nights".
     weeks = []
     for block_end in range(len(days), 0, -7):

@@ -148,5 +148,5 @@ def test_trial_result_appears_with_seven_nights_each(user_client, user, travel):
     assert "6 more nights needed in “Magnesium phase”" in text
     _history(user, 13, start_offset=22)  # 24 May back to 12 May
     text = user_client.get(reverse("tracker:dashboard")).text
-    assert "Difference (95% interval)" in text
+    assert "95% interval" in text and "Difference" in text
     assert "What this cannot show" in text
