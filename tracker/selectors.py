@@ -125,6 +125,7 @@ def dashboard_summary(*, user, days: int, now: datetime.datetime) -> dict:
         "ul": reference.SUPPLEMENT_UL_MG,
         "product": saved_product_get(user=user),
         "chart": nightly_chart_for(summary),
+        "table_rows": charts.nightly_table_rows(summary.days),
         "weekly_chart": weekly_chart_for(summary),
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
@@ -164,6 +165,7 @@ def report_summary(*, user, start, end, now: datetime.datetime) -> dict:
         "generated_at": now,
         "summary": summary,
         "chart": nightly_chart_for(summary),
+        "table_rows": charts.nightly_table_rows(summary.days),
         "weekly_chart": weekly_chart_for(summary),
         "labs": [(lab, lab_flags(result=lab)) for lab in labs],
         "lab_charts": lab_chart(results=labs),
@@ -173,5 +175,5 @@ def report_summary(*, user, start, end, now: datetime.datetime) -> dict:
         "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
         "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
-        "nights": [d for d in summary.days if d.night or d.dosed],
+        "entry_rows": charts.entries_table_rows(summary.days),
     }

@@ -272,11 +272,14 @@ def trial_result(*, user, summary: Summary, trial: Trial | None) -> TrialResult:
     """Baseline vs magnesium phase when set; otherwise nights with vs without a dose."""
     if trial is not None:
         phase_end = trial.magnesium_end or summary.end
-        nights = list(
-            NightLog.objects.filter(
-                user=user, evening__range=(trial.baseline_start, phase_end)
-            ).only(*NIGHT_COLUMNS)
-        )
+        if summary.start <= trial.baseline_start and phase_end <= summary.end:
+            nights = [d.night for d in summary.days if d.night]  # already loaded
+        else:
+            nights = list(
+                NightLog.objects.filter(
+                    user=user, evening__range=(trial.baseline_start, phase_end)
+                ).only(*NIGHT_COLUMNS)
+            )
         group_a = [n for n in nights if trial.baseline_start <= n.evening <= trial.baseline_end]
         group_b = [n for n in nights if trial.magnesium_start <= n.evening <= phase_end]
         mode, label_a, label_b = "phases", _("Baseline"), _("Magnesium phase")
