@@ -100,7 +100,13 @@ class Summary:
     evenings_skipped: int
     evenings_missed: int
     mean_evening_mg: float | None
-    onset_times: list[str]
+    onset_times: list[str]  # HH:MM, in night order
+
+    @property
+    def onset_median(self) -> str | None:
+        """The middle onset time (the earlier of the two middle ones for an even count)."""
+        return self.onset_times[(len(self.onset_times) - 1) // 2] if self.onset_times else None
+
     factors: list[tuple[str, int]]
     streak: int
     clinically_significant: bool
@@ -210,11 +216,18 @@ def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary
     dosed = sum(1 for d in counted if d.dosed)
     skipped = sum(1 for d in counted if d.skipped and not d.dosed)
     zone = user.zone
-    onsets = sorted(
-        n.symptoms_started_at.astimezone(zone).strftime("%H:%M")
-        for n in logged
-        if n.symptoms_started_at
+    # Onset clock times ordered within the night (minutes after local noon), so 23:30
+    # comes before 00:30.
+    onset_clocks = sorted(
+        (
+            local.time()
+            for local in (
+                n.symptoms_started_at.astimezone(zone) for n in logged if n.symptoms_started_at
+            )
+        ),
+        key=lambda t: (t.hour * 60 + t.minute - 12 * 60) % (24 * 60),
     )
+    onsets = [t.strftime("%H:%M") for t in onset_clocks]
     factor_counts: Counter = Counter()
     for n in logged:
         factor_counts.update(n.factors)

@@ -4,6 +4,8 @@ import csv
 import datetime
 import io
 import json
+import re
+import zlib
 
 import pytest
 import time_machine
@@ -110,7 +112,7 @@ def test_report_html(user_client, user, history):
     assert response.status_code == 200
     assert "evenings 26 May 2026 to 14 Jun 2026" in text
     assert "20 of 20 nights logged" in text
-    assert "20 recorded, from 21:30 to 21:30" in text  # onset times
+    assert "20 recorded: typically 21:30 (median), from 21:30 to 21:30" in text
     assert "caffeine (6)" in text
     assert "yes — discuss" in text  # ferritin 48 ≤ 75
     assert "Download PDF" in text
@@ -147,3 +149,24 @@ def test_report_pdf(user_client, history):
     assert response.content.startswith(b"%PDF-")
     assert 'filename="restwell-report-2026-05-26-2026-06-14.pdf"' in response["Content-Disposition"]
     assert len(response.content) > 5000
+
+
+def test_report_pdf_on_letter_paper(user_client, history):
+    with time_machine.travel(NOW, tick=False):
+        a4 = user_client.get(reverse("tracker:report_pdf"), {"from": "2026-06-10"}).content
+        letter = user_client.get(
+            reverse("tracker:report_pdf"), {"from": "2026-06-10", "paper": "letter"}
+        ).content
+    assert b"/MediaBox [0 0 595" in _inflated(a4)  # 210 mm = 595 pt
+    assert b"/MediaBox [0 0 612 792]" in _inflated(letter)  # 8.5 × 11 in
+
+
+def _inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams expanded (page sizes live in object streams)."""
+    chunks = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            chunks.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(chunks)

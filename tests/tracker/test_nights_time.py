@@ -137,3 +137,14 @@ def test_doses_after_midnight_count_for_the_evening_before_across_dst(zone_user)
     assert by_day[datetime.date(2026, 10, 31)].dose_count == 2
     assert by_day[datetime.date(2026, 10, 31)].dose_mg == 200
     assert by_day[datetime.date(2026, 11, 1)].dose_count == 0
+
+
+def test_onset_times_are_ordered_within_the_night(zone_user):
+    user = zone_user("Europe/London")
+    for day, clock in ((1, T(0, 30)), (2, T(23, 30)), (3, T(21, 0))):
+        _night(user, datetime.date(2026, 6, day), symptoms_started=clock)
+    summary = period_summary(
+        user=user, start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 3)
+    )
+    assert summary.onset_times == ["21:00", "23:30", "00:30"]
+    assert summary.onset_median == "23:30"

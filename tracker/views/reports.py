@@ -50,8 +50,11 @@ def report_pdf(request):
     from tracker.pdf import report_css
 
     context = _report_context(request)
+    paper = "letter" if request.GET.get("paper") == "letter" else "A4"
     html = render_to_string("tracker/report_pdf.html", context, request=request)
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[CSS(string=report_css())])
+    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf(
+        stylesheets=[CSS(string=report_css()), CSS(string=f"@page {{ size: {paper}; }}")]
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"restwell-report-{context['start'].isoformat()}-{context['end'].isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
