@@ -4,8 +4,10 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from tracker import reference
 from tracker.models import (
     AWAKENINGS_MAX,
     LATENCY_MAX,
@@ -71,11 +73,17 @@ def _time(label):
     )
 
 
+# Dates before this are typos (and year-1 dates cannot be converted between time zones).
+EARLIEST = datetime.date(reference.EARLIEST_YEAR, 1, 1)
+EARLIEST_MESSAGE = _("Enter a date from 1950 on.")
+
+
 def _date(label, required=True):
     return forms.DateField(
         label=label,
         required=required,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(EARLIEST, message=EARLIEST_MESSAGE)],
         error_messages={"invalid": _("Enter a date such as 2026-03-08.")},
     )
 
@@ -216,6 +224,12 @@ class DoseForm(AccessibleFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+    def clean_taken_at(self):
+        taken_at = self.cleaned_data["taken_at"]
+        if taken_at.date() < EARLIEST:
+            raise ValidationError(EARLIEST_MESSAGE)
+        return taken_at
 
 
 class ProductForm(AccessibleFormMixin, forms.Form):

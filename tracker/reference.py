@@ -59,6 +59,7 @@ SINGLE_DOSE_TYPO_LIMIT_MG = Sourced(
     "elemental, or an extra zero).",
 )
 DOSE_FUTURE_TOLERANCE_MINUTES = 60  # product rule: a dose logged a little ahead is fine
+EARLIEST_YEAR = 1950  # product rule: earlier dates are typos
 
 # --- Spacing from other medicines -------------------------------------------------------
 GABAPENTIN_SPACING_HOURS = Sourced(
@@ -97,8 +98,11 @@ CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK = Sourced(
     "Restwell flags more than two symptom nights a week, as the RLS literature commonly does.",
 )
 
-# Safety notes link to the articles search for this phrase (the article slugs are editorial).
-SAFETY_ARTICLE_QUERY = "magnesium"
+# The launch articles (articles/launch_content.py) that explain these numbers, by their
+# public URL (/articles/<slug>/ is part of the contract).
+SAFETY_ARTICLE_PATH = "/articles/magnesium-glycinate-and-restless-legs/"
+IRON_ARTICLE_PATH = "/articles/understanding-restless-legs/"
+TRIAL_ARTICLE_PATH = "/articles/running-a-fair-personal-experiment/"
 
 
 def sources() -> list[tuple[str, str, str]]:

@@ -5,7 +5,9 @@ import datetime
 from django.utils.translation import gettext as _
 
 from tracker import charts, reference
-from tracker.models import Dose, SavedProduct
+from tracker.evening import current_evening, last_night
+from tracker.models import Dose, LabResult, SavedProduct, Trial
+from tracker.summary import period_summary, trial_result
 
 
 def saved_product_get(*, user) -> SavedProduct | None:
@@ -103,9 +105,6 @@ def weekly_chart_for(summary) -> str:
 
 def dashboard_summary(*, user, days: int, now: datetime.datetime) -> dict:
     """Everything the dashboard shows, in a bounded number of queries."""
-    from tracker.evening import current_evening, last_night
-    from tracker.models import Trial
-    from tracker.summary import period_summary, trial_result
 
     tonight = current_evening(now, user.zone)
     morning_night = last_night(now, user.zone)
@@ -123,12 +122,14 @@ def dashboard_summary(*, user, days: int, now: datetime.datetime) -> dict:
         "last_night_evening": morning_night,
         "over_limit": by_evening[tonight].dose_mg > reference.SUPPLEMENT_UL_MG.value,
         "ul": reference.SUPPLEMENT_UL_MG,
+        "safety_article": reference.SAFETY_ARTICLE_PATH,
         "product": saved_product_get(user=user),
         "chart": nightly_chart_for(summary),
         "table_rows": charts.nightly_table_rows(summary.days),
         "weekly_chart": weekly_chart_for(summary),
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
+        "trial_article": reference.TRIAL_ARTICLE_PATH,
         "latest_nights": [d.night for d in reversed(summary.days) if d.night][:5],
         "latest_doses": list(Dose.objects.filter(user=user).order_by("-taken_at", "-pk")[:5]),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
@@ -141,12 +142,11 @@ REPORT_DEFAULT_DAYS = 30
 
 def report_summary(*, user, start, end, now: datetime.datetime) -> dict:
     """The clinician report for evenings start..end (defaults: the last 30 evenings)."""
-    from tracker.evening import current_evening
-    from tracker.models import LabResult, Trial
-    from tracker.summary import period_summary, trial_result
 
     tonight = current_evening(now, user.zone)
     span = datetime.timedelta(days=REPORT_DEFAULT_DAYS - 1)
+    if start and start > tonight:  # nothing can be logged after tonight
+        start = tonight
     end = min(end or (start + span if start else tonight), tonight)
     start = start or end - span
     clamped = (end - start).days >= REPORT_MAX_DAYS
@@ -171,6 +171,7 @@ def report_summary(*, user, start, end, now: datetime.datetime) -> dict:
         "lab_charts": lab_chart(results=labs),
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
+        "trial_article": reference.TRIAL_ARTICLE_PATH,
         "ul": reference.SUPPLEMENT_UL_MG,
         "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
         "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,

@@ -83,6 +83,7 @@ def test_other_form_needs_elemental(ny_user):
         ({"unit": "grams"}, "unit"),
         ({"taken_at": NOW + datetime.timedelta(minutes=61)}, "taken_at"),
         ({"taken_at": datetime.datetime(2026, 6, 1, 22, 0)}, "taken_at"),  # naive
+        ({"taken_at": datetime.datetime(1, 1, 1, 22, 0, tzinfo=UTC)}, "taken_at"),  # typo
     ],
 )
 def test_bad_doses_raise_validation_errors(ny_user, kwargs, field):

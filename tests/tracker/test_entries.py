@@ -235,6 +235,7 @@ def test_safety_notes_after_a_dose(user_client, user):
     assert "less than 2 hours before your usual gabapentin time" in text
     assert "ask your pharmacist" in text
     assert "NIH" in text  # each note names its source
+    assert 'href="/articles/magnesium-glycinate-and-restless-legs/"' in text
 
 
 def _fill(user, days):
@@ -285,3 +286,60 @@ def test_lists_filter_by_date_range(user_client, user):
     )
     assert "end date is before the start date" in backwards.text
     assert user_client.get(reverse("tracker:night_list"), {"page": "zzz"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "tracker:night_new",
+            {"evening": "0001-01-01", "severity": "3", "sleep_quality": "3", "in_bed": "23:00"},
+        ),
+        (
+            "tracker:dose_new",
+            {
+                "taken_at": "0001-01-01T21:00",
+                "form": "glycinate",
+                "amount_mg": "100",
+                "unit": "elemental",
+            },
+        ),
+        ("tracker:labs", {"taken_on": "0001-01-01", "ferritin_ng_ml": "40"}),
+        (
+            "tracker:trial",
+            {
+                "baseline_start": "0001-01-01",
+                "baseline_end": "0001-01-02",
+                "magnesium_start": "0001-01-03",
+            },
+        ),
+    ],
+)
+def test_year_one_is_a_clear_error_not_a_crash(user_client, user, name, data):
+    user.time_zone = "America/New_York"
+    user.save()
+    response = user_client.post(reverse(name), data)
+    assert response.status_code == 200
+    assert "Enter a date from 1950 on." in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "0001-01-01", "to": "9999-12-31"},
+        {"from": "9999-12-31"},
+        {"to": "0001-01-01"},
+        {"days": "99999999999999999999"},
+        {"page": "-1"},
+        {"type": "<script>"},
+    ],
+)
+def test_odd_query_strings_never_crash(user_client, night, dose, query):
+    for name in (
+        "tracker:dashboard",
+        "tracker:night_list",
+        "tracker:dose_list",
+        "tracker:report",
+        "tracker:export_csv",
+    ):
+        assert user_client.get(reverse(name), query).status_code == 200, (name, query)

@@ -49,6 +49,8 @@ def elemental_mg_of(*, form: str, amount_mg, unit: str) -> Decimal:
 def _check_taken_at(taken_at: datetime.datetime, *, now: datetime.datetime | None) -> None:
     if not isinstance(taken_at, datetime.datetime) or timezone.is_naive(taken_at):
         raise ValidationError({"taken_at": _("Enter the date and time you took it.")})
+    if taken_at.year < reference.EARLIEST_YEAR:
+        raise ValidationError({"taken_at": _("Enter a date from 1950 on.")})
     now = now or timezone.now()
     limit = datetime.timedelta(minutes=reference.DOSE_FUTURE_TOLERANCE_MINUTES)
     if taken_at > now + limit:

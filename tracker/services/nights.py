@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tracker import reference
 from tracker.evening import evening_of
 from tracker.models import AWAKENINGS_MAX, LATENCY_MAX, SEVERITY_MAX, WASO_MAX, Factor, NightLog
 
@@ -46,6 +47,8 @@ def _night_values(
     now = now or timezone.now()
     if not isinstance(evening, datetime.date) or isinstance(evening, datetime.datetime):
         raise ValidationError({"evening": _("Enter the date of the evening.")})
+    if evening.year < reference.EARLIEST_YEAR:
+        raise ValidationError({"evening": _("Enter a date from 1950 on.")})
     if evening > evening_of(now, user.zone):
         errors["evening"] = _("That night has not happened yet. Choose today or an earlier date.")
     if not isinstance(severity, int) or not 0 <= severity <= SEVERITY_MAX:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -147,7 +148,17 @@ def _dose_saved(request, dose, verb):
         },
     )
     for note in safety.dose_safety_notes(user=request.user, dose=dose):
-        messages.info(request, f"{note.text} ({_('Source')}: {note.source})")
+        messages.info(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a> <span class="source">{} {}</span>',
+                note.text,
+                reference.SAFETY_ARTICLE_PATH,
+                _("Read more about magnesium safety."),
+                _("Source:"),
+                note.source,
+            ),
+        )
 
 
 def _conversion_context():

@@ -80,6 +80,7 @@ def medicines(request):
             "gabapentin_hours": reference.GABAPENTIN_SPACING_HOURS,
             "iron_hours": reference.IRON_SPACING_HOURS,
             "general_source": reference.GENERAL_SPACING_SOURCE,
+            "safety_article": reference.SAFETY_ARTICLE_PATH,
         },
     )
 
@@ -115,6 +116,7 @@ def labs(request):
             "chart": selectors.lab_chart(results=results),
             "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
             "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
+            "iron_article": reference.IRON_ARTICLE_PATH,
         },
     )
 
