@@ -71,15 +71,9 @@ def night_new(request):
         existing = NightLog.objects.filter(user=user, evening=evening).first()
         if existing:
             return redirect("tracker:night_edit", pk=existing.pk)
-        form = NightForm(
-            initial={
-                "evening": evening,
-                "in_bed": user.bedtime,
-                "tried_sleep": user.bedtime,
-                "final_wake": user.wake_time,
-                "out_of_bed": user.wake_time,
-            }
-        )
+        # The diary times are not prefilled with the usual schedule: a default submitted
+        # unread would become a made-up sleep efficiency. The template shows them as a hint.
+        form = NightForm(initial={"evening": evening})
     return render(request, "tracker/night_form.html", {"form": form, "night": None})
 
 
@@ -137,12 +131,17 @@ def dose_list(request):
     )
 
 
-def _dose_saved(request, dose, verb):
+def _dose_saved(request, dose, *, updated=False):
+    """Confirm the change, then add any safety notes (calm, informative, never blocking)."""
+    template = (
+        _("Dose updated: %(mg)s mg elemental at %(time)s.")
+        if updated
+        else _("Dose logged: %(mg)s mg elemental at %(time)s.")
+    )
     messages.success(
         request,
-        _("Dose %(verb)s: %(mg)s mg elemental at %(time)s.")
+        template
         % {
-            "verb": verb,
             "mg": dose.elemental_mg.normalize(),
             "time": formats.time_format(timezone.localtime(dose.taken_at), "H:i"),
         },
@@ -200,7 +199,7 @@ def dose_new(request):
             except ValidationError as error:
                 form.apply_service_errors(error)
             else:
-                _dose_saved(request, dose, _("logged"))
+                _dose_saved(request, dose)
                 if data["remember"]:
                     messages.success(request, _("Saved as “My magnesium”."))
                 return redirect("tracker:dose_list")
@@ -244,7 +243,7 @@ def dose_edit(request, pk):
             except ValidationError as error:
                 form.apply_service_errors(error)
             else:
-                _dose_saved(request, dose, _("updated"))
+                _dose_saved(request, dose, updated=True)
                 return redirect("tracker:dose_list")
     else:
         compound = dose.compound_mg is not None
@@ -287,5 +286,5 @@ def dose_quick(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("tracker:product")
-    _dose_saved(request, dose, _("logged"))
+    _dose_saved(request, dose)
     return redirect("tracker:dashboard")
