@@ -170,3 +170,16 @@ def _inflated(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return b"".join(chunks)
+
+
+def test_csv_is_utf8_with_any_text(user_client, user):
+    services.night_log(
+        user=user,
+        evening=datetime.date(2026, 1, 5),
+        severity=2,
+        sleep_quality=3,
+        notes="Müde, 睡眠 — ok",
+        tags="Reise",
+    )
+    text = user_client.get(reverse("tracker:export_csv")).content.decode("utf-8")
+    assert "Müde, 睡眠 — ok" in text

@@ -166,3 +166,25 @@ def test_trial_phases_are_validated_and_cleared(user_client, user):
 def test_health_data_is_not_in_the_admin():
     tracker_models = [model for model in admin.site._registry if model._meta.app_label == "tracker"]
     assert tracker_models == []
+
+
+def test_labs_and_medicines_pages_take_fixed_queries(user, call_view, django_assert_num_queries):
+    from tracker.views import extras
+
+    def fill(count):
+        for i in range(count):
+            services.lab_record(
+                user=user, taken_on=datetime.date(2025, 1, 1 + i), ferritin_ng_ml=50 + i
+            )
+            services.medicine_add(user=user, kind="iron", usual_time=datetime.time(8, i))
+
+    fill(2)
+    with django_assert_num_queries(1):
+        call_view(extras.labs, user)
+    with django_assert_num_queries(1):
+        call_view(extras.medicines, user)
+    fill(20)
+    with django_assert_num_queries(1):
+        call_view(extras.labs, user)
+    with django_assert_num_queries(1):
+        call_view(extras.medicines, user)
