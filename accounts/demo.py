@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from articles.services import editors_group_ensure
+from tracker.demo import demo_data_ensure
 
 DEMO_USER = ("demo@example.com", "restwell-demo")
 DEMO_EDITOR = ("editor@example.com", "restwell-editor")
@@ -30,4 +31,5 @@ def demo_accounts_ensure() -> tuple[User, User]:
     user = _account(*DEMO_USER, display_name="Sam", time_zone="Europe/London")
     editor = _account(*DEMO_EDITOR, display_name="Eddie (editor)", is_staff=True)
     editor.groups.add(editors_group_ensure())
+    demo_data_ensure(user=user)  # ~60 nights: a baseline month, then a magnesium month
     return user, editor

@@ -1,10 +1,28 @@
 from django.urls import path
 
-from tracker import views
+from tracker.views import dashboard, entries, extras, reports
 
 app_name = "tracker"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("log/", views.log, name="log"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("log/", extras.log, name="log"),
+    path("nights/", entries.night_list, name="night_list"),
+    path("nights/new/", entries.night_new, name="night_new"),
+    path("nights/<int:pk>/edit/", entries.night_edit, name="night_edit"),
+    path("nights/<int:pk>/delete/", entries.night_delete, name="night_delete"),
+    path("doses/", entries.dose_list, name="dose_list"),
+    path("doses/new/", entries.dose_new, name="dose_new"),
+    path("doses/now/", entries.dose_quick, name="dose_quick"),
+    path("doses/<int:pk>/edit/", entries.dose_edit, name="dose_edit"),
+    path("doses/<int:pk>/delete/", entries.dose_delete, name="dose_delete"),
+    path("product/", extras.product, name="product"),
+    path("medicines/", extras.medicines, name="medicines"),
+    path("medicines/<int:pk>/delete/", extras.medicine_delete, name="medicine_delete"),
+    path("labs/", extras.labs, name="labs"),
+    path("labs/<int:pk>/delete/", extras.lab_delete, name="lab_delete"),
+    path("trial/", extras.trial, name="trial"),
+    path("export.csv", reports.export_csv, name="export_csv"),
+    path("report/", reports.report, name="report"),
+    path("report.pdf", reports.report_pdf, name="report_pdf"),
 ]

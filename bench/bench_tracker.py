@@ -1,0 +1,225 @@
+"""Tracker speed: the 365-day dashboard and the HTML report for a user with 3 years of nights
+and two doses a day, under gunicorn, against a bare "hello" view on the same gunicorn.
+
+Run: .venv/bin/python bench/bench_tracker.py   (SQLite by default; set BENCH_DATABASE_URL
+to a PostgreSQL URL to bench that instead). Prints a Markdown table of medians (and p90)
+of the server's own time (Server-Timing, measured by the outermost middleware) and of the
+client's round trip. The PDF is timed separately (fewer requests: it takes longer).
+"""
+
+import datetime
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "60"))
+PDF_REQUESTS = int(os.environ.get("BENCH_PDF_REQUESTS", "8"))
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+
+
+def _today() -> datetime.date:
+    return datetime.datetime.now(datetime.UTC).date()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(tmp: Path) -> dict:
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE="tracker_settings",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "bench"), str(ROOT)]),
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",  # noqa: S106
+        DEBUG="false",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_COOKIES="false",
+        SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}"),
+        REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379"),
+        CACHE_KEY_PREFIX=f"bench-tracker-{os.getpid()}",
+        BENCH_STATIC_ROOT=str(tmp / "static"),
+    )
+    return env
+
+
+def _setup(env: dict) -> str:
+    """Migrate, build the 3-year user, and return a signed-in session cookie."""
+    os.environ.update(env)
+    sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+
+    from tests.factories import UserFactory
+    from tracker import services
+    from tracker.evening import evening_of
+    from tracker.models import Dose, NightLog
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment would
+    user = UserFactory(email=f"bench-{os.getpid()}@example.com", time_zone="America/New_York")
+    zone = user.zone
+    rng = random.Random(42)
+    today = _today()
+    nights, doses = [], []
+    for i in range(1, 3 * 365 + 1):
+        evening = today - datetime.timedelta(days=i)
+        in_bed = datetime.datetime.combine(evening, datetime.time(22, 40), tzinfo=zone)
+        nights.append(
+            NightLog(
+                user=user,
+                evening=evening,
+                severity=rng.randint(0, 9),
+                sleep_quality=rng.randint(1, 5),
+                in_bed_at=in_bed,
+                tried_sleep_at=in_bed + datetime.timedelta(minutes=15),
+                sleep_latency_min=rng.randint(5, 60),
+                awakenings=rng.randint(0, 4),
+                waso_min=rng.randint(0, 60),
+                final_wake_at=in_bed + datetime.timedelta(hours=8),
+                out_of_bed_at=in_bed + datetime.timedelta(hours=8, minutes=15),
+                symptoms_started_at=in_bed - datetime.timedelta(minutes=90),
+                factors=["caffeine"] if i % 5 == 0 else [],
+                tags="travel" if i % 11 == 0 else "",
+            )
+        )
+        for hour in (18, 21):
+            taken = datetime.datetime.combine(evening, datetime.time(hour, 30), tzinfo=zone)
+            doses.append(
+                Dose(
+                    user=user,
+                    taken_at=taken,
+                    evening=evening_of(taken, zone),
+                    form="glycinate",
+                    elemental_mg=Decimal("100.0"),
+                )
+            )
+    NightLog.objects.bulk_create(nights, batch_size=500)
+    Dose.objects.bulk_create(doses, batch_size=500)
+    services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
+    services.trial_set(
+        user=user,
+        baseline_start=today - datetime.timedelta(days=120),
+        baseline_end=today - datetime.timedelta(days=61),
+        magnesium_start=today - datetime.timedelta(days=60),
+    )
+    for months in (3, 9, 15):
+        services.lab_record(
+            user=user,
+            taken_on=today - datetime.timedelta(days=30 * months),
+            ferritin_ng_ml=40 + months * 3,
+            tsat_percent=18 + months,
+        )
+    client = Client()
+    client.force_login(user)
+    print(f"data: {len(nights)} nights, {len(doses)} doses", flush=True)
+    return client.cookies["sessionid"].value
+
+
+def _measure(port: int, path: str, cookie: str, count: int) -> tuple[list[float], list[float]]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    server, client = [], []
+    for i in range(count + 3):  # three warm-up requests, not counted
+        start = time.perf_counter()
+        connection.request(
+            "GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"}
+        )
+        response = connection.getresponse()
+        response.read()
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status != 200:
+            raise SystemExit(f"{path}: HTTP {response.status}")
+        timing = response.getheader("Server-Timing", "app;dur=nan").split("dur=")[1]
+        if i >= 3:
+            server.append(float(timing))
+            client.append(elapsed)
+    connection.close()
+    return server, client
+
+
+def _row(name: str, server: list[float], client: list[float]) -> str:
+    def p90(values):
+        return statistics.quantiles(values, n=10)[-1] if len(values) >= 10 else max(values)
+
+    return (
+        f"| {name} | {len(server)} | {statistics.median(server):.1f} | {p90(server):.1f} | "
+        f"{statistics.median(client):.1f} |"
+    )
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-tracker-") as tmp:
+        env = _environment(Path(tmp))
+        cookie = _setup(env)
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                WORKERS,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
+                "portal.wsgi",
+            ],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            year_ago = (_today() - datetime.timedelta(days=364)).isoformat()
+            today = _today().isoformat()
+            rows = [
+                ('bare "hello" view (floor)', "/bench/hello/", REQUESTS),
+                ("dashboard, 365 days", "/tracker/?days=365", REQUESTS),
+                ("dashboard, 30 days", "/tracker/", REQUESTS),
+                ("report HTML, 365 days", f"/tracker/report/?from={year_ago}&to={today}", REQUESTS),
+                (
+                    "report PDF, 365 days",
+                    f"/tracker/report.pdf?from={year_ago}&to={today}",
+                    PDF_REQUESTS,
+                ),
+            ]
+            database = "PostgreSQL" if "postgres" in env["DATABASE_URL"] else "SQLite"
+            print(f"\ngunicorn, {WORKERS} sync workers, {database}; times in ms\n")
+            print("| page | requests | server median | server p90 | client median |")
+            print("| --- | ---: | ---: | ---: | ---: |")
+            for name, path, count in rows:
+                print(_row(name, *_measure(port, path, cookie, count)), flush=True)
+        finally:
+            server.terminate()
+            server.wait(15)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Tracker fixtures: a user's night, dose and other rows built through the services."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tracker import services
+
+
+@pytest.fixture
+def night(user):
+    evening = timezone.localdate(timezone=user.zone) - datetime.timedelta(days=2)
+    return services.night_log(
+        user=user,
+        evening=evening,
+        severity=4,
+        sleep_quality=3,
+        times={"in_bed": datetime.time(22, 30), "out_of_bed": datetime.time(7, 0)},
+    )
+
+
+@pytest.fixture
+def dose(user):
+    return services.dose_record(
+        user=user,
+        taken_at=timezone.now() - datetime.timedelta(days=1),
+        form="glycinate",
+        amount_mg=200,
+        unit="elemental",
+    )
+
+
+@pytest.fixture
+def lab(user):
+    return services.lab_record(
+        user=user, taken_on=datetime.date(2026, 1, 5), ferritin_ng_ml=60, tsat_percent=25
+    )
+
+
+@pytest.fixture
+def medicine(user):
+    return services.medicine_add(user=user, kind="gabapentin", usual_time=datetime.time(22, 0))
+
+
+@pytest.fixture
+def call_view(rf):
+    """Call a view directly (no middleware), so a query count measures the page itself.
+
+    Through the test client every request also pays the foundation's middleware (session,
+    user, allauth's user-session tracking: about 7 queries), which is the same on every page.
+    """
+
+    def call(view, user, path="/", data=None, **kwargs):
+        request = rf.get(path, data or {})
+        request.user = user
+        request.session = {}
+        return view(request, **kwargs)
+
+    return call

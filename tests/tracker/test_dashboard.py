@@ -1,0 +1,152 @@
+"""The dashboard: quick cards, charts with tables, figures, trial card, query counts."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tracker import services
+from tracker.views import dashboard
+
+pytestmark = pytest.mark.django_db
+NOW = datetime.datetime(2026, 6, 15, 19, 0, tzinfo=datetime.UTC)  # 20:00 in London
+
+
+def _history(user, nights, *, dose_every=1, start_offset=1):
+    """`nights` logged nights ending last night, a dose on every `dose_every`-th evening."""
+    for i in range(start_offset, start_offset + nights):
+        evening = datetime.date(2026, 6, 15) - datetime.timedelta(days=i)
+        services.night_log(
+            user=user,
+            evening=evening,
+            severity=i % 6,
+            sleep_quality=1 + i % 5,
+            times={
+                "in_bed": datetime.time(23),
+                "out_of_bed": datetime.time(7),
+                "tried_sleep": datetime.time(23),
+                "final_wake": datetime.time(6),
+            },
+            now=NOW,
+        )
+        if i % dose_every == 0:
+            taken = datetime.datetime.combine(evening, datetime.time(21), tzinfo=user.zone)
+            services.dose_record(
+                user=user,
+                taken_at=taken,
+                form="glycinate",
+                amount_mg=200,
+                unit="elemental",
+                now=NOW,
+            )
+
+
+@pytest.fixture
+def travel():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def test_empty_dashboard_offers_both_daily_actions(user_client, travel):
+    response = user_client.get(reverse("tracker:dashboard"))
+    text = response.text
+    assert "Took your magnesium?" in text
+    assert "How was last night?" in text
+    assert 'name="severity"' in text and 'name="sleep_quality"' in text
+    assert 'value="2026-06-14"' in text  # the quick form is about last night
+    assert "7 more nights needed" in text
+    assert "<script>" not in text and "style=" not in text
+
+
+def test_dashboard_shows_a_logged_evening_and_night(user_client, user, travel):
+    services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
+    assert "I took my magnesium now" in user_client.get(reverse("tracker:dashboard")).text
+    user_client.post(reverse("tracker:dose_quick"))
+    user_client.post(
+        reverse("tracker:night_new"),
+        {"evening": "2026-06-14", "severity": "6", "sleep_quality": "2", "quick": "1"},
+    )
+    text = user_client.get(reverse("tracker:dashboard")).text
+    assert "Logged at 20:00" in text  # 19:00 UTC is 20:00 in London (BST)
+    assert "Legs 6/10" in text
+    assert 'class="chart-dose"' in text  # tonight's dose is marked on the chart
+    assert "<rect " in text
+
+
+def test_period_switch_and_bad_values(user_client, user, travel):
+    _history(user, 40)
+    for days, rows in ((30, 30), (90, 90), (365, 365), ("abc", 30), (7, 30)):
+        response = user_client.get(reverse("tracker:dashboard"), {"days": days})
+        assert response.status_code == 200
+        assert len(response.context["summary"].days) == rows
+
+
+def test_figures_rest_on_their_counts(user_client, user, travel):
+    _history(user, 14, dose_every=2)
+    services.evening_skip_record(user=user, evening=datetime.date(2026, 6, 12))  # i = 3: no dose
+    summary = user_client.get(reverse("tracker:dashboard")).context["summary"]
+    assert summary.nights_logged == 14
+    assert summary.streak == 14
+    # severity i % 6 for i = 1..14: zeros at i = 6 and 12 → 12 symptom nights of 14
+    assert summary.symptom_nights == 12
+    assert summary.symptom_nights_per_week == pytest.approx(6.0)
+    assert summary.clinically_significant
+    # 23:00 → 07:00 in bed (480 min), 23:00 → 06:00 asleep (420 min): 87.5%
+    assert summary.efficiency == pytest.approx(87.5)
+    # doses on even i (14, 12, ..., 2): first dose evening is i = 14 (1 June); evenings
+    # 1..14 June are counted, tonight (15 June) is not yet; 7 dosed, 1 skipped, 6 missed.
+    assert summary.adherence_since == datetime.date(2026, 6, 1)
+    assert (summary.evenings_counted, summary.evenings_dosed) == (14, 7)
+    assert (summary.evenings_skipped, summary.evenings_missed) == (1, 6)
+
+
+def test_dashboard_queries_stay_at_ten_or_fewer(
+    user, call_view, django_assert_max_num_queries, travel
+):
+    services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
+    services.trial_set(
+        user=user,
+        baseline_start=datetime.date(2026, 4, 1),
+        baseline_end=datetime.date(2026, 4, 30),
+        magnesium_start=datetime.date(2026, 5, 1),
+    )
+    _history(user, 3)
+    with django_assert_max_num_queries(10):
+        call_view(dashboard.dashboard, user)
+    _history(user, 120, start_offset=4)  # a streak longer than the 30-day view
+    with django_assert_max_num_queries(10) as captured:
+        response = call_view(dashboard.dashboard, user)
+    assert response.status_code == 200
+    assert len(captured) <= 10
+
+
+def test_dashboard_page_query_count_does_not_grow(
+    user_client, user, django_assert_num_queries, travel
+):
+    _history(user, 5)
+    user_client.get(reverse("tracker:dashboard"))  # the session is recorded on first use
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        user_client.get(reverse("tracker:dashboard"), {"days": 365})
+    _history(user, 300, start_offset=6)
+    with django_assert_num_queries(len(small)):
+        user_client.get(reverse("tracker:dashboard"), {"days": 365})
+
+
+def test_trial_result_appears_with_seven_nights_each(user_client, user, travel):
+    services.trial_set(
+        user=user,
+        baseline_start=datetime.date(2026, 5, 1),
+        baseline_end=datetime.date(2026, 5, 10),
+        magnesium_start=datetime.date(2026, 5, 11),
+    )
+    _history(user, 20, start_offset=35)  # 11 May back to 22 April: 10 baseline, 1 magnesium
+    text = user_client.get(reverse("tracker:dashboard")).text
+    assert "6 more nights needed in “Magnesium phase”" in text
+    _history(user, 13, start_offset=22)  # 24 May back to 12 May
+    text = user_client.get(reverse("tracker:dashboard")).text
+    assert "95% interval" in text and "Difference" in text
+    assert "What this cannot show" in text

@@ -1,0 +1,190 @@
+"""Safety notes, the medicines list, lab results, trial phases, and the admin boundary."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tracker import reference, selectors, services
+from tracker.models import LabResult, OtherMedicine, Trial
+from tracker.safety import dose_safety_notes
+
+pytestmark = pytest.mark.django_db
+UTC = datetime.UTC
+NOW = datetime.datetime(2026, 6, 1, 23, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def utc_user(user):
+    user.time_zone = "UTC"
+    user.save()
+    return user
+
+
+def _dose(user, hour, minute=0, mg=100, day=1):
+    taken = datetime.datetime(2026, 6, day, hour, minute, tzinfo=UTC)
+    return services.dose_record(
+        user=user, taken_at=taken, form="glycinate", amount_mg=mg, unit="elemental", now=NOW
+    )
+
+
+def _texts(user, dose):
+    return [note.text for note in dose_safety_notes(user=user, dose=dose)]
+
+
+def test_no_notes_for_an_ordinary_dose(utc_user):
+    assert dose_safety_notes(user=utc_user, dose=_dose(utc_user, 21)) == []
+
+
+def test_the_evening_total_counts_against_the_upper_level(utc_user):
+    _dose(utc_user, 19, mg=200)
+    notes = dose_safety_notes(user=utc_user, dose=_dose(utc_user, 22, mg=151))
+    assert "adds up to 351 mg elemental" in notes[0].text
+    assert notes[0].source == reference.SUPPLEMENT_UL_MG.source
+    # Exactly at the limit is not above it; compound doses are converted first.
+    other = services.dose_record(
+        user=utc_user,
+        taken_at=datetime.datetime(2026, 5, 30, 21, tzinfo=UTC),
+        form="glycinate",
+        amount_mg="2482.9",
+        unit="compound",
+        now=NOW,
+    )  # 2482.9 × 0.140963 = 350.0
+    assert other.elemental_mg == 350
+    assert dose_safety_notes(user=utc_user, dose=other) == []
+
+
+@pytest.mark.parametrize(
+    ("dose_at", "gabapentin_at", "noted"),
+    [
+        ((21, 0), datetime.time(22, 30), True),  # 1.5 h before
+        ((20, 1), datetime.time(22, 0), True),  # 1 h 59 min before
+        ((20, 0), datetime.time(22, 0), False),  # exactly 2 h before
+        ((23, 0), datetime.time(22, 0), False),  # after gabapentin: not this rule
+        ((23, 30), datetime.time(0, 30), True),  # across midnight
+    ],
+)
+def test_gabapentin_spacing(utc_user, dose_at, gabapentin_at, noted):
+    services.medicine_add(user=utc_user, kind="gabapentin", usual_time=gabapentin_at)
+    texts = _texts(utc_user, _dose(utc_user, *dose_at))
+    assert any("gabapentin" in text for text in texts) is noted
+
+
+@pytest.mark.parametrize(
+    ("dose_at", "noted"),
+    [((21, 0), True), ((17, 1), True), ((17, 0), False), ((22, 59), True), ((23, 0), False)],
+)
+def test_iron_spacing_either_side(utc_user, dose_at, noted):
+    services.medicine_add(user=utc_user, kind="iron", usual_time=datetime.time(20, 0))
+    texts = _texts(utc_user, _dose(utc_user, *dose_at))
+    assert any("iron" in text for text in texts) is noted
+
+
+def test_general_note_for_medicines_without_a_rule_or_time(utc_user):
+    services.medicine_add(user=utc_user, kind="bisphosphonate")
+    services.medicine_add(user=utc_user, kind="gabapentin")  # no usual time given
+    services.medicine_add(user=utc_user, kind="pregabalin")  # no known interaction
+    notes = dose_safety_notes(user=utc_user, dose=_dose(utc_user, 21))
+    assert len(notes) == 1
+    assert "Bisphosphonate, Gabapentin" in notes[0].text
+    assert notes[0].source == reference.GENERAL_SPACING_SOURCE
+
+
+def test_medicine_page_adds_and_removes(user_client, user):
+    response = user_client.post(
+        reverse("tracker:medicines"),
+        {"kind": "iron", "name": "Ferrous sulfate", "usual_time": "08:00"},
+        follow=True,
+    )
+    assert "Medicine added." in response.text
+    medicine = OtherMedicine.objects.get(user=user)
+    assert medicine.usual_time == datetime.time(8)
+    response = user_client.post(reverse("tracker:medicines"), {"kind": "aspirin"})
+    assert "Select a valid choice" in response.text
+    user_client.post(reverse("tracker:medicine_delete", kwargs={"pk": medicine.pk}))
+    assert not OtherMedicine.objects.exists()
+
+
+def test_lab_results_and_thresholds(user_client, user):
+    response = user_client.post(
+        reverse("tracker:labs"), {"taken_on": "2026-01-10", "ferritin_ng_ml": "75"}, follow=True
+    )
+    assert "Blood test result saved." in response.text
+    assert "<svg" in response.text
+    result = LabResult.objects.get(user=user)
+    assert selectors.lab_flags(result=result)  # ≤ 75 counts
+    result.ferritin_ng_ml, result.tsat_percent = 76, 20
+    assert not selectors.lab_flags(result=result)  # TSAT 20 is not < 20
+    result.tsat_percent = 19.9
+    assert selectors.lab_flags(result=result)
+    empty = user_client.post(reverse("tracker:labs"), {"taken_on": "2026-01-10"})
+    assert "Enter a ferritin value, a transferrin saturation, or both." in empty.text
+    high = user_client.post(
+        reverse("tracker:labs"), {"taken_on": "2026-01-10", "tsat_percent": "140"}
+    )
+    assert "between 0 and 100" in high.text
+    future = user_client.post(
+        reverse("tracker:labs"), {"taken_on": "2999-01-01", "ferritin_ng_ml": "50"}
+    )
+    assert "in the future" in future.text
+    assert LabResult.objects.count() == 1
+
+
+def test_trial_phases_are_validated_and_cleared(user_client, user):
+    bad = user_client.post(
+        reverse("tracker:trial"),
+        {
+            "baseline_start": "2026-05-01",
+            "baseline_end": "2026-05-10",
+            "magnesium_start": "2026-05-05",
+        },
+    )
+    assert "after the baseline ends" in bad.text
+    assert not Trial.objects.exists()
+    user_client.post(
+        reverse("tracker:trial"),
+        {
+            "baseline_start": "2026-05-01",
+            "baseline_end": "2026-05-10",
+            "magnesium_start": "2026-05-11",
+        },
+    )
+    assert Trial.objects.get(user=user).magnesium_end is None
+    user_client.post(reverse("tracker:trial"), {"clear": "1"})
+    assert not Trial.objects.exists()
+    with pytest.raises(ValidationError):
+        services.trial_set(
+            user=user,
+            baseline_start=datetime.date(2026, 5, 10),
+            baseline_end=datetime.date(2026, 5, 1),
+            magnesium_start=datetime.date(2026, 5, 11),
+        )
+
+
+def test_health_data_is_not_in_the_admin():
+    tracker_models = [model for model in admin.site._registry if model._meta.app_label == "tracker"]
+    assert tracker_models == []
+
+
+def test_labs_and_medicines_pages_take_fixed_queries(user, call_view, django_assert_num_queries):
+    from tracker.views import extras
+
+    def fill(count):
+        for i in range(count):
+            services.lab_record(
+                user=user, taken_on=datetime.date(2025, 1, 1 + i), ferritin_ng_ml=50 + i
+            )
+            services.medicine_add(user=user, kind="iron", usual_time=datetime.time(8, i))
+
+    fill(2)
+    with django_assert_num_queries(1):
+        call_view(extras.labs, user)
+    with django_assert_num_queries(1):
+        call_view(extras.medicines, user)
+    fill(20)
+    with django_assert_num_queries(1):
+        call_view(extras.labs, user)
+    with django_assert_num_queries(1):
+        call_view(extras.medicines, user)

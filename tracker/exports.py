@@ -1,0 +1,114 @@
+"""CSV exports: UTF-8, ISO 8601 with the user's offset, safe to open in a spreadsheet."""
+
+import csv
+import io
+from collections import defaultdict
+
+from tracker.models import Dose, NightLog
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value) -> str:
+    """Text for a CSV cell; a leading formula character is neutralised with an apostrophe
+    (OWASP 'CSV injection' advice), so the cell shows as text."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _iso(instant, zone) -> str:
+    return instant.astimezone(zone).isoformat() if instant else ""
+
+
+def _minutes(delta) -> str:
+    return str(round(delta.total_seconds() / 60)) if delta is not None else ""
+
+
+NIGHT_HEADER = [
+    "evening",
+    "severity",
+    "sleep_quality",
+    "symptoms_started_at",
+    "in_bed_at",
+    "tried_sleep_at",
+    "sleep_latency_min",
+    "awakenings",
+    "waso_min",
+    "final_wake_at",
+    "out_of_bed_at",
+    "time_in_bed_min",
+    "total_sleep_min",
+    "sleep_efficiency_percent",
+    "factors",
+    "tags",
+    "notes",
+    "elemental_mg_total",
+    "dose_times",
+]
+DOSE_HEADER = ["taken_at", "evening", "form", "elemental_mg", "compound_mg", "note"]
+
+
+def _write(rows) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def nights_csv(*, user) -> str:
+    """One row per logged night, with that evening's elemental total and dose times."""
+    zone = user.zone
+    per_evening = defaultdict(list)
+    for dose in Dose.objects.filter(user=user).only("taken_at", "evening", "elemental_mg"):
+        per_evening[dose.evening].append(dose)
+    rows = [NIGHT_HEADER]
+    for n in NightLog.objects.filter(user=user).order_by("evening"):
+        doses = sorted(per_evening.get(n.evening, []), key=lambda d: d.taken_at)
+        efficiency = n.sleep_efficiency
+        rows.append(
+            [
+                n.evening.isoformat(),
+                n.severity,
+                n.sleep_quality,
+                _iso(n.symptoms_started_at, zone),
+                _iso(n.in_bed_at, zone),
+                _iso(n.tried_sleep_at, zone),
+                n.sleep_latency_min,
+                n.awakenings,
+                n.waso_min,
+                _iso(n.final_wake_at, zone),
+                _iso(n.out_of_bed_at, zone),
+                _minutes(n.time_in_bed),
+                _minutes(n.total_sleep),
+                f"{efficiency:.1f}" if efficiency is not None else "",
+                ";".join(n.factors),
+                n.tags,
+                n.notes,
+                str(sum(d.elemental_mg for d in doses)) if doses else "0",
+                ";".join(_iso(d.taken_at, zone) for d in doses),
+            ]
+        )
+    return _write(rows)
+
+
+def doses_csv(*, user) -> str:
+    zone = user.zone
+    rows = [DOSE_HEADER]
+    for d in Dose.objects.filter(user=user).order_by("taken_at", "pk"):
+        rows.append(
+            [
+                _iso(d.taken_at, zone),
+                d.evening.isoformat(),
+                d.form,
+                d.elemental_mg,
+                d.compound_mg,
+                d.note,
+            ]
+        )
+    return _write(rows)

@@ -1,0 +1,311 @@
+"""Tracker forms: they parse and range-check input; services apply the domain rules."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from tracker import reference
+from tracker.models import (
+    AWAKENINGS_MAX,
+    LATENCY_MAX,
+    WASO_MAX,
+    Factor,
+    Form,
+    MedicineKind,
+    Quality,
+    Unit,
+)
+
+SEVERITY_CHOICES = [(n, str(n)) for n in range(11)]
+
+
+class AccessibleFormMixin:
+    """Tie each error to its field (aria-describedby, aria-invalid) and mark it invalid."""
+
+    def full_clean(self):
+        super().full_clean()
+        self.mark_errors()
+
+    def mark_errors(self):
+        for name, field in self.fields.items():
+            attrs = field.widget.attrs
+            base = self[name].auto_id
+            described = [f"{base}_help"] if field.help_text else []
+            if name in self.errors:
+                described.append(f"{base}_error")
+                attrs["aria-invalid"] = "true"
+                if not isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                    attrs["class"] = attrs.get("class", "") + " is-invalid"
+            if described:
+                attrs["aria-describedby"] = " ".join(described)
+
+    def apply_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError next to the fields it names."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+        self.mark_errors()
+
+
+def _minutes(label, top):
+    message = _("Enter a number between 0 and %(top)s.") % {"top": top}
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=top,
+        error_messages={"min_value": message, "max_value": message, "invalid": message},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
+    )
+
+
+def _time(label):
+    return forms.TimeField(
+        label=label,
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
+        error_messages={"invalid": _("Enter a time such as 22:30.")},
+    )
+
+
+# Dates before this are typos (and year-1 dates cannot be converted between time zones).
+EARLIEST = datetime.date(reference.EARLIEST_YEAR, 1, 1)
+EARLIEST_MESSAGE = _("Enter a date from 1950 on.")
+
+
+def _date(label, required=True):
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(EARLIEST, message=EARLIEST_MESSAGE)],
+        error_messages={"invalid": _("Enter a date such as 2026-03-08.")},
+    )
+
+
+class QuickNightForm(AccessibleFormMixin, forms.Form):
+    """'How was last night?': the two required answers, nothing else."""
+
+    evening = _date(_("Night of"))
+    severity = forms.TypedChoiceField(
+        label=_("How bad were your legs?"),
+        choices=SEVERITY_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"required": _("Choose a number from 0 (none) to 10 (worst imaginable).")},
+    )
+    sleep_quality = forms.TypedChoiceField(
+        label=_("How did you sleep?"),
+        choices=Quality.choices,
+        coerce=int,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        error_messages={"required": _("Choose how you slept, from very poor to very good.")},
+    )
+
+
+class NightForm(QuickNightForm):
+    symptoms_started = _time(_("Symptoms started at"))
+    in_bed = _time(_("Went to bed at"))
+    tried_sleep = _time(_("Tried to sleep at"))
+    sleep_latency_min = _minutes(_("Minutes to fall asleep"), LATENCY_MAX)
+    awakenings = _minutes(_("Times you woke up"), AWAKENINGS_MAX)
+    waso_min = _minutes(_("Minutes awake during the night, in total"), WASO_MAX)
+    final_wake = _time(_("Woke up for the day at"))
+    out_of_bed = _time(_("Got out of bed at"))
+    factors = forms.MultipleChoiceField(
+        label=_("Anything that may have played a part?"),
+        choices=Factor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "btn-check"}),
+    )
+    tags = forms.CharField(
+        label=_("Other factors"),
+        help_text=_("Separate with commas, e.g. late dinner, hot room."),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    TIME_FIELDS = ("symptoms_started", "in_bed", "tried_sleep", "final_wake", "out_of_bed")
+    DETAIL_FIELDS = (
+        "symptoms_started",
+        "in_bed",
+        "tried_sleep",
+        "sleep_latency_min",
+        "awakenings",
+        "waso_min",
+        "final_wake",
+        "out_of_bed",
+    )
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["times"] = {name: data.pop(name) for name in self.TIME_FIELDS}
+        return data
+
+    @classmethod
+    def initial_from(cls, night) -> dict:
+        zone = night.user.zone
+        initial = {
+            name: getattr(night, name)
+            for name in (
+                "evening",
+                "severity",
+                "sleep_quality",
+                "sleep_latency_min",
+                "awakenings",
+                "waso_min",
+                "factors",
+                "tags",
+                "notes",
+            )
+        }
+        for name in cls.TIME_FIELDS:
+            instant = getattr(night, f"{name}_at")
+            initial[name] = instant.astimezone(zone).time() if instant else None
+        return initial
+
+
+class DoseForm(AccessibleFormMixin, forms.Form):
+    taken_at = forms.DateTimeField(
+        label=_("Taken at"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
+        error_messages={"invalid": _("Enter a date and time such as 2026-03-08 21:30.")},
+    )
+    form = forms.ChoiceField(
+        label=_("Form"),
+        choices=Form.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    amount_mg = forms.DecimalField(
+        label=_("Amount (mg)"),
+        min_value=0.1,
+        max_digits=7,
+        decimal_places=1,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "inputmode": "decimal", "step": "0.1"}
+        ),
+        error_messages={
+            "min_value": _("Enter an amount above 0 mg."),
+            "invalid": _("Enter a number of milligrams, such as 200."),
+            "max_digits": _("Enter an amount below 100,000 mg."),
+            "max_whole_digits": _("Enter an amount below 100,000 mg."),
+            "max_decimal_places": _("Use at most one decimal place."),
+        },
+    )
+    unit = forms.ChoiceField(
+        label=_("The amount is"),
+        choices=Unit.choices,
+        initial=Unit.ELEMENTAL,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    remember = forms.BooleanField(
+        label=_("Remember this as “My magnesium” for one-tap logging"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def clean_taken_at(self):
+        taken_at = self.cleaned_data["taken_at"]
+        if taken_at.date() < EARLIEST:
+            raise ValidationError(EARLIEST_MESSAGE)
+        return taken_at
+
+
+class ProductForm(AccessibleFormMixin, forms.Form):
+    form = DoseForm.base_fields["form"]
+    amount_mg = DoseForm.base_fields["amount_mg"]
+    unit = DoseForm.base_fields["unit"]
+
+
+class MedicineForm(AccessibleFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Medicine"),
+        choices=MedicineKind.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    name = forms.CharField(
+        label=_("Name or brand (optional)"),
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    usual_time = _time(_("Usual time you take it (optional)"))
+
+
+class LabForm(AccessibleFormMixin, forms.Form):
+    taken_on = _date(_("Date of the blood test"))
+    ferritin_ng_ml = forms.DecimalField(
+        label=_("Ferritin (ng/mL, the same as µg/L)"),
+        required=False,
+        min_value=0,
+        max_value=5000,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.1"}),
+        error_messages={"max_value": _("Enter a number between 0 and 5000.")},
+    )
+    tsat_percent = forms.DecimalField(
+        label=_("Transferrin saturation (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.1"}),
+        error_messages={"max_value": _("Enter a number between 0 and 100.")},
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+class TrialForm(AccessibleFormMixin, forms.Form):
+    baseline_start = _date(_("Baseline: first night"))
+    baseline_end = _date(_("Baseline: last night"))
+    magnesium_start = _date(_("Magnesium: first night"))
+    magnesium_end = _date(_("Magnesium: last night (leave empty if ongoing)"), required=False)
+
+
+class DateRangeForm(AccessibleFormMixin, forms.Form):
+    """The list and report filter (?from=&to=); both ends optional and inclusive."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The query-string names are Python keywords, so the fields are added here.
+        self.fields["from"] = _date(_("From"), required=False)
+        self.fields["to"] = _date(_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and end < start:
+            self.add_error("to", _("The end date is before the start date."))
+        return data
+
+    def bounds(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The valid bounds; an invalid filter shows its errors and filters nothing."""
+        if not self.is_bound or not self.is_valid():
+            return None, None
+        return self.cleaned_data.get("from"), self.cleaned_data.get("to")

@@ -1,0 +1,107 @@
+"""Calm, non-blocking safety notes about a dose. Every number comes from tracker.reference."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from tracker import reference
+from tracker.models import Dose, MedicineKind, OtherMedicine
+
+
+@dataclass(frozen=True)
+class SafetyNote:
+    text: str
+    source: str
+
+
+def _gap_to_medicine(taken_at: datetime.datetime, usual: datetime.time, zone) -> list:
+    """Signed gaps (medicine time − dose time) to that medicine on the days around the dose."""
+    local_day = taken_at.astimezone(zone).date()
+    gaps = []
+    for offset in (-1, 0, 1):
+        day = local_day + datetime.timedelta(days=offset)
+        medicine_at = datetime.datetime.combine(day, usual, tzinfo=zone)
+        gaps.append(medicine_at.astimezone(datetime.UTC) - taken_at)
+    return gaps
+
+
+def evening_total_mg(*, user, evening: datetime.date) -> Decimal:
+    total = Dose.objects.filter(user=user, evening=evening).aggregate(t=Sum("elemental_mg"))["t"]
+    return total or Decimal(0)
+
+
+def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
+    """Notes for one dose: the evening's total against the upper level, and spacing."""
+    notes = []
+    total = evening_total_mg(user=user, evening=dose.evening)
+    ul = reference.SUPPLEMENT_UL_MG
+    if total > ul.value:
+        notes.append(
+            SafetyNote(
+                _(
+                    "Your supplemental magnesium this evening adds up to %(total)s mg elemental, "
+                    "above the %(ul)s mg a day upper level for adults. Diarrhoea is usually the "
+                    "first sign of too much. Worth a word with your doctor or pharmacist."
+                )
+                % {"total": total.normalize(), "ul": ul.value},
+                ul.source,
+            )
+        )
+    general_kinds = set()
+    for medicine in OtherMedicine.objects.filter(user=user):
+        if medicine.kind == MedicineKind.GABAPENTIN and medicine.usual_time:
+            hours = reference.GABAPENTIN_SPACING_HOURS
+            window = datetime.timedelta(hours=hours.value)
+            gaps = _gap_to_medicine(dose.taken_at, medicine.usual_time, user.zone)
+            if any(datetime.timedelta(0) <= gap < window for gap in gaps):
+                notes.append(
+                    SafetyNote(
+                        _(
+                            "This dose is less than %(hours)s hours before your usual gabapentin "
+                            "time (%(time)s). Magnesium can reduce how much gabapentin you "
+                            "absorb; the label suggests gabapentin at least %(hours)s hours "
+                            "after magnesium-containing products."
+                        )
+                        % {"hours": hours.value, "time": medicine.usual_time.strftime("%H:%M")},
+                        hours.source,
+                    )
+                )
+        elif medicine.kind == MedicineKind.IRON and medicine.usual_time:
+            hours = reference.IRON_SPACING_HOURS
+            window = datetime.timedelta(hours=hours.value)
+            gaps = _gap_to_medicine(dose.taken_at, medicine.usual_time, user.zone)
+            if any(abs(gap) < window for gap in gaps):
+                notes.append(
+                    SafetyNote(
+                        _(
+                            "This dose is within %(hours)s hours of your usual iron time "
+                            "(%(time)s). Iron and magnesium can lower each other's absorption; "
+                            "spacing them apart helps."
+                        )
+                        % {"hours": hours.value, "time": medicine.usual_time.strftime("%H:%M")},
+                        hours.source,
+                    )
+                )
+        elif medicine.kind in (
+            MedicineKind.LEVOTHYROXINE,
+            MedicineKind.ANTIBIOTIC,
+            MedicineKind.BISPHOSPHONATE,
+            MedicineKind.GABAPENTIN,
+            MedicineKind.IRON,
+        ):
+            general_kinds.add(medicine.get_kind_display())
+    if general_kinds:
+        notes.append(
+            SafetyNote(
+                _(
+                    "You listed %(medicines)s. Magnesium can affect how these are absorbed: ask "
+                    "your pharmacist how far apart to take them."
+                )
+                % {"medicines": ", ".join(sorted(general_kinds))},
+                reference.GENERAL_SPACING_SOURCE,
+            )
+        )
+    return notes

@@ -1,0 +1,44 @@
+"""Tracker writes. Every function is keyword-only, validates, and raises ValidationError.
+
+Errors are keyed by form field name so a form can show each message next to its field.
+Other apps import from here (`tracker.services.dose_record`); the submodules are internal.
+"""
+
+from tracker.services.doses import (
+    dose_delete,
+    dose_record,
+    dose_record_saved_product,
+    dose_update,
+    elemental_mg_of,
+    evening_skip_record,
+    saved_product_set,
+)
+from tracker.services.nights import local_instant, night_delete, night_log, night_update
+from tracker.services.records import (
+    lab_delete,
+    lab_record,
+    medicine_add,
+    medicine_delete,
+    trial_clear,
+    trial_set,
+)
+
+__all__ = [
+    "dose_delete",
+    "dose_record",
+    "dose_record_saved_product",
+    "dose_update",
+    "elemental_mg_of",
+    "evening_skip_record",
+    "lab_delete",
+    "lab_record",
+    "local_instant",
+    "medicine_add",
+    "medicine_delete",
+    "night_delete",
+    "night_log",
+    "night_update",
+    "saved_product_set",
+    "trial_clear",
+    "trial_set",
+]

@@ -1,0 +1,165 @@
+"""Night log writes: one diary entry per user per evening, times stored as aware instants."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker import reference
+from tracker.evening import evening_of
+from tracker.models import AWAKENINGS_MAX, LATENCY_MAX, SEVERITY_MAX, WASO_MAX, Factor, NightLog
+
+
+def local_instant(evening: datetime.date, clock: datetime.time | None, zone):
+    """The aware instant of a wall-clock time during the night of `evening`.
+
+    Times from noon on are on the evening's date, earlier times on the next morning. In a
+    DST gap or overlap zoneinfo's fold=0 applies (the earlier offset): a diary time is a
+    recollection, and an hour's ambiguity twice a year is not worth a question to the user.
+    """
+    if clock is None:
+        return None
+    day = evening if clock >= datetime.time(12) else evening + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, clock, tzinfo=zone).astimezone(datetime.UTC)
+
+
+NIGHT_TIME_FIELDS = ("symptoms_started", "in_bed", "tried_sleep", "final_wake", "out_of_bed")
+
+
+def _night_values(
+    *,
+    user,
+    evening,
+    severity,
+    sleep_quality,
+    times: dict | None = None,
+    sleep_latency_min: int | None = None,
+    awakenings: int | None = None,
+    waso_min: int | None = None,
+    factors=(),
+    tags: str = "",
+    notes: str = "",
+    now: datetime.datetime | None = None,
+) -> dict:
+    errors: dict[str, str] = {}
+    now = now or timezone.now()
+    if not isinstance(evening, datetime.date) or isinstance(evening, datetime.datetime):
+        raise ValidationError({"evening": _("Enter the date of the evening.")})
+    if evening.year < reference.EARLIEST_YEAR:
+        raise ValidationError({"evening": _("Enter a date from 1950 on.")})
+    if evening > evening_of(now, user.zone):
+        errors["evening"] = _("That night has not happened yet. Choose today or an earlier date.")
+    if not isinstance(severity, int) or not 0 <= severity <= SEVERITY_MAX:
+        errors["severity"] = _("Choose a number from 0 (none) to 10 (worst imaginable).")
+    if not isinstance(sleep_quality, int) or not 1 <= sleep_quality <= 5:
+        errors["sleep_quality"] = _("Choose how you slept, from very poor to very good.")
+    for field, value, top in (
+        ("sleep_latency_min", sleep_latency_min, LATENCY_MAX),
+        ("awakenings", awakenings, AWAKENINGS_MAX),
+        ("waso_min", waso_min, WASO_MAX),
+    ):
+        if value is not None and not 0 <= value <= top:
+            errors[field] = _("Enter a number between 0 and %(top)s.") % {"top": top}
+    unknown = set(factors) - set(Factor.values)
+    if unknown:
+        errors["factors"] = _("Choose factors from the list.")
+    if errors:
+        raise ValidationError(errors)
+
+    times = times or {}
+    instants = {
+        f"{name}_at": local_instant(evening, times.get(name), user.zone)
+        for name in NIGHT_TIME_FIELDS
+    }
+    order = [
+        ("in_bed_at", _("went to bed")),
+        ("tried_sleep_at", _("tried to sleep")),
+        ("final_wake_at", _("woke for the last time")),
+        ("out_of_bed_at", _("got up")),
+    ]
+    previous = None
+    for name, label in order:
+        value = instants[name]
+        if value is None:
+            continue
+        if previous is not None and value < previous[1]:
+            errors[name.removesuffix("_at")] = _(
+                "This is before the time you %(before)s. Times after midnight count as the "
+                "next morning."
+            ) % {"before": previous[0]}
+        previous = (label, value)
+    if instants["out_of_bed_at"] and instants["out_of_bed_at"] > now + datetime.timedelta(hours=1):
+        errors["out_of_bed"] = _("That time has not come yet.")
+    tried, woke = instants["tried_sleep_at"], instants["final_wake_at"]
+    if tried and woke and not errors:
+        awake = datetime.timedelta(minutes=(sleep_latency_min or 0) + (waso_min or 0))
+        if awake > woke - tried:
+            errors["waso_min"] = _(
+                "Minutes to fall asleep plus minutes awake are longer than the night you "
+                "described. Check the times."
+            )
+    if errors:
+        raise ValidationError(errors)
+    clean_tags = ", ".join(dict.fromkeys(t.strip() for t in (tags or "").split(",") if t.strip()))
+    if len(clean_tags) > 200:
+        raise ValidationError({"tags": _("Keep the tags under 200 characters.")})
+    if len(notes or "") > 2000:
+        raise ValidationError({"notes": _("Keep the notes under 2,000 characters.")})
+    return {
+        "evening": evening,
+        "severity": severity,
+        "sleep_quality": sleep_quality,
+        "sleep_latency_min": sleep_latency_min,
+        "awakenings": awakenings,
+        "waso_min": waso_min,
+        "factors": sorted(set(factors)),
+        "tags": clean_tags,
+        "notes": (notes or "").strip(),
+        **instants,
+    }
+
+
+@transaction.atomic
+def night_log(*, user, evening: datetime.date, **fields) -> NightLog:
+    """Log a night. Logging the same night again updates it: one row per user per evening.
+
+    Fields: severity (0-10) and sleep_quality (1-5) required; optional `times` mapping
+    symptoms_started / in_bed / tried_sleep / final_wake / out_of_bed to local wall-clock
+    times (datetime.time) during that night, sleep_latency_min, awakenings, waso_min,
+    factors, tags, notes; `now` for tests.
+    """
+    values = _night_values(user=user, evening=evening, **fields)
+    # select_for_update serialises two submissions of the same night (a double tap).
+    night = NightLog.objects.select_for_update().filter(user=user, evening=evening).first()
+    if night is None:
+        try:
+            with transaction.atomic():
+                return NightLog.objects.create(user=user, **values)
+        except IntegrityError:
+            night = NightLog.objects.get(user=user, evening=evening)
+    for name, value in values.items():
+        setattr(night, name, value)
+    night.save()
+    return night
+
+
+@transaction.atomic
+def night_update(*, night: NightLog, evening: datetime.date, **fields) -> NightLog:
+    """Edit a logged night; moving it onto another logged night is refused, not merged."""
+    taken = NightLog.objects.filter(user=night.user, evening=evening).exclude(pk=night.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"evening": _("You already logged that night. Edit that entry instead.")}
+        )
+    values = _night_values(user=night.user, evening=evening, **fields)
+    for name, value in values.items():
+        setattr(night, name, value)
+    night.save()
+    return night
+
+
+@transaction.atomic
+def night_delete(*, night: NightLog) -> None:
+    night.delete()

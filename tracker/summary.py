@@ -1,0 +1,315 @@
+"""The numbers behind the dashboard and the clinician report, in a fixed number of queries.
+
+Each query fetches only the columns it needs for a date range; everything else (moving
+averages, weekly counts, adherence, streak, trial) is computed in Python over at most a
+year of rows, so the query count does not grow with the data.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tracker import reference, stats
+from tracker.evening import evening_of
+from tracker.models import Dose, EveningSkip, NightLog, Trial
+
+DAY = datetime.timedelta(days=1)
+NIGHT_COLUMNS = (
+    "pk",
+    "evening",
+    "severity",
+    "sleep_quality",
+    "symptoms_started_at",
+    "in_bed_at",
+    "tried_sleep_at",
+    "sleep_latency_min",
+    "awakenings",
+    "waso_min",
+    "final_wake_at",
+    "out_of_bed_at",
+    "factors",
+    "tags",
+)
+
+
+@dataclass
+class Day:
+    evening: datetime.date
+    night: NightLog | None = None
+    dose_mg: float = 0.0
+    dose_count: int = 0
+    first_dose_at: datetime.datetime | None = None
+    last_dose_at: datetime.datetime | None = None
+    skipped: bool = False
+    severity_avg: float | None = None
+
+    @property
+    def dosed(self) -> bool:
+        return self.dose_count > 0
+
+
+@dataclass
+class Metric:
+    label: str
+    comparison: stats.Comparison | None
+    n_a: int
+    n_b: int
+
+
+@dataclass
+class TrialResult:
+    mode: str  # "phases" or "dose"
+    label_a: str
+    label_b: str
+    n_a: int
+    n_b: int
+    needed_a: int
+    needed_b: int
+    metrics: list[Metric] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.needed_a == 0 and self.needed_b == 0
+
+
+@dataclass
+class Summary:
+    start: datetime.date
+    end: datetime.date
+    days: list[Day]
+    nights_logged: int
+    symptom_nights: int
+    symptom_nights_per_week: float | None
+    weeks: list[tuple[datetime.date, int | None, int]]  # (first evening, symptom nights, logged)
+    mean_severity: float | None
+    mean_quality: float | None
+    efficiency: float | None
+    efficiency_nights: int
+    mean_total_sleep_min: float | None
+    mean_time_in_bed_min: float | None
+    mean_latency_min: float | None
+    mean_awakenings: float | None
+    mean_waso_min: float | None
+    adherence_since: datetime.date | None
+    evenings_counted: int
+    evenings_dosed: int
+    evenings_skipped: int
+    evenings_missed: int
+    mean_evening_mg: float | None
+    onset_times: list[str]  # HH:MM, in night order
+
+    @property
+    def onset_median(self) -> str | None:
+        """The middle onset time (the earlier of the two middle ones for an even count)."""
+        return self.onset_times[(len(self.onset_times) - 1) // 2] if self.onset_times else None
+
+    factors: list[tuple[str, int]]
+    streak: int
+    clinically_significant: bool
+
+    @property
+    def adherence_percent(self) -> float | None:
+        if not self.evenings_counted:
+            return None
+        return 100.0 * self.evenings_dosed / self.evenings_counted
+
+
+def _mean(values):
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start) -> int:
+    """Consecutive evenings with a night logged, ending last night (or the night before, so
+    the streak is not lost in the morning before this morning's log)."""
+    day = last_evening if last_evening in logged else last_evening - DAY
+    count = 0
+    while day in logged:
+        count += 1
+        day -= DAY
+    if count and day < start:
+        # The streak runs past the period: one more query, only in that case.
+        earlier = set(
+            NightLog.objects.filter(user=user, evening__lte=day).values_list("evening", flat=True)
+        )
+        while day in earlier:
+            count += 1
+            day -= DAY
+    return count
+
+
+def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary:
+    """Everything about the evenings start..end (inclusive) for charts, figures and tables."""
+    nights = {
+        n.evening: n
+        for n in NightLog.objects.filter(user=user, evening__range=(start, end)).only(
+            *NIGHT_COLUMNS
+        )
+    }
+    dose_rows = (
+        Dose.objects.filter(user=user, evening__range=(start, end))
+        .values("evening")
+        .annotate(
+            total=Sum("elemental_mg"),
+            count=Count("pk"),
+            first=Min("taken_at"),
+            last=Max("taken_at"),
+        )
+        .order_by()
+    )
+    doses = {row["evening"]: row for row in dose_rows}
+    skips = set(
+        EveningSkip.objects.filter(user=user, evening__range=(start, end)).values_list(
+            "evening", flat=True
+        )
+    )
+    days = []
+    day = start
+    while day <= end:
+        row = doses.get(day)
+        days.append(
+            Day(
+                evening=day,
+                night=nights.get(day),
+                dose_mg=float(row["total"]) if row else 0.0,
+                dose_count=row["count"] if row else 0,
+                first_dose_at=row["first"] if row else None,
+                last_dose_at=row["last"] if row else None,
+                skipped=day in skips,
+            )
+        )
+        day += DAY
+    severities = [d.night.severity if d.night else None for d in days]
+    for d, avg in zip(days, stats.moving_average(severities), strict=True):
+        d.severity_avg = avg
+
+    logged = [d.night for d in days if d.night]
+    symptom = sum(1 for n in logged if n.severity >= 1)
+    # A weekly rate from fewer than a week of logged nights would overstate what is known.
+    per_week = 7.0 * symptom / len(logged) if len(logged) >= stats.WINDOW else None
+    # Weeks are blocks of 7 evenings ending at `end`, so the last bar is "the last 7 nights".
+    weeks = []
+    for block_end in range(len(days), 0, -7):
+        block = days[max(0, block_end - 7) : block_end]
+        block_nights = [d.night for d in block if d.night]
+        count = sum(1 for n in block_nights if n.severity >= 1) if block_nights else None
+        weeks.append((block[0].evening, count, len(block_nights)))
+    weeks.reverse()
+
+    efficiencies = [n.sleep_efficiency for n in logged if n.sleep_efficiency is not None]
+    sleeps = [n.total_sleep.total_seconds() / 60 for n in logged if n.total_sleep is not None]
+    first_dose_day = next((d.evening for d in days if d.dosed), None)
+    # Adherence counts evenings since the first dose in the period (a baseline before it is
+    # not "missed"), and not tonight while it can still happen.
+    tonight = evening_of(timezone.now(), user.zone)
+    counted = [
+        d
+        for d in days
+        if first_dose_day
+        and d.evening >= first_dose_day
+        and (d.evening < tonight or d.dosed or d.skipped)
+    ]
+    dosed = sum(1 for d in counted if d.dosed)
+    skipped = sum(1 for d in counted if d.skipped and not d.dosed)
+    zone = user.zone
+    # Onset clock times ordered within the night (minutes after local noon), so 23:30
+    # comes before 00:30.
+    onset_clocks = sorted(
+        (
+            local.time()
+            for local in (
+                n.symptoms_started_at.astimezone(zone) for n in logged if n.symptoms_started_at
+            )
+        ),
+        key=lambda t: (t.hour * 60 + t.minute - 12 * 60) % (24 * 60),
+    )
+    onsets = [t.strftime("%H:%M") for t in onset_clocks]
+    factor_counts: Counter = Counter()
+    for n in logged:
+        factor_counts.update(n.factors)
+        factor_counts.update(t.strip() for t in n.tags.split(",") if t.strip())
+    return Summary(
+        start=start,
+        end=end,
+        days=days,
+        nights_logged=len(logged),
+        symptom_nights=symptom,
+        symptom_nights_per_week=per_week,
+        weeks=weeks,
+        mean_severity=_mean(n.severity for n in logged),
+        mean_quality=_mean(n.sleep_quality for n in logged),
+        efficiency=_mean(efficiencies),
+        efficiency_nights=len(efficiencies),
+        mean_total_sleep_min=_mean(sleeps),
+        mean_time_in_bed_min=_mean(
+            n.time_in_bed.total_seconds() / 60 for n in logged if n.time_in_bed is not None
+        ),
+        mean_latency_min=_mean(n.sleep_latency_min for n in logged),
+        mean_awakenings=_mean(n.awakenings for n in logged),
+        mean_waso_min=_mean(n.waso_min for n in logged),
+        adherence_since=first_dose_day,
+        evenings_counted=len(counted),
+        evenings_dosed=dosed,
+        evenings_skipped=skipped,
+        evenings_missed=len(counted) - dosed - skipped,
+        mean_evening_mg=_mean(d.dose_mg for d in counted if d.dosed),
+        onset_times=onsets,
+        factors=factor_counts.most_common(),
+        streak=_streak(user, end, set(nights), start),
+        clinically_significant=(
+            per_week is not None
+            and per_week > reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value
+        ),
+    )
+
+
+def _metrics(group_a: list[NightLog], group_b: list[NightLog]) -> list[Metric]:
+    rows = []
+    for label, value in (
+        (_("Legs (0–10, lower is better)"), lambda n: n.severity),
+        (_("Sleep quality (1–5, higher is better)"), lambda n: n.sleep_quality),
+        (_("Sleep efficiency (%)"), lambda n: n.sleep_efficiency),
+    ):
+        a = [v for v in map(value, group_a) if v is not None]
+        b = [v for v in map(value, group_b) if v is not None]
+        enough = len(a) >= stats.MIN_NIGHTS_PER_GROUP and len(b) >= stats.MIN_NIGHTS_PER_GROUP
+        rows.append(Metric(label, stats.welch_interval(a, b) if enough else None, len(a), len(b)))
+    return rows
+
+
+def trial_result(*, user, summary: Summary, trial: Trial | None) -> TrialResult:
+    """Baseline vs magnesium phase when set; otherwise nights with vs without a dose."""
+    if trial is not None:
+        phase_end = trial.magnesium_end or summary.end
+        if summary.start <= trial.baseline_start and phase_end <= summary.end:
+            nights = [d.night for d in summary.days if d.night]  # already loaded
+        else:
+            nights = list(
+                NightLog.objects.filter(
+                    user=user, evening__range=(trial.baseline_start, phase_end)
+                ).only(*NIGHT_COLUMNS)
+            )
+        group_a = [n for n in nights if trial.baseline_start <= n.evening <= trial.baseline_end]
+        group_b = [n for n in nights if trial.magnesium_start <= n.evening <= phase_end]
+        mode, label_a, label_b = "phases", _("Baseline"), _("Magnesium phase")
+    else:
+        group_a = [d.night for d in summary.days if d.night and not d.dosed]
+        group_b = [d.night for d in summary.days if d.night and d.dosed]
+        mode, label_a, label_b = "dose", _("Nights without a dose"), _("Nights with a dose")
+    need = stats.MIN_NIGHTS_PER_GROUP
+    result = TrialResult(
+        mode=mode,
+        label_a=label_a,
+        label_b=label_b,
+        n_a=len(group_a),
+        n_b=len(group_b),
+        needed_a=max(0, need - len(group_a)),
+        needed_b=max(0, need - len(group_b)),
+    )
+    if result.ready:
+        result.metrics = _metrics(group_a, group_b)
+    return result

@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tracker import selectors
+from tracker.forms import QuickNightForm
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    try:
+        days = int(request.GET.get("days", 30))
+    except ValueError:
+        days = 30
+    if days not in selectors.PERIODS:
+        days = 30
+    context = selectors.dashboard_summary(user=request.user, days=days, now=timezone.now())
+    if context["last_night"] is None or context["last_night"].night is None:
+        context["quick_night_form"] = QuickNightForm(
+            initial={"evening": context["last_night_evening"]}, auto_id="quick_%s"
+        )
+    return render(request, "tracker/dashboard.html", context)

@@ -1,0 +1,290 @@
+"""Night and dose pages: list (paged, date filter), new, edit, delete (confirm, then POST)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tracker import reference, safety, selectors, services
+from tracker.evening import last_night
+from tracker.forms import DateRangeForm, DoseForm, NightForm
+from tracker.models import Dose, Form, NightLog, Unit
+
+PAGE_SIZE = 20
+
+
+def _filtered_page(request, queryset, field):
+    filter_form = DateRangeForm(request.GET if request.GET.keys() & {"from", "to"} else None)
+    start, end = filter_form.bounds()
+    if start:
+        queryset = queryset.filter(**{f"{field}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{field}__lte": end})
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return filter_form, page, query.urlencode()
+
+
+def _night_label(evening):
+    return formats.date_format(evening, "j F Y")
+
+
+@login_required
+@require_http_methods(["GET"])
+def night_list(request):
+    nights = NightLog.objects.filter(user=request.user).order_by("-evening")
+    filter_form, page, query = _filtered_page(request, nights, "evening")
+    return render(
+        request,
+        "tracker/night_list.html",
+        {"filter_form": filter_form, "page": page, "query": query},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def night_new(request):
+    user = request.user
+    if request.method == "POST":
+        form = NightForm(request.POST)
+        if form.is_valid():
+            try:
+                night = services.night_log(user=user, **form.service_kwargs())
+            except ValidationError as error:
+                form.apply_service_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("The night of %(night)s is saved.") % {"night": _night_label(night.evening)},
+                )
+                return redirect(
+                    "tracker:dashboard" if "quick" in request.POST else "tracker:night_list"
+                )
+    else:
+        evening = last_night(timezone.now(), user.zone)
+        existing = NightLog.objects.filter(user=user, evening=evening).first()
+        if existing:
+            return redirect("tracker:night_edit", pk=existing.pk)
+        # The diary times are not prefilled with the usual schedule: a default submitted
+        # unread would become a made-up sleep efficiency. The template shows them as a hint.
+        form = NightForm(initial={"evening": evening})
+    return render(request, "tracker/night_form.html", {"form": form, "night": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def night_edit(request, pk):
+    night = get_object_or_404(NightLog, pk=pk, user=request.user)
+    if request.method == "POST":
+        form = NightForm(request.POST)
+        if form.is_valid():
+            try:
+                services.night_update(night=night, **form.service_kwargs())
+            except ValidationError as error:
+                form.apply_service_errors(error)
+            else:
+                messages.success(
+                    request,
+                    _("The night of %(night)s is updated.")
+                    % {"night": _night_label(night.evening)},
+                )
+                return redirect("tracker:night_list")
+    else:
+        form = NightForm(initial=NightForm.initial_from(night))
+    return render(request, "tracker/night_form.html", {"form": form, "night": night})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def night_delete(request, pk):
+    night = get_object_or_404(NightLog, pk=pk, user=request.user)
+    if request.method == "POST":
+        label = _night_label(night.evening)
+        services.night_delete(night=night)
+        messages.success(request, _("The night of %(night)s is deleted.") % {"night": label})
+        return redirect("tracker:night_list")
+    return render(
+        request,
+        "tracker/confirm_delete.html",
+        {
+            "what": _("the night of %(night)s") % {"night": _night_label(night.evening)},
+            "cancel_url": "tracker:night_list",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def dose_list(request):
+    doses = Dose.objects.filter(user=request.user).order_by("-taken_at", "-pk")
+    filter_form, page, query = _filtered_page(request, doses, "evening")
+    return render(
+        request,
+        "tracker/dose_list.html",
+        {"filter_form": filter_form, "page": page, "query": query},
+    )
+
+
+def _dose_saved(request, dose, *, updated=False):
+    """Confirm the change, then add any safety notes (calm, informative, never blocking)."""
+    template = (
+        _("Dose updated: %(mg)s mg elemental at %(time)s.")
+        if updated
+        else _("Dose logged: %(mg)s mg elemental at %(time)s.")
+    )
+    messages.success(
+        request,
+        template
+        % {
+            "mg": dose.elemental_mg.normalize(),
+            "time": formats.time_format(timezone.localtime(dose.taken_at), "H:i"),
+        },
+    )
+    for note in safety.dose_safety_notes(user=request.user, dose=dose):
+        messages.info(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a> <span class="source">{} {}</span>',
+                note.text,
+                reference.SAFETY_ARTICLE_PATH,
+                _("Read more about magnesium safety."),
+                _("Source:"),
+                note.source,
+            ),
+        )
+
+
+def _conversion_context():
+    """The factor table, for the live preview (data attributes) and the visible table."""
+    return {
+        "fractions": {
+            form: f"{reference.elemental_fraction(form):.5f}"
+            for form in reference.COMPOUND_MOLAR_MASS
+        },
+        "conversion_rows": [
+            (Form(form).label, compound, f"{reference.elemental_fraction(form) * 100:.1f}")
+            for form, (compound, _mass) in reference.COMPOUND_MOLAR_MASS.items()
+        ],
+        "fraction_source": reference.MOLAR_MASS_SOURCE,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_new(request):
+    user = request.user
+    if request.method == "POST":
+        form = DoseForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                dose = services.dose_record(
+                    user=user,
+                    taken_at=data["taken_at"],
+                    form=data["form"],
+                    amount_mg=data["amount_mg"],
+                    unit=data["unit"],
+                    note=data["note"],
+                )
+                if data["remember"]:
+                    services.saved_product_set(
+                        user=user, form=data["form"], amount_mg=data["amount_mg"], unit=data["unit"]
+                    )
+            except ValidationError as error:
+                form.apply_service_errors(error)
+            else:
+                _dose_saved(request, dose)
+                if data["remember"]:
+                    messages.success(request, _("Saved as “My magnesium”."))
+                return redirect("tracker:dose_list")
+    else:
+        product = selectors.saved_product_get(user=user)
+        initial = {"taken_at": timezone.localtime().replace(second=0, microsecond=0)}
+        if product:
+            initial.update(form=product.form, amount_mg=product.amount_mg, unit=product.unit)
+        else:
+            initial.update(form="glycinate", unit=Unit.ELEMENTAL, remember=True)
+        form = DoseForm(initial=initial)
+    return render(
+        request, "tracker/dose_form.html", {"form": form, "dose": None, **_conversion_context()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_edit(request, pk):
+    dose = get_object_or_404(Dose, pk=pk, user=request.user)
+    if request.method == "POST":
+        form = DoseForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.dose_update(
+                    dose=dose,
+                    taken_at=data["taken_at"],
+                    form=data["form"],
+                    amount_mg=data["amount_mg"],
+                    unit=data["unit"],
+                    note=data["note"],
+                )
+                if data["remember"]:
+                    services.saved_product_set(
+                        user=request.user,
+                        form=data["form"],
+                        amount_mg=data["amount_mg"],
+                        unit=data["unit"],
+                    )
+            except ValidationError as error:
+                form.apply_service_errors(error)
+            else:
+                _dose_saved(request, dose, updated=True)
+                return redirect("tracker:dose_list")
+    else:
+        compound = dose.compound_mg is not None
+        form = DoseForm(
+            initial={
+                "taken_at": timezone.localtime(dose.taken_at),
+                "form": dose.form,
+                "amount_mg": dose.compound_mg if compound else dose.elemental_mg,
+                "unit": Unit.COMPOUND if compound else Unit.ELEMENTAL,
+                "note": dose.note,
+            }
+        )
+    return render(
+        request, "tracker/dose_form.html", {"form": form, "dose": dose, **_conversion_context()}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dose_delete(request, pk):
+    dose = get_object_or_404(Dose, pk=pk, user=request.user)
+    label = formats.date_format(timezone.localtime(dose.taken_at), "j F Y, H:i")
+    if request.method == "POST":
+        services.dose_delete(dose=dose)
+        messages.success(request, _("The dose of %(when)s is deleted.") % {"when": label})
+        return redirect("tracker:dose_list")
+    return render(
+        request,
+        "tracker/confirm_delete.html",
+        {"what": _("the dose of %(when)s") % {"when": label}, "cancel_url": "tracker:dose_list"},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def dose_quick(request):
+    """'I took my magnesium now': one POST with the saved product (works without JS)."""
+    try:
+        dose = services.dose_record_saved_product(user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("tracker:product")
+    _dose_saved(request, dose)
+    return redirect("tracker:dashboard")

@@ -1,0 +1,61 @@
+"""CSV export and the clinician report (HTML with a print stylesheet, and PDF)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from tracker import exports, selectors
+from tracker.forms import DateRangeForm
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    user = request.user
+    kind = "doses" if request.GET.get("type") == "doses" else "nights"
+    body = exports.doses_csv(user=user) if kind == "doses" else exports.nights_csv(user=user)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="restwell-{kind}-{stamp}.csv"'
+    return response
+
+
+def _report_context(request) -> dict:
+    form = DateRangeForm(request.GET if request.GET.keys() & {"from", "to"} else None)
+    start, end = form.bounds()
+    context = selectors.report_summary(user=request.user, start=start, end=end, now=timezone.now())
+    context["filter_form"] = form
+    return context
+
+
+@login_required
+@require_GET
+def report(request):
+    return render(request, "tracker/report.html", _report_context(request))
+
+
+def _no_fetch(url, *args, **kwargs):
+    """WeasyPrint may not fetch anything: the report is self-contained (no SSRF, no leaks)."""
+    raise ValueError(f"external resources are disabled in reports: {url[:40]}")
+
+
+@login_required
+@require_GET
+def report_pdf(request):
+    from weasyprint import CSS, HTML
+
+    from tracker.pdf import report_css
+
+    context = _report_context(request)
+    paper = "letter" if request.GET.get("paper") == "letter" else "A4"
+    html = render_to_string("tracker/report_pdf.html", context, request=request)
+    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf(
+        stylesheets=[CSS(string=report_css()), CSS(string=f"@page {{ size: {paper}; }}")]
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"restwell-report-{context['start'].isoformat()}-{context['end'].isoformat()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
