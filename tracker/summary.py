@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tracker import reference, stats
 from tracker.evening import evening_of
-from tracker.models import Dose, EveningSkip, NightLog, Trial
+from tracker.models import Dose, EveningSkip, Factor, NightLog, Trial
 
 DAY = datetime.timedelta(days=1)
 NIGHT_COLUMNS = (
@@ -230,7 +230,7 @@ def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary
     onsets = [t.strftime("%H:%M") for t in onset_clocks]
     factor_counts: Counter = Counter()
     for n in logged:
-        factor_counts.update(n.factors)
+        factor_counts.update(str(Factor(f).label) for f in n.factors if f in Factor.values)
         factor_counts.update(t.strip() for t in n.tags.split(",") if t.strip())
     return Summary(
         start=start,

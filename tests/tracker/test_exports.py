@@ -113,7 +113,7 @@ def test_report_html(user_client, user, history):
     assert "evenings 26 May 2026 to 14 Jun 2026" in text
     assert "20 of 20 nights logged" in text
     assert "20 recorded: typically 21:30 (median), from 21:30 to 21:30" in text
-    assert "caffeine (6)" in text
+    assert "Caffeine after noon (6)" in text
     assert "yes — discuss" in text  # ferritin 48 ≤ 75
     assert "Download PDF" in text
     assert "<svg" in text
