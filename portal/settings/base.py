@@ -207,7 +207,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Restwell"
-USERSESSIONS_TRACK_ACTIVITY = True
+# Off: tracking writes an UPDATE on every signed-in request (a serialised write on SQLite);
+# the sessions page still lists each session with its IP, browser and start time.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
