@@ -1,0 +1,201 @@
+"""The core API other apps (reminders) depend on: doses, saved product, skips, selectors."""
+
+import datetime
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from tracker import reference, selectors, services
+from tracker.models import Dose, EveningSkip, NightLog
+
+NY = zoneinfo.ZoneInfo("America/New_York")
+UTC = datetime.UTC
+NOW = datetime.datetime(2026, 6, 2, 2, 0, tzinfo=UTC)  # 22:00 on 1 June in New York
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ny_user(user):
+    user.time_zone = "America/New_York"
+    user.save()
+    return user
+
+
+def test_elemental_dose_is_stored_as_entered(ny_user):
+    dose = services.dose_record(
+        user=ny_user, taken_at=NOW, form="glycinate", amount_mg=200, unit="elemental", now=NOW
+    )
+    assert dose.elemental_mg == Decimal("200.0")
+    assert dose.compound_mg is None
+    assert dose.evening == datetime.date(2026, 6, 1)
+
+
+def test_compound_glycinate_converts_at_about_14_percent(ny_user):
+    # 24.305 / 172.42 = 0.14096...; 1000 mg × 0.14096 = 140.96 → 141.0 mg
+    dose = services.dose_record(
+        user=ny_user, taken_at=NOW, form="glycinate", amount_mg=1000, unit="compound", now=NOW
+    )
+    assert dose.elemental_mg == Decimal("141.0")
+    assert dose.compound_mg == Decimal("1000.0")
+
+
+@pytest.mark.parametrize(
+    ("form", "compound", "elemental"),
+    [
+        ("oxide", 500, "301.6"),  # 24.305/40.30 = 0.60310; × 500 = 301.55
+        ("citrate", 1000, "161.6"),  # 24.305/150.37 = 0.16163
+        ("malate", 1000, "155.4"),  # 24.305/156.38 = 0.15542
+        ("threonate", 2000, "165.1"),  # 24.305/294.49 = 0.08253
+        ("chloride", 1000, "119.6"),  # 24.305/203.30 = 0.119552
+    ],
+)
+def test_conversion_table(ny_user, form, compound, elemental):
+    assert services.elemental_mg_of(form=form, amount_mg=compound, unit="compound") == Decimal(
+        elemental
+    )
+
+
+def test_glycinate_fraction_matches_the_label_rule_of_thumb():
+    assert round(float(reference.elemental_fraction("glycinate")) * 100, 1) == 14.1
+
+
+def test_other_form_needs_elemental(ny_user):
+    with pytest.raises(ValidationError) as error:
+        services.dose_record(
+            user=ny_user, taken_at=NOW, form="other", amount_mg=500, unit="compound", now=NOW
+        )
+    assert "unit" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"amount_mg": 1200}, "amount_mg"),  # above the typo limit
+        ({"amount_mg": 0}, "amount_mg"),
+        ({"amount_mg": -5}, "amount_mg"),
+        ({"amount_mg": "lots"}, "amount_mg"),
+        ({"amount_mg": "NaN"}, "amount_mg"),
+        ({"form": "unobtainium"}, "form"),
+        ({"unit": "grams"}, "unit"),
+        ({"taken_at": NOW + datetime.timedelta(minutes=61)}, "taken_at"),
+        ({"taken_at": datetime.datetime(2026, 6, 1, 22, 0)}, "taken_at"),  # naive
+    ],
+)
+def test_bad_doses_raise_validation_errors(ny_user, kwargs, field):
+    values = {"taken_at": NOW, "form": "glycinate", "amount_mg": 200, "unit": "elemental"}
+    values.update(kwargs)
+    with pytest.raises(ValidationError) as error:
+        services.dose_record(user=ny_user, now=NOW, **values)
+    assert field in error.value.message_dict
+    assert Dose.objects.count() == 0
+
+
+def test_a_dose_up_to_an_hour_ahead_is_accepted(ny_user):
+    soon = NOW + datetime.timedelta(minutes=59)
+    services.dose_record(
+        user=ny_user, taken_at=soon, form="glycinate", amount_mg=100, unit="elemental", now=NOW
+    )
+
+
+def test_compound_above_the_limit_in_elemental_terms_is_fine(ny_user):
+    # 5000 mg of chloride hexahydrate is ~598 mg elemental: under the typo limit.
+    dose = services.dose_record(
+        user=ny_user, taken_at=NOW, form="chloride", amount_mg=5000, unit="compound", now=NOW
+    )
+    assert dose.elemental_mg == Decimal("597.8")  # 5000 × 0.119552 = 597.76
+
+
+def test_a_dose_after_midnight_belongs_to_the_evening_before(ny_user):
+    half_past_midnight = datetime.datetime(2026, 6, 2, 0, 30, tzinfo=NY)
+    dose = services.dose_record(
+        user=ny_user,
+        taken_at=half_past_midnight,
+        form="glycinate",
+        amount_mg=100,
+        unit="elemental",
+        now=half_past_midnight,
+    )
+    assert dose.evening == datetime.date(2026, 6, 1)
+    assert selectors.evening_has_dose(user=ny_user, evening=datetime.date(2026, 6, 1))
+    assert not selectors.evening_has_dose(user=ny_user, evening=datetime.date(2026, 6, 2))
+
+
+def test_saved_product_is_one_per_user_and_replaced(user):
+    services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
+    product = services.saved_product_set(user=user, form="citrate", amount_mg=1000, unit="compound")
+    assert selectors.saved_product_get(user=user) == product
+    assert product.form == "citrate"
+    assert type(product).objects.filter(user=user).count() == 1
+
+
+def test_saved_product_is_validated(user):
+    with pytest.raises(ValidationError):
+        services.saved_product_set(user=user, form="glycinate", amount_mg=5000, unit="elemental")
+    with pytest.raises(ValidationError):
+        services.saved_product_set(user=user, form="other", amount_mg=500, unit="compound")
+    assert selectors.saved_product_get(user=user) is None
+
+
+def test_one_tap_logs_the_saved_product(ny_user):
+    services.saved_product_set(user=ny_user, form="glycinate", amount_mg=1000, unit="compound")
+    dose = services.dose_record_saved_product(user=ny_user, now=NOW)
+    assert dose.elemental_mg == Decimal("141.0")
+    assert selectors.last_dose_get(user=ny_user) == dose
+
+
+def test_one_tap_without_a_product_explains(user):
+    with pytest.raises(ValidationError):
+        services.dose_record_saved_product(user=user, now=NOW)
+
+
+def test_last_dose_is_the_latest_taken(user, other_user):
+    assert selectors.last_dose_get(user=user) is None
+    earlier = NOW - datetime.timedelta(days=1)
+    services.dose_record(user=user, taken_at=NOW, form="oxide", amount_mg=100, unit="elemental",
+                         now=NOW)  # fmt: skip
+    services.dose_record(user=user, taken_at=earlier, form="oxide", amount_mg=100,
+                         unit="elemental", now=NOW)  # fmt: skip
+    services.dose_record(user=other_user, taken_at=NOW + datetime.timedelta(minutes=5),
+                         form="oxide", amount_mg=100, unit="elemental", now=NOW)  # fmt: skip
+    assert selectors.last_dose_get(user=user).taken_at == NOW
+
+
+def test_evening_skip_is_idempotent(user):
+    evening = datetime.date(2026, 6, 1)
+    first = services.evening_skip_record(user=user, evening=evening)
+    again = services.evening_skip_record(user=user, evening=evening)
+    assert first.pk == again.pk
+    assert EveningSkip.objects.filter(user=user).count() == 1
+
+
+def test_evening_skip_refuses_a_datetime(user):
+    with pytest.raises(ValidationError):
+        services.evening_skip_record(user=user, evening=NOW)
+
+
+def test_database_refuses_out_of_range_values(user):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NightLog.objects.create(user=user, evening=datetime.date(2026, 6, 1), severity=11,
+                                sleep_quality=3)  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NightLog.objects.create(user=user, evening=datetime.date(2026, 6, 1), severity=3,
+                                sleep_quality=0)  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Dose.objects.create(user=user, taken_at=NOW, evening=datetime.date(2026, 6, 1),
+                            form="glycinate", elemental_mg=Decimal("1000.1"))  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Dose.objects.create(user=user, taken_at=NOW, evening=datetime.date(2026, 6, 1),
+                            form="glycinate", elemental_mg=0)  # fmt: skip
+
+
+def test_every_number_has_a_source():
+    rows = reference.sources()
+    assert len(rows) >= 10
+    assert all(source for _what, _value, source in rows)
+    assert reference.SUPPLEMENT_UL_MG.value == 350
+    assert reference.FERRITIN_THRESHOLD_NG_ML.value == 75
+    assert reference.TSAT_THRESHOLD_PERCENT.value == 20

@@ -1,0 +1,119 @@
+"""Every medical number the tracker uses, in one place, each with its source and review date.
+
+Nothing else in the code base may hard-code a dose, a limit, a spacing interval or a lab
+threshold: import it from here, so a reviewer checks one file.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+REVIEWED_ON = "2026-11-25"
+
+
+@dataclass(frozen=True)
+class Sourced:
+    value: Decimal | int
+    source: str
+    reviewed_on: str = REVIEWED_ON
+
+
+# --- Elemental magnesium per compound ---------------------------------------------------
+# Fraction of the compound's mass that is magnesium = Mg / molar mass of the compound as
+# sold. Stoichiometry, not opinion: anyone can check the arithmetic.
+MAGNESIUM_MOLAR_MASS = Decimal("24.305")  # g/mol, IUPAC standard atomic weight
+MOLAR_MASS_SOURCE = (
+    "Molar masses from PubChem (NIH) compound records; elemental fraction = 24.305 / molar "
+    "mass. Labels usually print elemental magnesium (NIH ODS Magnesium Fact Sheet for Health "
+    "Professionals, 'Supplements')."
+)
+# form code -> (compound as sold, molar mass g/mol)
+COMPOUND_MOLAR_MASS: dict[str, tuple[str, Decimal]] = {
+    "glycinate": ("magnesium bisglycinate, C4H8MgN2O4", Decimal("172.42")),
+    "citrate": ("trimagnesium dicitrate, Mg3(C6H5O7)2 (per Mg: 1/3)", Decimal("150.37")),
+    "oxide": ("magnesium oxide, MgO", Decimal("40.30")),
+    "malate": ("magnesium malate, C4H4MgO5", Decimal("156.38")),
+    "threonate": ("magnesium L-threonate, C8H14MgO10", Decimal("294.49")),
+    "chloride": ("magnesium chloride hexahydrate, MgCl2·6H2O", Decimal("203.30")),
+}
+
+
+def elemental_fraction(form: str) -> Decimal | None:
+    """The elemental share of a compound's mass, or None when the form has no known factor."""
+    entry = COMPOUND_MOLAR_MASS.get(form)
+    if entry is None:
+        return None
+    return MAGNESIUM_MOLAR_MASS / entry[1]
+
+
+# --- Limits ---------------------------------------------------------------------------------
+SUPPLEMENT_UL_MG = Sourced(
+    350,
+    "Tolerable Upper Intake Level for supplemental magnesium, adults: 350 mg/day (Food and "
+    "Nutrition Board, IOM 1997), as quoted by the NIH Office of Dietary Supplements, "
+    "Magnesium Fact Sheet for Health Professionals.",
+)
+SINGLE_DOSE_TYPO_LIMIT_MG = Sourced(
+    1000,
+    "Plausibility limit, not a medical threshold: about three times the supplement upper "
+    "level; a single entry above it is almost always a typo (e.g. compound mg entered as "
+    "elemental, or an extra zero).",
+)
+DOSE_FUTURE_TOLERANCE_MINUTES = 60  # product rule: a dose logged a little ahead is fine
+
+# --- Spacing from other medicines -------------------------------------------------------
+GABAPENTIN_SPACING_HOURS = Sourced(
+    2,
+    "Gabapentin (Neurontin) US prescribing information, Drug Interactions: magnesium- and "
+    "aluminium-containing antacids reduce gabapentin absorption by about 20%; take "
+    "gabapentin at least 2 hours after them.",
+)
+IRON_SPACING_HOURS = Sourced(
+    3,
+    "Oral iron and magnesium salts reduce each other's absorption; NIH ODS Iron Fact Sheet "
+    "for Health Professionals (interactions) and common iron product leaflets advise "
+    "separating them; Restwell uses 3 hours as a conservative gap.",
+)
+GENERAL_SPACING_SOURCE = (
+    "NIH ODS Magnesium Fact Sheet for Health Professionals, 'Interactions with "
+    "Medications' (bisphosphonates, tetracycline and quinolone antibiotics, "
+    "levothyroxine): spacing depends on the product — ask your pharmacist."
+)
+
+# --- Iron status in RLS -----------------------------------------------------------------
+AASM_SOURCE = (
+    "Winkelman JW et al. The treatment of restless legs syndrome and periodic limb movement "
+    "disorder: an American Academy of Sleep Medicine clinical practice guideline. J Clin "
+    "Sleep Med 2025;21(1):137-152 (published 2024): iron supplementation is suggested when "
+    "serum ferritin ≤ 75 ng/mL or transferrin saturation < 20%."
+)
+FERRITIN_THRESHOLD_NG_ML = Sourced(75, AASM_SOURCE)  # at or below
+TSAT_THRESHOLD_PERCENT = Sourced(20, AASM_SOURCE)  # strictly below
+
+# --- Symptom frequency ------------------------------------------------------------------
+CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK = Sourced(
+    2,
+    "REST general-population study (Allen RP et al., Arch Intern Med 2005;165:1286-1292): "
+    "symptoms on two or more nights a week with distress mark clinically relevant RLS; "
+    "Restwell flags more than two symptom nights a week, as the RLS literature commonly does.",
+)
+
+SAFETY_ARTICLE_PATH = "/articles/magnesium-safety/"
+
+
+def sources() -> list[tuple[str, str, str]]:
+    """(what, value, source) rows for the 'where do these numbers come from' page section."""
+    rows = [
+        (f"{form}: {name}", f"{elemental_fraction(form) * 100:.1f}% elemental", MOLAR_MASS_SOURCE)
+        for form, (name, _mass) in COMPOUND_MOLAR_MASS.items()
+    ]
+    for label, item, unit in (
+        ("Supplement upper level", SUPPLEMENT_UL_MG, "mg/day"),
+        ("Single-dose typo limit", SINGLE_DOSE_TYPO_LIMIT_MG, "mg"),
+        ("Gabapentin spacing", GABAPENTIN_SPACING_HOURS, "h"),
+        ("Iron spacing", IRON_SPACING_HOURS, "h"),
+        ("Ferritin threshold (≤)", FERRITIN_THRESHOLD_NG_ML, "ng/mL"),
+        ("TSAT threshold (<)", TSAT_THRESHOLD_PERCENT, "%"),
+        ("Clinically significant nights per week (>)", CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK, ""),
+    ):
+        rows.append((label, f"{item.value} {unit}".strip(), item.source))
+    return rows
