@@ -165,9 +165,8 @@ def reminder_taken_record(
 
 def reminder_skip_record(*, delivery: Delivery, now: datetime.datetime) -> bool:
     """The "Skip tonight" link: the evening is skipped on purpose (not missed). Once."""
-    from tracker.services import evening_skip_record
-
     from tracker.evening import evening_of
+    from tracker.services import evening_skip_record
 
     with transaction.atomic():
         if not delivery_link_used(delivery=delivery, now=now):

@@ -15,9 +15,7 @@ ALL = 0b1111111
 
 
 def due(at, zone, after):
-    return scheduling.next_due(
-        at=at, zone_name=zone, after=after, weekdays=ALL, paused_until=None
-    )
+    return scheduling.next_due(at=at, zone_name=zone, after=after, weekdays=ALL, paused_until=None)
 
 
 def local(instant, zone):
@@ -64,7 +62,9 @@ def test_an_ambiguous_time_is_sent_once_at_its_first_occurrence(zone, day, at):
     start = datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=zone_of(zone))
     first = due(at, zone, start.astimezone(UTC))
     expected = datetime.datetime.combine(day, at, tzinfo=zone_of(zone)).astimezone(UTC)
-    second = datetime.datetime.combine(day, at, tzinfo=zone_of(zone)).replace(fold=1).astimezone(UTC)
+    second = (
+        datetime.datetime.combine(day, at, tzinfo=zone_of(zone)).replace(fold=1).astimezone(UTC)
+    )
     assert first == expected and second > first  # truly ambiguous, the earlier one chosen
     # After the first occurrence the next one is tomorrow, not the repeat an hour later.
     following = due(at, zone, first)
@@ -122,9 +122,12 @@ def test_weekdays_and_pause_are_respected():
         paused_until=datetime.date(2026, 6, 10),
     )
     assert local(result, "Europe/London") == datetime.datetime(2026, 6, 12, 22, 0)
-    assert scheduling.next_due(
-        at=datetime.time(22, 0), zone_name="UTC", after=after, weekdays=0, paused_until=None
-    ) is None
+    assert (
+        scheduling.next_due(
+            at=datetime.time(22, 0), zone_name="UTC", after=after, weekdays=0, paused_until=None
+        )
+        is None
+    )
 
 
 def test_send_time_wraps_past_midnight():
