@@ -98,6 +98,38 @@ class OnboardingForm(forms.Form):
         required=False,
         initial=True,
     )
+    product_form = forms.ChoiceField(label=_("My magnesium: form"), required=False)
+    product_amount_mg = forms.DecimalField(
+        label=_("Amount per dose (mg)"),
+        required=False,
+        min_value=Decimal("0.1"),
+        max_digits=7,
+        decimal_places=1,
+        help_text=_("Optional. Saves you typing it each evening."),
+        error_messages={"min_value": _("Enter an amount above 0 mg.")},
+    )
+    product_unit = forms.ChoiceField(label=_("Unit"), required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        from tracker.models import Form, Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["product_form"].choices = [("", _("— not now —")), *Form.choices]
+        self.fields["product_unit"].choices = Unit.choices
+        self.fields["product_unit"].initial = Unit.ELEMENTAL
+
+    def clean(self):
+        data = super().clean()
+        amount, form = data.get("product_amount_mg"), data.get("product_form")
+        if amount is not None and not form:
+            self.add_error("product_form", _("Choose the form printed on the label."))
+        if form and amount is None and "product_amount_mg" not in self.errors:
+            self.add_error(
+                "product_amount_mg", _("Enter the amount per dose, or leave both empty.")
+            )
+        if amount is not None and not data.get("product_unit"):
+            self.add_error("product_unit", _("Choose elemental or compound milligrams."))
+        return data
 
 
 def taken_initial(*, delivery, last_dose) -> dict:

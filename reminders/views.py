@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from reminders import forms, selectors, services, tokens
 from reminders.models import ReminderKind
+from reminders.onboarding import onboarding_complete, onboarding_offered
 
 
 @login_required
@@ -143,3 +144,36 @@ def skip(request, token):
                 return render(request, "reminders/link_used.html", {"delivery": delivery})
             return render(request, "reminders/skip_done.html", {"delivery": delivery})
         return render(request, "reminders/skip.html", {"delivery": delivery})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request):
+    """One screen after the first sign-in; skippable, and reachable again from a bookmark."""
+    user = request.user
+    if request.method == "POST" and "skip" in request.POST:
+        onboarding_offered(user=user)
+        return redirect("tracker:dashboard")
+    form = forms.OnboardingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"time_zone": user.time_zone, "bedtime": user.bedtime, "wake_time": user.wake_time},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            onboarding_complete(
+                user=user,
+                time_zone=data["time_zone"],
+                bedtime=data["bedtime"],
+                wake_time=data["wake_time"],
+                evening_reminder=data["evening_reminder"],
+                product_form=data["product_form"],
+                product_amount_mg=data["product_amount_mg"],
+                product_unit=data["product_unit"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("All set. You can change any of this later."))
+            return redirect("tracker:dashboard")
+    return render(request, "reminders/onboarding.html", {"form": form})

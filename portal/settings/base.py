@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +164,23 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(seconds=30)},
 }
 HEARTBEAT_INTERVAL = timedelta(seconds=30)
+CELERY_BEAT_SCHEDULE |= {
+    # At the start of every minute (reminder times are whole minutes): claim every reminder
+    # that came due and enqueue its sending in chunks. One selection for all users, never a
+    # periodic task per user. A tick not started within 55 s is dropped: the next one covers it.
+    "reminders-tick": {
+        "task": "reminders.tasks.reminders_tick",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # Every minute: re-enqueue deliveries a killed worker left behind (expired sending leases,
+    # pending rows no task took) long before Redis's 1 h visibility timeout would.
+    "reminders-sweep": {
+        "task": "reminders.tasks.deliveries_sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
@@ -193,6 +211,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # onboarding after the first sign-in
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
