@@ -16,6 +16,8 @@ urlpatterns = [
     path("tracker/", include("tracker.urls")),
     path("reminders/", include("reminders.urls")),
     path("admin/", admin.site.urls),
+    # Email provider tracking webhooks (bounces, complaints): reminders turn themselves off.
+    path("anymail/", include("anymail.urls")),
 ]
 
 if settings.DEBUG:  # pragma: no cover - local development only

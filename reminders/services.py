@@ -175,3 +175,11 @@ def reminder_skip_record(*, delivery: Delivery, now: datetime.datetime) -> bool:
             user=delivery.user, evening=evening_of(delivery.due_at, delivery.user.zone)
         )
     return True
+
+
+def reminders_turn_off_for_address(*, email: str) -> int:
+    """A hard bounce or complaint for an address: reminders off for its owner (if any)."""
+    from accounts.models import User
+
+    user_ids = list(User.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True))
+    return sum(reminders_turn_off(user_id=user_id) for user_id in user_ids)

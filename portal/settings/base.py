@@ -4,6 +4,7 @@ Order: read the environment → configure Django and the integrations → derive
 `.env.example` documents every variable; the defaults are the public contract.
 """
 
+import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -198,6 +199,17 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Restwell <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A provider through django-anymail: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend plus
+# its ANYMAIL_* settings (e.g. ANYMAIL_POSTMARK_SERVER_TOKEN) go into the ANYMAIL dict.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or EMAIL_BACKEND
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in env.ENVIRON.items()
+    if key.startswith("ANYMAIL_") and key != "ANYMAIL_WEBHOOK_SECRET"
+}
+# The tracking webhook (/anymail/<esp>/tracking/) checks HTTP basic auth "user:password".
+# Unset, a random per-process secret: nobody can post to the webhook.
+ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET", default="") or secrets.token_hex(32)
 EMAIL_TIMEOUT = 30
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
