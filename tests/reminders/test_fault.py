@@ -130,6 +130,7 @@ def test_killing_a_worker_mid_batch_loses_nothing(target, sink, transactional_db
     now = timezone.now()
     users = _due_batch(now)
     worker = _start_worker(sink, "fault-a")
+    killed = []
     try:
         assert dispatch.reminders_claim_due(now=now) == BATCH  # enqueues 4 chunks on commit
         assert _wait(lambda: len(sink.messages) >= 150, 60), "sending did not start"
@@ -140,8 +141,10 @@ def test_killing_a_worker_mid_batch_loses_nothing(target, sink, transactional_db
             # The pool replaces the child; the main process re-queues its task (acks_late).
         else:
             os.kill(worker.pid, signal.SIGKILL)
-            time.sleep(0.5)
-            _stop(worker)  # orphaned pool children die with their parent's session
+            # Its pool children are orphaned mid-task; they may finish the message in hand.
+            # Their tasks (and the prefetched ones) stay unacknowledged in Redis until the
+            # visibility timeout; a new worker starts, and the sweeper must not wait for that.
+            killed.append(worker)
             worker = _start_worker(sink, "fault-b")
         killed_at = len(sink.messages)
         assert killed_at < BATCH, "the batch finished before the kill"
@@ -158,7 +161,8 @@ def test_killing_a_worker_mid_batch_loses_nothing(target, sink, transactional_db
         assert _wait(lambda: len(sink.messages) >= BATCH, 30)
         time.sleep(1)  # anything late would show up now
     finally:
-        _stop(worker)
+        for process in [worker, *killed]:
+            _stop(process)
 
     per_user = Counter(address for m in sink.messages for address in m["to"])
     assert set(per_user) == {u.email for u in users}  # none lost
