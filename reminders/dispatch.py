@@ -18,6 +18,7 @@ import smtplib
 from collections.abc import Iterable
 
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -212,6 +213,17 @@ def _permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and code is not None and code >= 500
 
 
+def _mark_sent(delivery_id: int) -> None:
+    # One autocommitted UPDATE per accepted message (raw SQL: the ORM's per-call overhead
+    # is a measurable share of the per-message budget at fan-out scale).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, "  # noqa: S608
+            "lease_until = NULL, reason = '' WHERE id = %s AND status = %s",
+            [DeliveryStatus.SENT, timezone.now(), delivery_id, DeliveryStatus.SENDING],
+        )
+
+
 def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = None) -> int:
     """Send the pending deliveries among `delivery_ids` over one SMTP connection.
 
@@ -223,18 +235,24 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     if not leased:
         return 0
     renderer = Renderer()
-    smtp = get_connection(fail_silently=False)
+    backend = get_connection(fail_silently=False)
     sent = 0
     try:
-        smtp.open()
+        backend.open()
     except (smtplib.SMTPException, OSError) as error:
         _release(leased, "smtp_connect")
         raise TransientSendError(type(error).__name__) from error
+    # Django's SMTP backend: hand smtplib the bytes we built. Any other backend (a provider
+    # through anymail, the test outbox): an EmailMessage with the same parts.
+    raw_smtp = backend.connection if isinstance(backend, SmtpBackend) else None
     try:
         for index, delivery in enumerate(leased):
-            message = renderer.render(delivery)
+            outgoing = renderer.outgoing(delivery)
             try:
-                smtp.send_messages([message])
+                if raw_smtp is not None and outgoing.to.isascii():
+                    raw_smtp.sendmail(renderer.envelope_from, [outgoing.to], renderer.raw(outgoing))
+                else:
+                    backend.send_messages([outgoing.as_email_message()])
             except (smtplib.SMTPException, OSError) as error:
                 if _permanent(error):
                     Delivery.objects.filter(pk=delivery.pk).update(
@@ -244,12 +262,13 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
                     continue
                 _release(leased[index:], "smtp_error")
                 raise TransientSendError(type(error).__name__) from error
-            Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-                status=DeliveryStatus.SENT, sent_at=timezone.now(), lease_until=None, reason=""
-            )
+            _mark_sent(delivery.pk)
             sent += 1
     finally:
-        smtp.close()
+        try:
+            backend.close()
+        except (smtplib.SMTPException, OSError):
+            logger.info("SMTP connection closed uncleanly")
     return sent
 
 

@@ -34,13 +34,20 @@ def _salt(purpose: str) -> str:
     return f"reminders.link.{purpose}"
 
 
+def _signer(purpose: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=_salt(purpose))
+
+
 def token_make(*, purpose: str, user_id: int, delivery_id: int) -> str:
-    return signing.dumps({"u": user_id, "d": delivery_id}, salt=_salt(purpose))
+    # "user.delivery:timestamp:signature" — short, URL-safe, and cheap to make by the
+    # hundred thousand (no JSON, no base64 of a payload).
+    return _signer(purpose).sign(f"{int(user_id)}.{int(delivery_id)}")
 
 
 def token_read(*, purpose: str, token: str) -> TokenData:
     try:
-        data = signing.loads(token, salt=_salt(purpose), max_age=MAX_AGE[purpose])
-        return TokenData(user_id=int(data["u"]), delivery_id=int(data["d"]))
+        value = _signer(purpose).unsign(token, max_age=MAX_AGE[purpose])
+        user_id, delivery_id = value.split(".")
+        return TokenData(user_id=int(user_id), delivery_id=int(delivery_id))
     except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
         raise BadToken(str(error)) from error

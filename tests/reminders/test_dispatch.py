@@ -1,6 +1,7 @@
 """The tick, the sender and the sweeper, through their services (no worker process)."""
 
 import datetime
+import re
 import threading
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
 
-from reminders import dispatch
+from reminders import dispatch, tokens
 from reminders.models import Delivery, DeliveryStatus, ReminderSetting
 from reminders.tasks import deliveries_send_task
 from tests.factories import UserFactory
@@ -272,3 +273,24 @@ def test_changing_bedtime_recomputes_the_next_send_at_once(
     setting = ReminderSetting.objects.get()
     local = setting.next_due_at.astimezone(due_user.zone)
     assert local.time() == datetime.time(22, 30)
+
+
+def test_the_smtp_bytes_are_a_well_formed_message_with_escaped_names(smtp_sink, db):
+    user = UserFactory(display_name="Zoë <b>&</b>")
+    evening_reminder(user)
+    claim()
+    assert send_all() == 1
+    received = smtp_sink.wait_for(1)[0]["message"]
+    assert received["Subject"] == "Your evening reminder"
+    assert received["From"] == "Restwell <no-reply@localhost>"
+    assert received["To"] == user.email
+    assert received["Auto-Submitted"] == "auto-generated"
+    plain = received.get_body(preferencelist=("plain",)).get_content()
+    html = received.get_body(preferencelist=("html",)).get_content()
+    assert "Hello Zoë <b>&</b>," in plain
+    assert "Hello Zoë &lt;b&gt;&amp;&lt;/b&gt;," in html
+    assert "\x1f" not in plain + html
+    taken = re.search(r"/reminders/taken/(\S+)/", plain).group(1)
+    assert tokens.token_read(purpose=tokens.TAKEN, token=taken).delivery_id == (
+        Delivery.objects.get().pk
+    )
