@@ -15,6 +15,7 @@ Exactly once, as far as SMTP allows:
 import datetime
 import logging
 import smtplib
+import zoneinfo
 from collections.abc import Iterable
 
 from django.core.mail import get_connection
@@ -68,64 +69,89 @@ def _save_next_due(rows: list[tuple[int, datetime.datetime | None]]) -> None:
     )
 
 
+_CLAIM_FIELDS = (
+    "pk", "user_id", "kind", "minutes_before", "weekdays", "paused_until", "next_due_at",
+    "user__time_zone", "user__bedtime", "user__wake_time",
+)  # fmt: skip
+
+
+def _insert_deliveries(rows: list[tuple]) -> list[int]:
+    """Insert (user_id, kind, local_date, due_at, status, reason, enqueued_at) rows, skipping
+    any that already exist for that user, kind and local date; ids of new pending ones."""
+    if connection.vendor == "postgresql":
+        # One INSERT … ON CONFLICT DO NOTHING RETURNING: no model instances, no read-back.
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, 0, %s, now())"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Delivery._meta.db_table} (user_id, kind, local_date, due_at, "  # noqa: S608
+                "status, reason, attempts, redeliveries, enqueued_at, created_at) "
+                f"VALUES {values} ON CONFLICT (user_id, kind, local_date) DO NOTHING "
+                "RETURNING id, status",
+                [value for row in rows for value in row],
+            )
+            return [pk for pk, status in cursor.fetchall() if status == DeliveryStatus.PENDING]
+    objects = [
+        Delivery(
+            user_id=user_id, kind=kind, local_date=local_date, due_at=due_at, status=status,
+            reason=reason, enqueued_at=enqueued_at,
+        )
+        for user_id, kind, local_date, due_at, status, reason, enqueued_at in rows
+    ]  # fmt: skip
+    Delivery.objects.bulk_create(objects, ignore_conflicts=True, batch_size=500)
+    wanted = {(d.user_id, d.kind, d.local_date) for d in objects if d.enqueued_at}
+    return [
+        pk
+        for pk, user_id, kind, local_date in Delivery.objects.filter(
+            user_id__in={d.user_id for d in objects}, status=DeliveryStatus.PENDING
+        ).values_list("pk", "user_id", "kind", "local_date")
+        if (user_id, kind, local_date) in wanted
+    ]
+
+
 def _claim_batch(*, now: datetime.datetime, limit: int) -> tuple[int, list[int]]:
     """One transaction: lock up to `limit` due settings, record deliveries, move them on."""
     with transaction.atomic():
         due = list(
             ReminderSetting.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(enabled=True, next_due_at__isnull=False, next_due_at__lte=now)
-            .select_related("user")
-            .only(
-                "kind",
-                "minutes_before",
-                "weekdays",
-                "paused_until",
-                "next_due_at",
-                "user__time_zone",
-                "user__bedtime",
-                "user__wake_time",
-            )  # fmt: skip
-            .order_by("next_due_at")[:limit]
+            .order_by("next_due_at")
+            .values_list(*_CLAIM_FIELDS)[:limit]
         )
         if not due:
             return 0, []
-        deliveries, next_rows = [], []
-        for setting in due:
-            user = setting.user
-            stale = scheduling.is_stale(due_at=setting.next_due_at, now=now)
-            deliveries.append(
-                Delivery(
-                    user_id=setting.user_id,
-                    kind=setting.kind,
-                    local_date=scheduling.local_date_of(setting.next_due_at, user.zone),
-                    due_at=setting.next_due_at,
-                    status=DeliveryStatus.SKIPPED if stale else DeliveryStatus.PENDING,
-                    reason="too_late" if stale else "",
-                    enqueued_at=None if stale else now,
+        rows, next_rows = [], []
+        for pk, user_id, kind, before, weekdays, paused, due_at, zone_name, bed, wake in due:
+            stale = scheduling.is_stale(due_at=due_at, now=now)
+            rows.append(
+                (
+                    user_id,
+                    kind,
+                    scheduling.local_date_of(due_at, zoneinfo.ZoneInfo(zone_name)),
+                    due_at,
+                    DeliveryStatus.SKIPPED if stale else DeliveryStatus.PENDING,
+                    "too_late" if stale else "",
+                    None if stale else now,
                 )
+            )
+            at = (
+                wake
+                if kind == ReminderKind.MORNING
+                else scheduling.send_time_for(bedtime=bed, minutes_before=before)
             )
             next_rows.append(
                 (
-                    setting.pk,
+                    pk,
                     scheduling.next_due(
-                        at=selectors.send_time_get(setting=setting, user=user),
-                        zone_name=user.time_zone,
-                        after=max(now, setting.next_due_at),
-                        weekdays=setting.weekdays,
-                        paused_until=setting.paused_until,
+                        at=at,
+                        zone_name=zone_name,
+                        after=max(now, due_at),
+                        weekdays=weekdays,
+                        paused_until=paused,
                     ),
                 )
             )
-        Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
+        ids = _insert_deliveries(rows)
         _save_next_due(next_rows)
-        wanted = {(d.user_id, d.kind, d.local_date) for d in deliveries if d.enqueued_at}
-        ids = [
-            pk
-            for pk, user_id, kind, local_date in Delivery.objects.filter(
-                user_id__in={d.user_id for d in deliveries}, status=DeliveryStatus.PENDING
-            ).values_list("pk", "user_id", "kind", "local_date")
-            if (user_id, kind, local_date) in wanted
-        ]
         transaction.on_commit(lambda: _enqueue(ids))
         return len(due), ids
 
