@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from reminders import scheduling, selectors
-from reminders.emails import Renderer
+from reminders.emails import renderer_get
 from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
 
 logger = logging.getLogger(__name__)
@@ -260,7 +260,7 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     leased = _lease(delivery_ids, now or timezone.now())
     if not leased:
         return 0
-    renderer = Renderer()
+    renderer = renderer_get()
     backend = get_connection(fail_silently=False)
     sent = 0
     try:

@@ -3,7 +3,7 @@
 The subject and preview carry no health data. The Message-ID is derived from the delivery
 id, so a repeat of the same delivery (after a crash) is recognisable as the same message.
 
-Fan-out speed: each template is rendered once per Renderer (one per chunk of a few hundred)
+Fan-out speed: each template is rendered once per worker process (renderer_get)
 with placeholder markers, then each message only substitutes its own values (escaped for the
 HTML part) — Django's template engine and Python's email generator cost more per message
 than the SMTP conversation itself. For the SMTP backend the MIME bytes are assembled
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -141,8 +141,8 @@ class Renderer:
         unsubscribe = self._link("reminders:unsubscribe", tokens.UNSUBSCRIBE, delivery)
         values = {
             "name": user.greeting_name,
-            "local_time": formats.time_format(local.time(), "H:i"),
-            "bedtime": formats.time_format(user.bedtime, "H:i"),
+            "local_time": f"{local.hour:02d}:{local.minute:02d}",  # "H:i", without the
+            "bedtime": f"{user.bedtime.hour:02d}:{user.bedtime.minute:02d}",  # format engine
             "unsubscribe_url": unsubscribe,
             "taken_url": "",
             "skip_url": "",
@@ -178,6 +178,19 @@ class Renderer:
         return outgoing.as_bytes(
             encoded_from=self.encoded_from, encoded_subject=self.encoded_subjects[outgoing.kind]
         )
+
+
+_renderers: dict[tuple, Renderer] = {}
+
+
+def renderer_get() -> Renderer:
+    """A Renderer per process and configuration: the templates are rendered once, not per
+    chunk (the site URL, sender and language are all it depends on)."""
+    key = (settings.SITE_URL, settings.DEFAULT_FROM_EMAIL, settings.LANGUAGE_CODE)
+    if key not in _renderers:
+        _renderers.clear()
+        _renderers[key] = Renderer()
+    return _renderers[key]
 
 
 def _encode_address(address: str) -> str:
