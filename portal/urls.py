@@ -15,9 +15,9 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("tracker/", include("tracker.urls")),
     path("reminders/", include("reminders.urls")),
-    path("admin/", admin.site.urls),
     # Email provider tracking webhooks (bounces, complaints): reminders turn themselves off.
     path("anymail/", include("anymail.urls")),
+    path("admin/", admin.site.urls),
 ]
 
 if settings.DEBUG:  # pragma: no cover - local development only
