@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from reminders.models import ReminderSetting
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tracker.models import SavedProduct
@@ -17,14 +18,14 @@ def _login(client, user, next_url=None):
 
 
 def test_first_sign_in_offers_onboarding_once(client):
-    user = UserFactory()
+    user = UserFactory(onboarded_at=None)
     assert _login(client, user)["Location"] == reverse("reminders:onboarding")
     client.logout()
     assert _login(client, user)["Location"] == "/tracker/"
 
 
 def test_a_bookmark_is_not_blocked_by_onboarding(client):
-    user = UserFactory()
+    user = UserFactory(onboarded_at=None)
     assert _login(client, user, "/reminders/")["Location"] == "/reminders/"
     user.refresh_from_db()
     assert user.onboarded_at is None  # not offered yet; the next plain sign-in offers it
@@ -42,6 +43,7 @@ def test_onboarding_page_prechecks_the_reminder_and_detects_the_zone(user_client
 
 
 def test_onboarding_writes_through_each_apps_services(user_client, user):
+    User.objects.filter(pk=user.pk).update(onboarded_at=None)
     response = user_client.post(
         reverse("reminders:onboarding"),
         {
@@ -97,6 +99,7 @@ def test_bad_onboarding_input_writes_nothing(user_client, user, data, message):
 
 
 def test_skip_goes_to_the_dashboard_and_changes_only_the_offer(user_client, user):
+    User.objects.filter(pk=user.pk).update(onboarded_at=None)
     response = user_client.post(reverse("reminders:onboarding"), {"skip": "1"})
     assert response["Location"] == reverse("tracker:dashboard")
     user.refresh_from_db()
