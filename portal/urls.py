@@ -18,6 +18,8 @@ urlpatterns = [
     path("articles/", include("articles.urls")),
     path("tracker/", include("tracker.urls")),
     path("reminders/", include("reminders.urls")),
+    # Email provider tracking webhooks (bounces, complaints): reminders turn themselves off.
+    path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", discovery.sitemap, name="sitemap"),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),

@@ -4,11 +4,13 @@ Order: read the environment → configure Django and the integrations → derive
 `.env.example` documents every variable; the defaults are the public contract.
 """
 
+import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +165,23 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(seconds=30)},
 }
 HEARTBEAT_INTERVAL = timedelta(seconds=30)
+CELERY_BEAT_SCHEDULE |= {
+    # At the start of every minute (reminder times are whole minutes): claim every reminder
+    # that came due and enqueue its sending in chunks. One selection for all users, never a
+    # periodic task per user. A tick not started within 55 s is dropped: the next one covers it.
+    "reminders-tick": {
+        "task": "reminders.tasks.reminders_tick",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # Every minute: re-enqueue deliveries a killed worker left behind (expired sending leases,
+    # pending rows no task took) long before Redis's 1 h visibility timeout would.
+    "reminders-sweep": {
+        "task": "reminders.tasks.deliveries_sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
@@ -180,6 +199,17 @@ else:
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Restwell <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A provider through django-anymail: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend plus
+# its ANYMAIL_* settings (e.g. ANYMAIL_POSTMARK_SERVER_TOKEN) go into the ANYMAIL dict.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or EMAIL_BACKEND
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in env.ENVIRON.items()
+    if key.startswith("ANYMAIL_") and key != "ANYMAIL_WEBHOOK_SECRET"
+}
+# The tracking webhook (/anymail/<esp>/tracking/) checks HTTP basic auth "user:password".
+# Unset, a random per-process secret: nobody can post to the webhook.
+ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET", default="") or secrets.token_hex(32)
 EMAIL_TIMEOUT = 30
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
@@ -193,6 +223,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # onboarding after the first sign-in
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True

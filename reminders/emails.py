@@ -1,0 +1,203 @@
+"""Building reminder emails: text and HTML from templates, links from SITE_URL.
+
+The subject and preview carry no health data. The Message-ID is derived from the delivery
+id, so a repeat of the same delivery (after a crash) is recognisable as the same message.
+
+Fan-out speed: each template is rendered once per worker process (renderer_get)
+with placeholder markers, then each message only substitutes its own values (escaped for the
+HTML part) — Django's template engine and Python's email generator cost more per message
+than the SMTP conversation itself. For the SMTP backend the MIME bytes are assembled
+directly (`Outgoing.as_bytes`); other backends (anymail providers, tests) get an
+EmailMultiAlternatives with the very same parts.
+"""
+
+import uuid
+from dataclasses import dataclass
+from email.header import Header
+from email.utils import formatdate, parseaddr
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from reminders import tokens
+from reminders.models import Delivery, ReminderKind
+
+# The public URL of the night form (contract.md), opened straight from the morning email.
+DIARY_PATH = "/tracker/nights/new/"
+# Context keys whose values differ per message; the templates use them only as {{ key }}.
+PER_MESSAGE = (
+    "name", "local_time", "bedtime", "taken_url", "skip_url", "unsubscribe_url",
+)  # fmt: skip
+_MARK = "\x1f{}\x1f"  # a control character no template text or escaped value contains
+
+
+@dataclass
+class Outgoing:
+    """One rendered reminder: enough to send it either as raw bytes or as an EmailMessage."""
+
+    kind: str
+    from_email: str
+    to: str
+    subject: str
+    headers: dict[str, str]
+    text: str
+    html: str
+    boundary: str
+
+    def as_email_message(self) -> EmailMultiAlternatives:
+        message = EmailMultiAlternatives(
+            subject=self.subject,
+            body=self.text,
+            from_email=self.from_email,
+            to=[self.to],
+            headers=self.headers,
+        )
+        message.attach_alternative(self.html, "text/html")
+        return message
+
+    def as_bytes(self, *, encoded_from: str, encoded_subject: str) -> bytes:
+        """RFC 5322 multipart/alternative, 8bit UTF-8 parts (as Django sends short lines)."""
+        head = [
+            f"From: {encoded_from}",
+            f"To: {self.to}",
+            f"Subject: {encoded_subject}",
+            f"Date: {formatdate(localtime=False)}",
+            "MIME-Version: 1.0",
+            *(f"{name}: {value}" for name, value in self.headers.items()),
+            f'Content-Type: multipart/alternative; boundary="{self.boundary}"',
+        ]
+        parts = []
+        for subtype, body in (("plain", self.text), ("html", self.html)):
+            parts.append(
+                f"--{self.boundary}\r\n"
+                f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
+                "Content-Transfer-Encoding: 8bit\r\n\r\n"
+                + body.replace("\r\n", "\n").replace("\n", "\r\n")
+                + "\r\n"
+            )
+        raw = "\r\n".join(head) + "\r\n\r\n" + "".join(parts) + f"--{self.boundary}--\r\n"
+        return raw.encode("utf-8")
+
+
+class Renderer:
+    """Renders the templates once, then many messages (one per delivery) from them."""
+
+    def __init__(self):
+        self.site_url = settings.SITE_URL
+        self.domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+        self.from_email = settings.DEFAULT_FROM_EMAIL
+        self.envelope_from = parseaddr(self.from_email)[1]
+        self.id_domain = self.envelope_from.rpartition("@")[2] or self.domain
+        self.settings_url = self.site_url + reverse("reminders:settings")
+        self._boundary = f"=_restwell_{uuid.uuid4().hex}"
+        # reverse() once per link name; each message only signs its token.
+        self._link_prefix = {
+            name: self.site_url + reverse(name, args=["0"])[:-2]
+            for name in ("reminders:taken", "reminders:skip", "reminders:unsubscribe")
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            self.subjects = {
+                ReminderKind.EVENING: _("Your evening reminder"),
+                ReminderKind.MORNING: _("How did you sleep?"),
+            }
+            self.skeletons = {kind: self._skeleton(kind) for kind in ReminderKind.values}
+        self.encoded_from = _encode_address(self.from_email)
+        self.encoded_subjects = {
+            kind: Header(subject, "utf-8").encode() for kind, subject in self.subjects.items()
+        }
+
+    def _skeleton(self, kind: str) -> tuple[str, str]:
+        context = {key: _MARK.format(key) for key in PER_MESSAGE}
+        context |= {
+            "settings_url": self.settings_url,
+            "site_url": self.site_url,
+            "diary_url": self.site_url + DIARY_PATH,
+        }
+        text = get_template(f"reminders/email/{kind}.txt").render(context)
+        html = get_template(f"reminders/email/{kind}.html").render(context)
+        return text, html
+
+    def _link(self, name: str, purpose: str, delivery: Delivery) -> str:
+        token = tokens.token_make(
+            purpose=purpose, user_id=delivery.user_id, delivery_id=delivery.pk
+        )
+        return f"{self._link_prefix[name]}{token}/"
+
+    def message_id(self, delivery: Delivery) -> str:
+        return f"<reminder.{delivery.pk}.{delivery.local_date:%Y%m%d}@{self.id_domain}>"
+
+    def subject(self, kind: str) -> str:
+        return self.subjects[kind]
+
+    def outgoing(self, delivery: Delivery) -> Outgoing:
+        user = delivery.user
+        local = delivery.due_at.astimezone(user.zone)
+        unsubscribe = self._link("reminders:unsubscribe", tokens.UNSUBSCRIBE, delivery)
+        values = {
+            "name": user.greeting_name,
+            "local_time": f"{local.hour:02d}:{local.minute:02d}",  # "H:i", without the
+            "bedtime": f"{user.bedtime.hour:02d}:{user.bedtime.minute:02d}",  # format engine
+            "unsubscribe_url": unsubscribe,
+            "taken_url": "",
+            "skip_url": "",
+        }
+        if delivery.kind == ReminderKind.EVENING:
+            values["taken_url"] = self._link("reminders:taken", tokens.TAKEN, delivery)
+            values["skip_url"] = self._link("reminders:skip", tokens.SKIP, delivery)
+        text, html = self.skeletons[delivery.kind]
+        for key, value in values.items():
+            mark, value = _MARK.format(key), value.replace("\x1f", "")
+            text = text.replace(mark, value)
+            html = html.replace(mark, escape(value))
+        return Outgoing(
+            kind=delivery.kind,
+            from_email=self.from_email,
+            to=user.email,
+            subject=self.subjects[delivery.kind],
+            headers={
+                "Message-ID": self.message_id(delivery),
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+            },
+            text=text,
+            html=html,
+            boundary=f"{self._boundary}_{delivery.pk}",
+        )
+
+    def render(self, delivery: Delivery) -> EmailMultiAlternatives:
+        return self.outgoing(delivery).as_email_message()
+
+    def raw(self, outgoing: Outgoing) -> bytes:
+        return outgoing.as_bytes(
+            encoded_from=self.encoded_from, encoded_subject=self.encoded_subjects[outgoing.kind]
+        )
+
+
+_renderers: dict[tuple, Renderer] = {}
+
+
+def renderer_get() -> Renderer:
+    """A Renderer per process and configuration: the templates are rendered once, not per
+    chunk (the site URL, sender and language are all it depends on)."""
+    key = (settings.SITE_URL, settings.DEFAULT_FROM_EMAIL, settings.LANGUAGE_CODE)
+    if key not in _renderers:
+        _renderers.clear()
+        _renderers[key] = Renderer()
+    return _renderers[key]
+
+
+def _encode_address(address: str) -> str:
+    name, addr = parseaddr(address)
+    if not name:
+        return addr
+    if name.isascii():
+        special = any(c in name for c in ',;:"()<>@[]')
+        return f'"{name}" <{addr}>' if special else f"{name} <{addr}>"
+    return f"{Header(name, 'utf-8').encode()} <{addr}>"

@@ -1,0 +1,106 @@
+"""Reminder settings (one row per user and kind) and the delivery log (one row per send)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+ALL_WEEKDAYS = 0b1111111  # bit 0 = Monday … bit 6 = Sunday (date.weekday())
+
+
+class ReminderKind(models.TextChoices):
+    EVENING = "evening", _("Evening reminder")
+    MORNING = "morning", _("Morning sleep-diary reminder")
+
+
+class ReminderSetting(models.Model):
+    """One reminder a user may get, with its next due instant kept in UTC.
+
+    The tick selects rows by `next_due_at` only (a partial index covers the enabled ones), so
+    scheduling never needs one periodic task per user.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    enabled = models.BooleanField(_("on"), default=False)
+    # Evening: minutes before the profile's bedtime. Morning: always 0 (sent at wake time).
+    minutes_before = models.PositiveSmallIntegerField(_("minutes before bedtime"), default=30)
+    weekdays = models.PositiveSmallIntegerField(_("days of the week"), default=ALL_WEEKDAYS)
+    paused_until = models.DateField(_("paused until"), null=True, blank=True)
+    skip_if_logged = models.BooleanField(_("skip if already logged tonight"), default=True)
+    next_due_at = models.DateTimeField(_("next due (UTC)"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="reminder_setting_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_due_at"],
+                name="reminder_due_idx",
+                condition=Q(enabled=True, next_due_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder #{self.pk}"
+
+    def weekday_on(self, weekday: int) -> bool:
+        return bool(self.weekdays & (1 << weekday))
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Delivery(models.Model):
+    """One reminder for one user, kind and local date; the unique constraint makes it once.
+
+    Created in the transaction that claims the setting; only a pending row is ever sent, and
+    it is committed as sent right after the SMTP server accepted it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    local_date = models.DateField(_("local date"))
+    due_at = models.DateTimeField(_("due at"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    # Why a delivery was skipped or failed: a short code, never an address or a health value.
+    reason = models.CharField(_("reason"), max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    redeliveries = models.PositiveSmallIntegerField(_("re-enqueued by the sweeper"), default=0)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("sending lease until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    acted_at = models.DateTimeField(_("link used at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "local_date"], name="reminder_delivery_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "enqueued_at"],
+                name="reminder_delivery_open_idx",
+                condition=Q(status__in=["pending", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.local_date} ({self.status})"

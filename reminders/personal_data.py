@@ -1,0 +1,38 @@
+"""What the reminders app stores about a user (registered for the JSON export)."""
+
+from accounts.export_registry import exporter
+from reminders.models import Delivery, ReminderSetting
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+@exporter("reminders.remindersetting")
+def export_reminder_settings(user) -> list[dict]:
+    return [
+        {
+            "kind": s.kind,
+            "enabled": s.enabled,
+            "minutes_before": s.minutes_before,
+            "weekdays": [day for day in range(7) if s.weekday_on(day)],
+            "paused_until": _iso(s.paused_until),
+            "skip_if_logged": s.skip_if_logged,
+            "next_due_at": _iso(s.next_due_at),
+        }
+        for s in ReminderSetting.objects.filter(user=user).order_by("kind")
+    ]
+
+
+@exporter("reminders.delivery")
+def export_deliveries(user) -> list[dict]:
+    return [
+        {
+            "kind": d.kind,
+            "local_date": _iso(d.local_date),
+            "status": d.status,
+            "sent_at": _iso(d.sent_at),
+            "link_used_at": _iso(d.acted_at),
+        }
+        for d in Delivery.objects.filter(user=user).order_by("local_date", "kind")
+    ]

@@ -1,0 +1,99 @@
+"""Pure time arithmetic for reminders: no database, no clock — every function takes `now`.
+
+Rules (issue #5):
+- a local time that does not exist (spring forward) is sent at the first valid minute after
+  it, i.e. the instant the clocks jump;
+- an ambiguous local time (fall back) is sent once, at its first occurrence (fold=0);
+- reminders due more than CATCH_UP ago are not sent any more (no reminder at 3 a.m.).
+"""
+
+import datetime
+import zoneinfo
+from functools import lru_cache
+
+UTC = datetime.UTC
+CATCH_UP = datetime.timedelta(hours=2)
+# Days to look ahead for the next allowed weekday; a pause adds its own length.
+_HORIZON_DAYS = 8
+
+
+def send_time_for(*, bedtime: datetime.time, minutes_before: int) -> datetime.time:
+    """The wall-clock time of an evening reminder: `minutes_before` before bedtime."""
+    minutes = (bedtime.hour * 60 + bedtime.minute - minutes_before) % (24 * 60)
+    return datetime.time(minutes // 60, minutes % 60)
+
+
+def _wall(dt: datetime.datetime) -> datetime.datetime:
+    return dt.replace(tzinfo=None, fold=0)
+
+
+def local_instant(
+    day: datetime.date, at: datetime.time, zone: zoneinfo.ZoneInfo
+) -> datetime.datetime:
+    """The UTC instant of wall-clock `at` on local `day`, by the rules above."""
+    wanted = datetime.datetime.combine(day, at)
+    first = wanted.replace(tzinfo=zone, fold=0)
+    utc = first.astimezone(UTC)
+    if _wall(utc.astimezone(zone)) == wanted:
+        return utc  # exists (fold=0 is the first of two if ambiguous)
+    # In a gap. fold=1 maps it with the offset after the jump (an earlier instant) and fold=0
+    # with the one before (a later instant); the jump lies between them. The first instant
+    # whose wall clock is past `wanted` is the jump itself.
+    low = wanted.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    high = utc
+    if low > high:
+        low, high = high, low
+    while high - low > datetime.timedelta(seconds=1):
+        mid = low + (high - low) / 2
+        if _wall(mid.astimezone(zone)) >= wanted:
+            high = mid
+        else:
+            low = mid
+    return high.replace(microsecond=0)
+
+
+def local_time_exists(day: datetime.date, at: datetime.time, zone: zoneinfo.ZoneInfo) -> bool:
+    wanted = datetime.datetime.combine(day, at)
+    return _wall(wanted.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)) == wanted
+
+
+@lru_cache(maxsize=4096)
+def next_due(
+    *,
+    at: datetime.time,
+    zone_name: str,
+    after: datetime.datetime,
+    weekdays: int,
+    paused_until: datetime.date | None,
+) -> datetime.datetime | None:
+    """The first instant strictly after `after` when a reminder at wall-clock `at` is due.
+
+    Only days whose weekday bit is set count, and none up to and including `paused_until`.
+    Cached: a tick computes the same answer for every user sharing zone, time and days.
+    """
+    if after.tzinfo is None:
+        raise ValueError("next_due needs an aware datetime")
+    if not weekdays:
+        return None
+    zone = zoneinfo.ZoneInfo(zone_name)
+    day = after.astimezone(zone).date() - datetime.timedelta(days=1)
+    if paused_until is not None and paused_until >= day:
+        day = paused_until + datetime.timedelta(days=1)
+    for offset in range(_HORIZON_DAYS + 1):
+        candidate_day = day + datetime.timedelta(days=offset)
+        if not weekdays & (1 << candidate_day.weekday()):
+            continue
+        instant = local_instant(candidate_day, at, zone)
+        if instant > after:
+            return instant
+    return None
+
+
+def local_date_of(instant: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.date:
+    """The local date a due instant belongs to (the key of "once per day")."""
+    return instant.astimezone(zone).date()
+
+
+def is_stale(*, due_at: datetime.datetime, now: datetime.datetime) -> bool:
+    """Too late to send: after downtime, only reminders due within CATCH_UP still go out."""
+    return now - due_at > CATCH_UP

@@ -1,0 +1,78 @@
+"""Reads shared by the reminder views, the tick and the sender."""
+
+import datetime
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+
+from reminders import scheduling
+from reminders.models import Delivery, ReminderKind, ReminderSetting
+
+DEFAULT_MINUTES_BEFORE = 30
+
+
+def reminder_settings_get(*, user) -> dict[str, ReminderSetting]:
+    """The user's settings per kind; an unsaved default (off) where none exists yet."""
+    found = {s.kind: s for s in ReminderSetting.objects.filter(user=user)}
+    return {
+        kind: found.get(kind) or ReminderSetting(user=user, kind=kind, enabled=False)
+        for kind in ReminderKind.values
+    }
+
+
+def send_time_get(*, setting: ReminderSetting, user) -> datetime.time:
+    """The wall-clock time this reminder is sent at, from the profile's sleep schedule."""
+    if setting.kind == ReminderKind.MORNING:
+        return user.wake_time
+    return scheduling.send_time_for(bedtime=user.bedtime, minutes_before=setting.minutes_before)
+
+
+def users_with_verified_primary_email(*, users: Iterable) -> set[int]:
+    """Ids of the users whose current address is their verified primary one."""
+    users = list(users)
+    pairs = set(
+        EmailAddress.objects.filter(
+            user_id__in=[u.pk for u in users], primary=True, verified=True
+        ).values_list("user_id", "email")
+    )
+    lowered = {(user_id, email.lower()) for user_id, email in pairs}
+    return {u.pk for u in users if (u.pk, u.email.lower()) in lowered}
+
+
+def delivery_for_link(*, user_id: int, delivery_id: int) -> Delivery | None:
+    return Delivery.objects.select_related("user").filter(pk=delivery_id, user_id=user_id).first()
+
+
+TAKEN_LATE_AFTER = datetime.timedelta(hours=3)
+
+
+def taken_context_get(*, delivery: Delivery, now: datetime.datetime) -> dict:
+    """What the "I took it" page needs: saved product, last dose, and whether it is late."""
+    from tracker.selectors import last_dose_get, saved_product_get
+
+    product = saved_product_get(user=delivery.user)
+    last = None if product else last_dose_get(user=delivery.user)
+    return {
+        "product": product,
+        "last_dose": last,
+        "late": now - delivery.due_at > TAKEN_LATE_AFTER,
+    }
+
+
+def evenings_with_dose(*, pairs: set[tuple[int, datetime.date]]) -> set[tuple[int, datetime.date]]:
+    """Of (user id, evening) pairs, those on which the user logged a dose.
+
+    The batch form of tracker.selectors.evening_has_dose (one query per chunk instead of one
+    per user); it reads the evening the tracker stores on each dose (tracker/evening.py).
+    """
+    if not pairs:
+        return set()
+    from tracker.models import Dose
+
+    found = set(
+        Dose.objects.filter(
+            user_id__in={user_id for user_id, _ in pairs},
+            evening__in={evening for _, evening in pairs},
+        ).values_list("user_id", "evening")
+    )
+    return pairs & found

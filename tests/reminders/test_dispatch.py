@@ -1,0 +1,296 @@
+"""The tick, the sender and the sweeper, through their services (no worker process)."""
+
+import datetime
+import re
+import threading
+from decimal import Decimal
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.db import connection
+
+from reminders import dispatch, tokens
+from reminders.models import Delivery, DeliveryStatus, ReminderSetting
+from reminders.tasks import deliveries_send_task
+from tests.factories import UserFactory
+from tests.reminders.conftest import DUE, evening_reminder
+from tracker.services import dose_record
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = datetime.timedelta(minutes=1)
+
+
+def claim(now=DUE):
+    return dispatch.reminders_claim_due(now=now)
+
+
+def send_all(now=DUE + MINUTE):
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    return dispatch.deliveries_send(delivery_ids=ids, now=now)
+
+
+def test_a_due_reminder_is_claimed_once_and_moves_to_tomorrow(due_user):
+    assert claim(DUE - MINUTE) == 0
+    assert claim() == 1
+    delivery = Delivery.objects.get()
+    assert (delivery.user, delivery.kind, delivery.status) == (due_user, "evening", "pending")
+    assert delivery.local_date == datetime.date(2026, 6, 10)
+    assert ReminderSetting.objects.get().next_due_at == DUE + datetime.timedelta(days=1)
+    assert claim() == 0
+    assert claim(DUE + MINUTE) == 0
+    assert Delivery.objects.count() == 1
+
+
+def test_the_tick_enqueues_chunks_of_ids_after_commit(due_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        claim()
+    assert len(callbacks) == 1
+
+
+def test_the_tick_claims_every_due_user_in_batches(db):
+    users = [UserFactory() for _ in range(7)]
+    for user in users:
+        evening_reminder(user)
+    assert dispatch.reminders_claim_due(now=DUE, batch_size=3) == 7
+    assert Delivery.objects.filter(status="pending").count() == 7
+
+
+def test_one_email_with_the_right_headers_and_no_health_data(due_user):
+    claim()
+    assert send_all() == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    delivery = Delivery.objects.get()
+    assert message.to == [due_user.email]
+    assert message.subject == "Your evening reminder"
+    assert message.extra_headers["Message-ID"] == f"<reminder.{delivery.pk}.20260610@localhost>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Unsubscribe"].startswith(
+        "<http://127.0.0.1:8000/reminders/unsubscribe/"
+    )
+    assert "Hello Person" in message.body and "22:00" in message.body
+    assert "http://127.0.0.1:8000/reminders/taken/" in message.body
+    assert "http://127.0.0.1:8000/reminders/skip/" in message.body
+    html = message.alternatives[0][0]
+    assert "/reminders/taken/" in html
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+    assert delivery.sent_at is not None
+
+
+def test_sending_again_sends_nothing(due_user):
+    claim()
+    send_all()
+    assert send_all() == 0
+    assert len(mail.outbox) == 1
+
+
+def test_catch_up_sends_within_two_hours_and_skips_older(db):
+    late, stale = UserFactory(), UserFactory()
+    evening_reminder(late)
+    evening_reminder(stale)
+    ReminderSetting.objects.filter(user=stale).update(next_due_at=DUE - datetime.timedelta(hours=3))
+    now = DUE + datetime.timedelta(minutes=90)
+    assert claim(now) == 2
+    assert Delivery.objects.get(user=stale).status == "skipped"
+    assert Delivery.objects.get(user=stale).reason == "too_late"
+    send_all(now)
+    assert [m.to for m in mail.outbox] == [[late.email]]
+    # Both move on to tomorrow evening, not to a string of missed evenings.
+    for setting in ReminderSetting.objects.all():
+        assert setting.next_due_at == DUE + datetime.timedelta(days=1)
+
+
+def test_only_a_verified_primary_address_gets_reminders(due_user):
+    EmailAddress.objects.filter(user=due_user).update(verified=False)
+    claim()
+    assert send_all() == 0
+    assert mail.outbox == []
+    assert Delivery.objects.get().reason == "no_verified_email"
+
+
+def test_turned_off_between_claim_and_send_is_not_sent(due_user):
+    claim()
+    ReminderSetting.objects.update(enabled=False)
+    assert send_all() == 0
+    assert Delivery.objects.get().reason == "turned_off"
+
+
+def test_skip_if_already_logged_tonight(due_user):
+    dose_record(
+        user=due_user,
+        taken_at=DUE - datetime.timedelta(hours=1),
+        form="glycinate",
+        amount_mg=Decimal("200"),
+        unit="elemental",
+        now=DUE,
+    )
+    claim()
+    assert send_all() == 0
+    assert Delivery.objects.get().reason == "already_logged"
+
+
+def test_a_dose_yesterday_does_not_skip_tonight(due_user):
+    dose_record(
+        user=due_user,
+        taken_at=DUE - datetime.timedelta(days=1),
+        form="glycinate",
+        amount_mg=Decimal("200"),
+        unit="elemental",
+        now=DUE,
+    )
+    claim()
+    assert send_all() == 1
+
+
+def test_skip_if_logged_off_still_sends(db):
+    user = UserFactory()
+    evening_reminder(user, skip_if_logged=False)
+    dose_record(
+        user=user,
+        taken_at=DUE - datetime.timedelta(hours=1),
+        form="glycinate",
+        amount_mg=Decimal("200"),
+        unit="elemental",
+        now=DUE,
+    )
+    claim()
+    assert send_all() == 1
+
+
+def test_a_transient_smtp_error_puts_the_rest_back_to_pending(flaky_smtp, db):
+    users = [UserFactory() for _ in range(3)]
+    for user in users:
+        evening_reminder(user)
+    claim()
+    flaky_smtp.failures_left = 1
+    with pytest.raises(dispatch.TransientSendError):
+        send_all()
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
+    assert send_all() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
+
+
+def test_a_permanent_rejection_fails_that_one_only(flaky_smtp, db):
+    bad, good = UserFactory(), UserFactory()
+    evening_reminder(bad)
+    evening_reminder(good)
+    flaky_smtp.reject = {bad.email}
+    claim()
+    assert send_all() == 1
+    assert Delivery.objects.get(user=bad).status == "failed"
+    assert Delivery.objects.get(user=good).status == "sent"
+
+
+@time_machine.travel(DUE + MINUTE, tick=False)
+def test_the_task_retries_with_backoff_then_marks_failed(flaky_smtp, due_user):
+    from portal.celery import app
+
+    claim()
+    flaky_smtp.failures_left = 100
+    app.conf.task_always_eager = True
+    try:
+        deliveries_send_task.apply(args=[list(Delivery.objects.values_list("pk", flat=True))])
+    finally:
+        app.conf.task_always_eager = False
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed"
+    assert delivery.attempts == dispatch.MAX_ATTEMPTS
+    assert mail.outbox == []
+
+
+def test_the_sweeper_recovers_expired_leases_and_lost_tasks(db, django_capture_on_commit_callbacks):
+    users = [UserFactory() for _ in range(3)]
+    for user in users:
+        evening_reminder(user)
+    claim()
+    first, second, third = Delivery.objects.order_by("pk")
+    # first: a sender died mid-send (lease held); second: its task was lost; third: fresh.
+    Delivery.objects.filter(pk=first.pk).update(status="sending", lease_until=DUE + dispatch.LEASE)
+    assert dispatch.deliveries_sweep(now=DUE + MINUTE) == 0
+    later = DUE + dispatch.LEASE + MINUTE
+    Delivery.objects.filter(pk=third.pk).update(enqueued_at=later)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert dispatch.deliveries_sweep(now=later) == 2
+    assert len(callbacks) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.redeliveries) == ("pending", 1)
+    assert (second.status, second.redeliveries) == ("pending", 1)
+    assert Delivery.objects.get(pk=third.pk).redeliveries == 0
+    assert send_all(later) == 3
+
+
+def test_a_poison_delivery_stops_after_the_redelivery_limit(due_user):
+    claim()
+    Delivery.objects.update(redeliveries=dispatch.MAX_REDELIVERIES)
+    assert dispatch.deliveries_sweep(now=DUE + datetime.timedelta(hours=1)) == 0
+    assert Delivery.objects.get().reason == "redelivery_limit"
+    assert Delivery.objects.get().status == "failed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_ticks_at_once_claim_each_reminder_exactly_once():
+    users = [UserFactory() for _ in range(40)]
+    for user in users:
+        evening_reminder(user)
+    results = []
+
+    def tick():
+        try:
+            results.append(dispatch.reminders_claim_due(now=DUE, batch_size=5))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 40
+    assert Delivery.objects.count() == 40
+    assert Delivery.objects.values("user").distinct().count() == 40
+    assert DeliveryStatus.PENDING in set(Delivery.objects.values_list("status", flat=True))
+
+
+def test_changing_bedtime_recomputes_the_next_send_at_once(
+    due_user, django_capture_on_commit_callbacks
+):
+    from accounts.services import profile_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(
+            user=due_user,
+            display_name=due_user.display_name,
+            time_zone="America/New_York",
+            bedtime=datetime.time(23, 0),
+            wake_time=due_user.wake_time,
+        )
+    setting = ReminderSetting.objects.get()
+    local = setting.next_due_at.astimezone(due_user.zone)
+    assert local.time() == datetime.time(22, 30)
+
+
+def test_the_smtp_bytes_are_a_well_formed_message_with_escaped_names(smtp_sink, db):
+    user = UserFactory(display_name="Zoë <b>&</b>")
+    evening_reminder(user)
+    claim()
+    assert send_all() == 1
+    received = smtp_sink.wait_for(1)[0]["message"]
+    assert received["Subject"] == "Your evening reminder"
+    assert received["From"] == "Restwell <no-reply@localhost>"
+    assert received["To"] == user.email
+    assert received["Auto-Submitted"] == "auto-generated"
+    plain = received.get_body(preferencelist=("plain",)).get_content()
+    html = received.get_body(preferencelist=("html",)).get_content()
+    assert "Hello Zoë <b>&</b>," in plain
+    assert "Hello Zoë &lt;b&gt;&amp;&lt;/b&gt;," in html
+    assert "\x1f" not in plain + html
+    taken = re.search(r"/reminders/taken/(\S+)/", plain).group(1)
+    assert tokens.token_read(purpose=tokens.TAKEN, token=taken).delivery_id == (
+        Delivery.objects.get().pk
+    )

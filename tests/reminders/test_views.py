@@ -1,0 +1,232 @@
+"""The settings page and the links in the email (taken, skip, unsubscribe)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from reminders import dispatch, tokens
+from reminders.models import Delivery, ReminderSetting
+from tests.reminders.conftest import DUE, evening_reminder
+from tracker.models import Dose, EveningSkip
+from tracker.services import dose_record, saved_product_set
+
+pytestmark = pytest.mark.django_db
+SOON = DUE + datetime.timedelta(minutes=5)
+
+
+def _delivery(user):
+    dispatch.reminders_claim_due(now=DUE)
+    return Delivery.objects.get(user=user)
+
+
+def _url(name, purpose, delivery):
+    token = tokens.token_make(purpose=purpose, user_id=delivery.user_id, delivery_id=delivery.pk)
+    return reverse(name, args=[token])
+
+
+def taken_url(delivery):
+    return _url("reminders:taken", tokens.TAKEN, delivery)
+
+
+# --- settings page ---------------------------------------------------------------------
+
+
+def test_settings_need_sign_in(client):
+    response = client.get(reverse("reminders:settings"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_settings_page_shows_defaults(user_client):
+    response = user_client.get(reverse("reminders:settings"))
+    assert response.status_code == 200
+    assert "Email me at 22:00 (30 min before my 22:30 bedtime)" in response.text
+
+
+def _form(**overrides):
+    data = {
+        "evening_enabled": "on",
+        "minutes_before": "45",
+        "bedtime": "23:00",
+        "evening_days": ["0", "1", "2", "3", "4"],
+        "skip_if_logged": "on",
+        "wake_time": "07:30",
+        "morning_days": ["5", "6"],
+        "paused_until": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 10, 12, 0, tzinfo=datetime.UTC), tick=False)
+def test_saving_settings_updates_the_profile_and_the_next_send(user_client, user):
+    response = user_client.post(reverse("reminders:settings"), _form(morning_enabled="on"))
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.bedtime, user.wake_time) == (datetime.time(23, 0), datetime.time(7, 30))
+    evening = ReminderSetting.objects.get(user=user, kind="evening")
+    assert evening.minutes_before == 45 and evening.weekdays == 0b0011111
+    # Wednesday 10 June, London: 23:00 − 45 min = 22:15 BST = 21:15 UTC.
+    assert evening.next_due_at == datetime.datetime(2026, 6, 10, 21, 15, tzinfo=datetime.UTC)
+    morning = ReminderSetting.objects.get(user=user, kind="morning")
+    assert morning.enabled and morning.next_due_at.astimezone(user.zone).weekday() == 5
+    page = user_client.get(reverse("reminders:settings")).text
+    assert "Wednesday 10 June, 22:15" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"minutes_before": "500"},
+            "minutes_before",
+            "Enter a number of minutes between 0 and 240.",
+        ),
+        ({"minutes_before": "x"}, "minutes_before", "Enter a number of minutes between 0 and 240."),
+        ({"bedtime": "25:99"}, "bedtime", "Enter a valid time."),
+        ({"evening_days": []}, "evening_days", "Choose at least one day, or turn it off."),
+        ({"paused_until": "2000-01-01"}, "paused_until", "Choose today or a later date"),
+        ({"evening_days": ["9"]}, "evening_days", "Select a valid choice"),
+    ],
+)
+def test_bad_settings_get_a_clear_message_and_keep_the_input(
+    user_client, overrides, field, message
+):
+    response = user_client.post(reverse("reminders:settings"), _form(**overrides))
+    assert response.status_code == 200
+    assert message in response.text
+    assert f'aria-describedby="id_{field}' in response.text or f"id_{field}" in response.text
+    assert ReminderSetting.objects.count() == 0
+
+
+def test_settings_page_query_count(user_client, django_assert_max_num_queries):
+    evening_reminder(
+        user_client.session and __import__("accounts.models").models.User.objects.get()
+    )
+    with django_assert_max_num_queries(12):
+        assert user_client.get(reverse("reminders:settings")).status_code == 200
+
+
+# --- the "I took it" link ----------------------------------------------------------------
+
+
+@time_machine.travel(SOON, tick=False)
+def test_taken_get_changes_nothing_and_post_logs_the_saved_product_once(client, due_user):
+    saved_product_set(user=due_user, form="glycinate", amount_mg=Decimal("200"), unit="elemental")
+    url = taken_url(_delivery(due_user))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Yes, I took it" in response.text
+    assert Dose.objects.count() == 0
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "Logged" in response.text
+    dose = Dose.objects.get()
+    assert (dose.user, dose.elemental_mg, dose.taken_at) == (due_user, Decimal("200.0"), SOON)
+    again = client.post(url)
+    assert "Already done" in again.text
+    assert Dose.objects.count() == 1
+
+
+@time_machine.travel(SOON, tick=False)
+def test_taken_without_a_saved_product_asks_the_amount_prefilled_from_the_last_dose(
+    client, due_user
+):
+    dose_record(
+        user=due_user,
+        taken_at=DUE - datetime.timedelta(days=2),
+        form="citrate",
+        amount_mg=Decimal("150"),
+        unit="elemental",
+        now=DUE,
+    )
+    url = taken_url(_delivery(due_user))
+    page = client.get(url).text
+    assert 'name="amount_mg"' in page and 'value="150.0"' in page
+    assert 'value="citrate" selected' in page or 'value="citrate"' in page
+    response = client.post(url, {"form": "citrate", "amount_mg": "abc", "unit": "elemental"})
+    assert "Enter a number" in response.text
+    assert Dose.objects.count() == 1
+    response = client.post(url, {"form": "citrate", "amount_mg": "9000", "unit": "elemental"})
+    assert "probably a typo" in response.text
+    assert Delivery.objects.get().acted_at is None  # the link still works after an error
+    client.post(url, {"form": "citrate", "amount_mg": "150", "unit": "elemental"})
+    assert Dose.objects.count() == 2
+
+
+@time_machine.travel(DUE + datetime.timedelta(hours=4), tick=False)
+def test_taken_late_asks_the_time_prefilled_with_the_reminder_time(client, due_user):
+    saved_product_set(user=due_user, form="glycinate", amount_mg=Decimal("200"), unit="elemental")
+    url = taken_url(_delivery(due_user))
+    page = client.get(url).text
+    assert 'name="taken_at"' in page and 'value="2026-06-10T22:00"' in page
+    client.post(url, {"taken_at": "2026-06-10T22:10"})
+    assert Dose.objects.get().taken_at == datetime.datetime(
+        2026, 6, 10, 21, 10, tzinfo=datetime.UTC
+    )
+
+
+def test_a_tampered_or_foreign_token_gets_a_friendly_page(client, due_user):
+    delivery = _delivery(due_user)
+    url = taken_url(delivery)
+    response = client.get(url[:-3] + "abc/")
+    assert response.status_code == 400
+    assert "This link no longer works" in response.text
+    skip_token_as_taken = reverse(
+        "reminders:taken", args=[_url("reminders:skip", tokens.SKIP, delivery).split("/")[-2]]
+    )
+    assert client.post(skip_token_as_taken).status_code == 400
+    assert Dose.objects.count() == 0
+
+
+def test_an_expired_token_gets_a_friendly_page(client, due_user):
+    with time_machine.travel(SOON, tick=False):
+        url = taken_url(_delivery(due_user))
+    with time_machine.travel(SOON + datetime.timedelta(hours=37), tick=False):
+        response = client.post(url)
+    assert response.status_code == 400
+    assert Dose.objects.count() == 0
+
+
+def test_a_token_for_another_users_delivery_does_not_work(client, due_user, other_user):
+    delivery = _delivery(due_user)
+    token = tokens.token_make(purpose=tokens.TAKEN, user_id=other_user.pk, delivery_id=delivery.pk)
+    assert client.post(reverse("reminders:taken", args=[token])).status_code == 400
+
+
+# --- skip and unsubscribe --------------------------------------------------------------
+
+
+@time_machine.travel(SOON, tick=False)
+def test_skip_get_confirms_and_post_records_the_evening(client, due_user):
+    url = _url("reminders:skip", tokens.SKIP, _delivery(due_user))
+    assert "Skip tonight?" in client.get(url).text
+    assert EveningSkip.objects.count() == 0
+    assert "marked as skipped" in client.post(url).text
+    assert EveningSkip.objects.get().evening == datetime.date(2026, 6, 10)
+    assert "Already done" in client.post(url).text
+
+
+def test_unsubscribe_get_changes_nothing_and_one_click_post_turns_off(client, due_user):
+    url = _url("reminders:unsubscribe", tokens.UNSUBSCRIBE, _delivery(due_user))
+    assert client.get(url).status_code == 200
+    assert ReminderSetting.objects.get().enabled
+    # RFC 8058: the mail provider posts this body, with no session and no CSRF token.
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    setting = ReminderSetting.objects.get()
+    assert (setting.enabled, setting.next_due_at) == (False, None)
+
+
+def test_unsubscribe_with_a_bad_token_changes_nothing(client, due_user):
+    response = client.post(reverse("reminders:unsubscribe", args=["nope"]))
+    assert response.status_code == 400
+    assert ReminderSetting.objects.get().enabled
