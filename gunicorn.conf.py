@@ -1,11 +1,18 @@
-"""gunicorn for production: `gunicorn -c gunicorn.conf.py portal.wsgi`."""
+"""gunicorn for production: `gunicorn -c gunicorn.conf.py portal.wsgi`.
+
+gunicorn reads these variables from the real environment only (not from .env).
+"""
 
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+from gunicorn.glogging import Logger
+
+from portal.logging import redact_email_link_tokens
+
+bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT') or '8000'}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
+threads = int(os.environ.get("GUNICORN_THREADS") or "1")
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
@@ -14,6 +21,20 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 # Only the proxies in front of us may set X-Forwarded-* (comma list of IPs).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-# Query strings can carry report dates; the access log keeps the path only.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1"
+# The path only: query strings can carry report dates.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%({x-request-id}o)s"'
+
+
+class RedactingLogger(Logger):
+    """Access-log lines never carry the signed tokens of email links."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "r", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = redact_email_link_tokens(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger

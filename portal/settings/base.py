@@ -22,6 +22,12 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+
+def env_or(name: str, default: str) -> str:
+    """A variable's value, where an empty value (`NAME=` in .env) means "use the default"."""
+    return env.str(name, default="") or default
+
+
 # --- Core -------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -31,9 +37,9 @@ if not SECRET_KEY:
         sys.exit("Restwell: SECRET_KEY must be set when DEBUG is false (see .env.example).")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+ALLOWED_HOSTS = env_or("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+SITE_URL = env_or("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env_or("CSRF_TRUSTED_ORIGINS", SITE_URL).split(",")
 ARTICLES_PUBLIC = env.bool("ARTICLES_PUBLIC", default=False)
 ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -105,7 +111,9 @@ TEMPLATES = [
 ]
 
 # --- Database ---------------------------------------------------------------------------
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+DATABASES = {
+    "default": env.db_url_config(env_or("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _name = Path(DATABASES["default"]["NAME"])
     DATABASES["default"]["NAME"] = str(_name if _name.is_absolute() else BASE_DIR / _name)
@@ -125,8 +133,7 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Redis: broker, results and cache each on their own database number ----------------
-REDIS_URL = env.str("REDIS_URL", default="") or embedded_redis.url(BASE_DIR)
-REDIS_EMBEDDED = not env.str("REDIS_URL", default="")
+REDIS_URL = env_or("REDIS_URL", embedded_redis.url(BASE_DIR))
 REDIS_DB_BROKER = env.int("REDIS_DB_BROKER", default=0)
 REDIS_DB_RESULTS = env.int("REDIS_DB_RESULTS", default=1)
 REDIS_DB_CACHE = env.int("REDIS_DB_CACHE", default=2)
@@ -135,7 +142,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": embedded_redis.db_url(REDIS_URL, REDIS_DB_CACHE),
-        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="restwell"),
+        "KEY_PREFIX": env_or("CACHE_KEY_PREFIX", "restwell"),
         "TIMEOUT": 300,
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
@@ -156,7 +163,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="restwell")
+CELERY_TASK_DEFAULT_QUEUE = env_or("CELERY_QUEUE", "restwell")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -164,7 +171,6 @@ CELERY_BEAT_SCHEDULE = {
     # (the worker stamps it on run); /healthz/ reports both ages.
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(seconds=30)},
 }
-HEARTBEAT_INTERVAL = timedelta(seconds=30)
 CELERY_BEAT_SCHEDULE |= {
     # At the start of every minute (reminder times are whole minutes): claim every reminder
     # that came due and enqueue its sending in chunks. One selection for all users, never a
@@ -197,7 +203,7 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Restwell <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = env_or("DEFAULT_FROM_EMAIL", "Restwell <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # A provider through django-anymail: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend plus
 # its ANYMAIL_* settings (e.g. ANYMAIL_POSTMARK_SERVER_TOKEN) go into the ANYMAIL dict.
@@ -275,6 +281,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Flash messages can name a dose or a medicine: keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 # --- Forms ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -307,11 +316,14 @@ if not DEBUG:
 DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.errors.HealthDataExceptionReporterFilter"
 
 # --- Logging: stdout, UTC timestamps, request ids; never health data or passwords ---------
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_LEVEL = env_or("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "portal.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "portal.logging.RequestIdFilter"},
+        "redact_links": {"()": "portal.logging.RedactEmailLinkTokensFilter"},
+    },
     "formatters": {
         "utc": {
             "()": "portal.logging.UTCFormatter",
@@ -322,7 +334,7 @@ LOGGING = {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_links"],
             "formatter": "utc",
         }
     },
