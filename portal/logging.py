@@ -1,8 +1,8 @@
 """Log records carry UTC timestamps and the id of the request they belong to."""
 
 import contextvars
-import re
 import logging
+import re
 import time
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
