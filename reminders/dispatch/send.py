@@ -54,6 +54,20 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=list(delivery_ids), status=DeliveryStatus.PENDING)
             .select_related("user")
+            # Only what the email and the checks read: a User row is wide, and building
+            # model instances is a visible share of the per-chunk cost.
+            .only(
+                "user_id",
+                "kind",
+                "local_date",
+                "due_at",
+                "status",
+                "acted_at",
+                "user__email",
+                "user__display_name",
+                "user__time_zone",
+                "user__bedtime",
+            )  # fmt: skip
             .order_by("pk")
         )
         if not rows:
@@ -107,14 +121,22 @@ def _permanent(error: Exception) -> bool:
     return isinstance(error, smtplib.SMTPResponseException) and code is not None and code >= 500
 
 
+_MARK_SENT = (
+    f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, "  # noqa: S608
+    "lease_until = NULL, reason = '' WHERE id = %s AND status = %s"
+)
+
+
 def _mark_sent(delivery_id: int) -> None:
-    # One autocommitted UPDATE per accepted message (raw SQL: the ORM's per-call overhead
-    # is a measurable share of the per-message budget at fan-out scale).
+    """One autocommitted UPDATE per accepted message.
+
+    Raw SQL: the ORM's per-call overhead is a measurable share of the per-message budget at
+    fan-out scale. (A server-side prepared statement would save a little more CPU but breaks
+    behind PgBouncer in transaction mode, which is why Django binds client-side.)
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Delivery._meta.db_table} SET status = %s, sent_at = %s, "  # noqa: S608
-            "lease_until = NULL, reason = '' WHERE id = %s AND status = %s",
-            [DeliveryStatus.SENT, timezone.now(), delivery_id, DeliveryStatus.SENDING],
+            _MARK_SENT, [DeliveryStatus.SENT, timezone.now(), delivery_id, DeliveryStatus.SENDING]
         )
 
 
