@@ -1,0 +1,42 @@
+"""The delivery pipeline: claim due reminders (tick), send them in chunks, sweep stragglers.
+
+Exactly once, as far as SMTP allows:
+- the tick locks due settings (`SKIP LOCKED` on PostgreSQL, so parallel ticks share the work)
+  and, in the same transaction, creates one Delivery per user, kind and local date (unique)
+  and moves each setting's next due instant forward;
+- a sender takes a chunk of delivery ids, leases the pending ones (pending → sending, with a
+  lease deadline) in one short transaction, sends them over one SMTP connection, and commits
+  each as sent right after the server accepted it;
+- the sweeper puts expired leases back to pending (the one message in flight when a process
+  died may go twice) and re-enqueues pending rows that no task picked up; a redelivery
+  counter turns a poison delivery into a failure instead of a loop.
+
+Modules: `tick.py` (claim), `send.py` (lease, render, send, mark sent), `sweep.py`.
+"""
+
+from reminders.dispatch.send import (
+    LEASE,
+    MAX_ATTEMPTS,
+    SEND_CHUNK,
+    TransientSendError,
+    deliveries_fail,
+    deliveries_send,
+    enqueue,
+)
+from reminders.dispatch.sweep import MAX_REDELIVERIES, STUCK_PENDING, deliveries_sweep
+from reminders.dispatch.tick import CLAIM_BATCH, reminders_claim_due
+
+__all__ = [
+    "CLAIM_BATCH",
+    "LEASE",
+    "MAX_ATTEMPTS",
+    "MAX_REDELIVERIES",
+    "SEND_CHUNK",
+    "STUCK_PENDING",
+    "TransientSendError",
+    "deliveries_fail",
+    "deliveries_send",
+    "deliveries_sweep",
+    "enqueue",
+    "reminders_claim_due",
+]

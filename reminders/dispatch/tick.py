@@ -1,0 +1,129 @@
+"""The tick: claim every due reminder, record its delivery, move the setting on."""
+
+import datetime
+import zoneinfo
+
+from django.db import connection, transaction
+
+from reminders import scheduling
+from reminders.dispatch.send import enqueue
+from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
+
+CLAIM_BATCH = 2000  # settings locked per transaction by the tick
+
+
+def _save_next_due(rows: list[tuple[int, datetime.datetime | None]]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        # One UPDATE … FROM (VALUES …): Django's bulk_update builds a CASE per row, which
+        # grows quadratically with the batch.
+        values = ", ".join(["(%s, %s::timestamptz)"] * len(rows))
+        params = [p for row in rows for p in row]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ReminderSetting._meta.db_table} AS s SET next_due_at = v.due "  # noqa: S608 - placeholders only
+                f"FROM (VALUES {values}) AS v(id, due) WHERE s.id = v.id",
+                params,
+            )
+        return
+    ReminderSetting.objects.bulk_update(
+        [ReminderSetting(pk=pk, next_due_at=due) for pk, due in rows], ["next_due_at"]
+    )
+
+
+_CLAIM_FIELDS = (
+    "pk", "user_id", "kind", "minutes_before", "weekdays", "paused_until", "next_due_at",
+    "user__time_zone", "user__bedtime", "user__wake_time",
+)  # fmt: skip
+
+
+def _insert_deliveries(rows: list[tuple]) -> list[int]:
+    """Insert (user_id, kind, local_date, due_at, status, reason, enqueued_at) rows, skipping
+    any that already exist for that user, kind and local date; ids of new pending ones."""
+    if connection.vendor == "postgresql":
+        # One INSERT … ON CONFLICT DO NOTHING RETURNING: no model instances, no read-back.
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, 0, %s, now())"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {Delivery._meta.db_table} (user_id, kind, local_date, due_at, "  # noqa: S608
+                "status, reason, attempts, redeliveries, enqueued_at, created_at) "
+                f"VALUES {values} ON CONFLICT (user_id, kind, local_date) DO NOTHING "
+                "RETURNING id, status",
+                [value for row in rows for value in row],
+            )
+            return [pk for pk, status in cursor.fetchall() if status == DeliveryStatus.PENDING]
+    objects = [
+        Delivery(
+            user_id=user_id, kind=kind, local_date=local_date, due_at=due_at, status=status,
+            reason=reason, enqueued_at=enqueued_at,
+        )
+        for user_id, kind, local_date, due_at, status, reason, enqueued_at in rows
+    ]  # fmt: skip
+    Delivery.objects.bulk_create(objects, ignore_conflicts=True, batch_size=500)
+    wanted = {(d.user_id, d.kind, d.local_date) for d in objects if d.enqueued_at}
+    return [
+        pk
+        for pk, user_id, kind, local_date in Delivery.objects.filter(
+            user_id__in={d.user_id for d in objects}, status=DeliveryStatus.PENDING
+        ).values_list("pk", "user_id", "kind", "local_date")
+        if (user_id, kind, local_date) in wanted
+    ]
+
+
+def _claim_batch(*, now: datetime.datetime, limit: int) -> tuple[int, list[int]]:
+    """One transaction: lock up to `limit` due settings, record deliveries, move them on."""
+    with transaction.atomic():
+        due = list(
+            ReminderSetting.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(enabled=True, next_due_at__isnull=False, next_due_at__lte=now)
+            .order_by("next_due_at")
+            .values_list(*_CLAIM_FIELDS)[:limit]
+        )
+        if not due:
+            return 0, []
+        rows, next_rows = [], []
+        for pk, user_id, kind, before, weekdays, paused, due_at, zone_name, bed, wake in due:
+            stale = scheduling.is_stale(due_at=due_at, now=now)
+            rows.append(
+                (
+                    user_id,
+                    kind,
+                    scheduling.local_date_of(due_at, zoneinfo.ZoneInfo(zone_name)),
+                    due_at,
+                    DeliveryStatus.SKIPPED if stale else DeliveryStatus.PENDING,
+                    "too_late" if stale else "",
+                    None if stale else now,
+                )
+            )
+            at = (
+                wake
+                if kind == ReminderKind.MORNING
+                else scheduling.send_time_for(bedtime=bed, minutes_before=before)
+            )
+            next_rows.append(
+                (
+                    pk,
+                    scheduling.next_due(
+                        at=at,
+                        zone_name=zone_name,
+                        after=max(now, due_at),
+                        weekdays=weekdays,
+                        paused_until=paused,
+                    ),
+                )
+            )
+        ids = _insert_deliveries(rows)
+        _save_next_due(next_rows)
+        transaction.on_commit(lambda: enqueue(ids))
+        return len(due), ids
+
+
+def reminders_claim_due(*, now: datetime.datetime, batch_size: int = CLAIM_BATCH) -> int:
+    """The tick: claim every due reminder in batches and enqueue its sending. Returns count."""
+    total = 0
+    while True:
+        claimed, _ = _claim_batch(now=now, limit=batch_size)
+        total += claimed
+        if claimed < batch_size:
+            return total
