@@ -22,4 +22,13 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined", "health_data_consent_at")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
-    readonly_fields = ("last_login", "date_joined", "health_data_consent_at")
+    # The zone and sleep schedule belong to the user (their profile page recomputes reminders
+    # when they change); staff see them but cannot change them behind the user's back.
+    readonly_fields = (
+        "time_zone",
+        "bedtime",
+        "wake_time",
+        "last_login",
+        "date_joined",
+        "health_data_consent_at",
+    )

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from articles.services import editors_group_ensure
+from reminders.models import ReminderKind
+from reminders.services import reminder_setting_update
 from tracker.demo import demo_data_ensure
 
 DEMO_USER = ("demo@example.com", "restwell-demo")
@@ -28,8 +30,12 @@ def _account(email: str, password: str, **fields) -> User:
 
 @transaction.atomic
 def demo_accounts_ensure() -> tuple[User, User]:
-    user = _account(*DEMO_USER, display_name="Sam", time_zone="Europe/London")
+    # Past onboarding, with the evening reminder on: a newcomer sees the product working.
+    user = _account(
+        *DEMO_USER, display_name="Sam", time_zone="Europe/London", onboarded_at=timezone.now()
+    )
     editor = _account(*DEMO_EDITOR, display_name="Eddie (editor)", is_staff=True)
     editor.groups.add(editors_group_ensure())
     demo_data_ensure(user=user)  # ~60 nights: a baseline month, then a magnesium month
+    reminder_setting_update(user=user, kind=ReminderKind.EVENING, enabled=True)
     return user, editor

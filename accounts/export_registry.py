@@ -1,7 +1,7 @@
 """The registry of personal data: each app declares what it stores about a user.
 
 An app registers one exporter per model in its own `personal_data.py`; the accounts app
-imports them all at start-up. tests/accounts/test_personal_data.py fails when a model with a
+imports them all at start-up. tests/accounts/test_data_rights.py fails when a model with a
 foreign key to the user is neither exported nor listed in NOT_EXPORTED with a reason.
 """
 
@@ -40,3 +40,8 @@ def export_for(user) -> dict:
         "exported_at": timezone.now().isoformat(),
         "data": {label: fn(user) for label, fn in sorted(_exporters.items())},
     }
+
+
+def iso(value) -> str | None:
+    """A date, time or datetime as ISO 8601 (None stays None): the export's one format."""
+    return value.isoformat() if value is not None else None

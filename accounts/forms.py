@@ -14,7 +14,7 @@ class TimeZoneField(forms.ChoiceField):
         kwargs.setdefault("label", _("Time zone"))
         kwargs.setdefault("help_text", _("Reminders and every date you see follow this zone."))
         super().__init__(choices=time_zone_choices, validators=[validate_time_zone], **kwargs)
-        # static/js/timezone.js fills in the browser's zone on sign-up and onboarding.
+        # static/js/restwell.js fills in the browser's zone on sign-up and onboarding.
         self.widget.attrs["data-detect-time-zone"] = "true"
 
 

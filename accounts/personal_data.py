@@ -4,11 +4,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 
-from accounts.export_registry import exporter
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
+from accounts.export_registry import exporter, iso
 
 
 @exporter("accounts.user")
@@ -18,11 +14,11 @@ def export_profile(user) -> list[dict]:
             "email": user.email,
             "display_name": user.display_name,
             "time_zone": user.time_zone,
-            "bedtime": _iso(user.bedtime),
-            "wake_time": _iso(user.wake_time),
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-            "health_data_consent_at": _iso(user.health_data_consent_at),
+            "bedtime": iso(user.bedtime),
+            "wake_time": iso(user.wake_time),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
+            "health_data_consent_at": iso(user.health_data_consent_at),
         }
     ]
 
@@ -39,7 +35,7 @@ def export_email_addresses(user) -> list[dict]:
 def export_authenticators(user) -> list[dict]:
     # The type and dates only: secrets and recovery codes never leave the server.
     return [
-        {"type": a.type, "created_at": _iso(a.created_at), "last_used_at": _iso(a.last_used_at)}
+        {"type": a.type, "created_at": iso(a.created_at), "last_used_at": iso(a.last_used_at)}
         for a in Authenticator.objects.filter(user=user).order_by("pk")
     ]
 
@@ -50,8 +46,8 @@ def export_sessions(user) -> list[dict]:
         {
             "ip": s.ip,
             "user_agent": s.user_agent,
-            "created_at": _iso(s.created_at),
-            "last_seen_at": _iso(s.last_seen_at),
+            "created_at": iso(s.created_at),
+            "last_seen_at": iso(s.last_seen_at),
         }
         for s in UserSession.objects.filter(user=user).order_by("pk")
     ]

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _editors_group_after_migrate(sender, **kwargs):
@@ -10,7 +11,7 @@ def _editors_group_after_migrate(sender, **kwargs):
 
 class ArticlesConfig(AppConfig):
     name = "articles"
-    verbose_name = "Articles"
+    verbose_name = _("Articles")
 
     def ready(self):
         # A data migration cannot do this: permissions do not exist yet on a fresh database

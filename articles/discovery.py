@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from articles import selectors
-
-PRIVATE_PREFIXES = ("/tracker/", "/accounts/", "/reminders/", "/admin/")
+from portal.private_areas import PRIVATE_PREFIXES
 
 
 class _SiteUrlSitemap(Sitemap):

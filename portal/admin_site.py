@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 def staff_needs_mfa(user) -> bool:
@@ -15,8 +16,8 @@ def staff_needs_mfa(user) -> bool:
 
 
 class RestwellAdminSite(admin.AdminSite):
-    site_header = "Restwell administration"
-    site_title = "Restwell admin"
+    site_header = gettext_lazy("Restwell administration")
+    site_title = gettext_lazy("Restwell admin")
 
     def has_permission(self, request):
         return super().has_permission(request) and not staff_needs_mfa(request.user)

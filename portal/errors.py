@@ -2,12 +2,11 @@
 
 from django.views.debug import SafeExceptionReporterFilter
 
-# Every area where a request may carry symptoms, doses, labs or account secrets.
-_PRIVATE_PREFIXES = ("/tracker/", "/reminders/", "/accounts/", "/admin/")
+from portal.private_areas import PRIVATE_PREFIXES
 
 
 def _is_private(request) -> bool:
-    return request is not None and request.path.startswith(_PRIVATE_PREFIXES)
+    return request is not None and request.path.startswith(PRIVATE_PREFIXES)
 
 
 class HealthDataExceptionReporterFilter(SafeExceptionReporterFilter):

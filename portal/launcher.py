@@ -62,9 +62,9 @@ def _stop_all(children: list[tuple[str, subprocess.Popen]], timeout: float = 6) 
             process.wait()
 
 
-def _wait_until_serving(url: str, timeout: float = 60) -> bool:
+def _wait_until_serving(url: str, stopping, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping():
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
                 if response.status == 200:
@@ -102,7 +102,8 @@ def main() -> int:
     try:
         if env.get("DATABASE_URL"):
             _ensure_postgres_database(env["DATABASE_URL"])
-        _manage("migrate", "--noinput", env=env)
+        print("Bringing the database up to date…", flush=True)
+        _manage("migrate", "--noinput", "--verbosity", "0", env=env)
         _manage("seed_content", env=env)
         _manage("create_demo_user", env=env)
         children = [
@@ -112,7 +113,7 @@ def main() -> int:
             _spawn("beat", [PYTHON, "-m", "celery", "-A", "portal", "beat", "--loglevel", "INFO",
                             "--schedule", str(VAR_DIR / "celerybeat-schedule")], env),
         ]  # fmt: skip
-        if not _wait_until_serving(f"http://127.0.0.1:{port}/healthz/"):
+        if not _wait_until_serving(f"http://127.0.0.1:{port}/healthz/", lambda: stopping):
             print("Warning: /healthz/ is not answering 200 yet; see the log above.", flush=True)
         print(
             f"\n  Restwell is running at http://127.0.0.1:{port}/\n"

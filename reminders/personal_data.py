@@ -1,11 +1,7 @@
 """What the reminders app stores about a user (registered for the JSON export)."""
 
-from accounts.export_registry import exporter
+from accounts.export_registry import exporter, iso
 from reminders.models import Delivery, ReminderSetting
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
 
 
 @exporter("reminders.remindersetting")
@@ -16,9 +12,9 @@ def export_reminder_settings(user) -> list[dict]:
             "enabled": s.enabled,
             "minutes_before": s.minutes_before,
             "weekdays": [day for day in range(7) if s.weekday_on(day)],
-            "paused_until": _iso(s.paused_until),
+            "paused_until": iso(s.paused_until),
             "skip_if_logged": s.skip_if_logged,
-            "next_due_at": _iso(s.next_due_at),
+            "next_due_at": iso(s.next_due_at),
         }
         for s in ReminderSetting.objects.filter(user=user).order_by("kind")
     ]
@@ -29,10 +25,10 @@ def export_deliveries(user) -> list[dict]:
     return [
         {
             "kind": d.kind,
-            "local_date": _iso(d.local_date),
+            "local_date": iso(d.local_date),
             "status": d.status,
-            "sent_at": _iso(d.sent_at),
-            "link_used_at": _iso(d.acted_at),
+            "sent_at": iso(d.sent_at),
+            "link_used_at": iso(d.acted_at),
         }
         for d in Delivery.objects.filter(user=user).order_by("local_date", "kind")
     ]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TrackerConfig(AppConfig):
     name = "tracker"
-    verbose_name = "Tracker"
+    verbose_name = _("Tracker")

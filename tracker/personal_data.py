@@ -1,6 +1,6 @@
 """What the tracker stores about a user (registered for the account's JSON export)."""
 
-from accounts.export_registry import exporter
+from accounts.export_registry import exporter, iso
 from tracker.models import (
     Dose,
     EveningSkip,
@@ -12,10 +12,6 @@ from tracker.models import (
 )
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
-
-
 def _num(value):
     return str(value) if value is not None else None
 
@@ -24,17 +20,17 @@ def _num(value):
 def export_nights(user) -> list[dict]:
     return [
         {
-            "evening": _iso(n.evening),
+            "evening": iso(n.evening),
             "severity": n.severity,
             "sleep_quality": n.sleep_quality,
-            "symptoms_started_at": _iso(n.symptoms_started_at),
-            "in_bed_at": _iso(n.in_bed_at),
-            "tried_sleep_at": _iso(n.tried_sleep_at),
+            "symptoms_started_at": iso(n.symptoms_started_at),
+            "in_bed_at": iso(n.in_bed_at),
+            "tried_sleep_at": iso(n.tried_sleep_at),
             "sleep_latency_min": n.sleep_latency_min,
             "awakenings": n.awakenings,
             "waso_min": n.waso_min,
-            "final_wake_at": _iso(n.final_wake_at),
-            "out_of_bed_at": _iso(n.out_of_bed_at),
+            "final_wake_at": iso(n.final_wake_at),
+            "out_of_bed_at": iso(n.out_of_bed_at),
             "factors": list(n.factors),
             "tags": n.tags,
             "notes": n.notes,
@@ -47,8 +43,8 @@ def export_nights(user) -> list[dict]:
 def export_doses(user) -> list[dict]:
     return [
         {
-            "taken_at": _iso(d.taken_at),
-            "evening": _iso(d.evening),
+            "taken_at": iso(d.taken_at),
+            "evening": iso(d.evening),
             "form": d.form,
             "elemental_mg": _num(d.elemental_mg),
             "compound_mg": _num(d.compound_mg),
@@ -69,7 +65,7 @@ def export_saved_product(user) -> list[dict]:
 @exporter("tracker.eveningskip")
 def export_skips(user) -> list[dict]:
     return [
-        {"evening": _iso(s.evening)}
+        {"evening": iso(s.evening)}
         for s in EveningSkip.objects.filter(user=user).order_by("evening")
     ]
 
@@ -77,7 +73,7 @@ def export_skips(user) -> list[dict]:
 @exporter("tracker.othermedicine")
 def export_medicines(user) -> list[dict]:
     return [
-        {"kind": m.kind, "name": m.name, "usual_time": _iso(m.usual_time)}
+        {"kind": m.kind, "name": m.name, "usual_time": iso(m.usual_time)}
         for m in OtherMedicine.objects.filter(user=user).order_by("pk")
     ]
 
@@ -86,7 +82,7 @@ def export_medicines(user) -> list[dict]:
 def export_labs(user) -> list[dict]:
     return [
         {
-            "taken_on": _iso(r.taken_on),
+            "taken_on": iso(r.taken_on),
             "ferritin_ng_ml": _num(r.ferritin_ng_ml),
             "tsat_percent": _num(r.tsat_percent),
             "note": r.note,
@@ -99,10 +95,10 @@ def export_labs(user) -> list[dict]:
 def export_trial(user) -> list[dict]:
     return [
         {
-            "baseline_start": _iso(t.baseline_start),
-            "baseline_end": _iso(t.baseline_end),
-            "magnesium_start": _iso(t.magnesium_start),
-            "magnesium_end": _iso(t.magnesium_end),
+            "baseline_start": iso(t.baseline_start),
+            "baseline_end": iso(t.baseline_end),
+            "magnesium_start": iso(t.magnesium_start),
+            "magnesium_end": iso(t.magnesium_end),
         }
         for t in Trial.objects.filter(user=user)
     ]

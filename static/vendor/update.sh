@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Re-vendors the front-end libraries from the npm registry (no CDN at run time).
-# Usage: bash static/vendor/update.sh   — then commit the result and update VERSIONS.md.
+# Usage: bash static/vendor/update.sh, then commit the result and update VERSIONS.md.
+# The versions are pinned here and listed in static/vendor/VERSIONS.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -9,16 +10,13 @@ trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 fetch() { npm pack --silent "$1" >/dev/null && mkdir -p "$2" && tar xzf ./*.tgz -C "$2" && rm ./*.tgz; }
 fetch bootstrap@5.3.8 bootstrap
-fetch htmx.org@2.0.11 htmx
 fetch axe-core@4.14.1 axe
 # Source-map comments point at files we do not ship; the manifest storage would reject them.
 strip_map() { sed -i '/sourceMappingURL=/d' "$1"; }
-mkdir -p "$here/bootstrap" "$here/htmx" "$root/tests/e2e/vendor"
+mkdir -p "$here/bootstrap" "$root/tests/e2e/vendor"
 cp bootstrap/package/dist/css/bootstrap.min.css "$here/bootstrap/"
-cp bootstrap/package/dist/js/bootstrap.bundle.min.js "$here/bootstrap/"
 cp bootstrap/package/LICENSE "$here/bootstrap/LICENSE"
-cp htmx/package/dist/htmx.min.js "$here/htmx/"
-cp htmx/package/LICENSE "$here/htmx/LICENSE"
-for f in "$here"/bootstrap/*.min.* "$here"/htmx/*.min.js; do strip_map "$f"; done
+
+for f in "$here"/bootstrap/*.min.*; do strip_map "$f"; done
 # axe-core is a test tool: vendored beside the browser tests, never served to users.
 cp axe/package/axe.min.js axe/package/LICENSE "$root/tests/e2e/vendor/"
