@@ -132,9 +132,6 @@ class Renderer:
     def message_id(self, delivery: Delivery) -> str:
         return f"<reminder.{delivery.pk}.{delivery.local_date:%Y%m%d}@{self.id_domain}>"
 
-    def subject(self, kind: str) -> str:
-        return self.subjects[kind]
-
     def outgoing(self, delivery: Delivery) -> Outgoing:
         user = delivery.user
         local = delivery.due_at.astimezone(user.zone)

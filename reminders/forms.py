@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -28,6 +29,10 @@ def bits_to_weekdays(bits: int) -> list[str]:
 
 def _time_input():
     return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+# A longer pause is "off"; the bound also keeps date arithmetic far from year 9999.
+MAX_PAUSE = datetime.timedelta(days=366)
 
 
 class ReminderSettingsForm(forms.Form):
@@ -78,6 +83,10 @@ class ReminderSettingsForm(forms.Form):
         value = self.cleaned_data.get("paused_until")
         if value is not None and value < timezone.localdate():
             raise forms.ValidationError(_("Choose today or a later date, or leave it empty."))
+        if value is not None and value > timezone.localdate() + MAX_PAUSE:
+            raise forms.ValidationError(
+                _("Pause for at most a year, or turn the reminder off instead.")
+            )
         return value
 
     def clean(self):

@@ -78,6 +78,8 @@ def next_due(
     zone = zoneinfo.ZoneInfo(zone_name)
     day = after.astimezone(zone).date() - datetime.timedelta(days=1)
     if paused_until is not None and paused_until >= day:
+        if paused_until >= datetime.date.max - datetime.timedelta(days=_HORIZON_DAYS + 1):
+            return None  # paused for ever: nothing is due
         day = paused_until + datetime.timedelta(days=1)
     for offset in range(_HORIZON_DAYS + 1):
         candidate_day = day + datetime.timedelta(days=offset)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -74,6 +75,7 @@ def _bad_link(request):
     return render(request, "reminders/link_invalid.html", status=400)
 
 
+@never_cache  # link pages show a product or dose to whoever holds the link: never stored
 @csrf_exempt  # RFC 8058: mail providers POST "List-Unsubscribe=One-Click" with no session
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
@@ -93,6 +95,7 @@ def _apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def taken(request, token):
     """ "I took it": GET confirms (mail scanners fetch links); POST logs the dose, once."""
@@ -130,6 +133,7 @@ def taken(request, token):
         return render(request, "reminders/taken.html", {"form": form, "delivery": delivery, **need})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def skip(request, token):
     """ "Skip tonight": GET confirms; POST records the evening as skipped on purpose."""

@@ -72,6 +72,7 @@ def test_one_email_with_the_right_headers_and_no_health_data(due_user):
         "<http://127.0.0.1:8000/reminders/unsubscribe/"
     )
     assert "Hello Person" in message.body and "22:00" in message.body
+    assert "Your usual bedtime is 22:30." in message.body  # true whatever the lead time
     assert "http://127.0.0.1:8000/reminders/taken/" in message.body
     assert "http://127.0.0.1:8000/reminders/skip/" in message.body
     html = message.alternatives[0][0]

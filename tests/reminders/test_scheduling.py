@@ -111,6 +111,18 @@ def test_the_service_schedules_from_now_in_new_york(user):
     assert setting.next_due_at == datetime.datetime(2026, 3, 8, 7, 0, tzinfo=UTC)  # 03:00 EDT
 
 
+def test_a_pause_to_the_end_of_time_means_nothing_is_due():
+    after = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    for paused_until in (datetime.date.max, datetime.date(9999, 12, 28)):
+        assert (
+            scheduling.next_due(
+                at=datetime.time(22, 0), zone_name="Pacific/Auckland", after=after,
+                weekdays=1 << 6, paused_until=paused_until,
+            )  # fmt: skip
+            is None
+        )
+
+
 def test_weekdays_and_pause_are_respected():
     after = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # a Monday
     only_friday = 1 << 4

@@ -89,6 +89,7 @@ def test_saving_settings_updates_the_profile_and_the_next_send(user_client, user
         ({"bedtime": "25:99"}, "bedtime", "Enter a valid time."),
         ({"evening_days": []}, "evening_days", "Choose at least one day, or turn it off."),
         ({"paused_until": "2000-01-01"}, "paused_until", "Choose today or a later date"),
+        ({"paused_until": "9999-12-31"}, "paused_until", "Pause for at most a year"),
         ({"evening_days": ["9"]}, "evening_days", "Select a valid choice"),
     ],
 )
@@ -98,14 +99,12 @@ def test_bad_settings_get_a_clear_message_and_keep_the_input(
     response = user_client.post(reverse("reminders:settings"), _form(**overrides))
     assert response.status_code == 200
     assert message in response.text
-    assert f'aria-describedby="id_{field}' in response.text or f"id_{field}" in response.text
+    assert f'id="id_{field}_error"' in response.text  # the message, tied to the field
     assert ReminderSetting.objects.count() == 0
 
 
-def test_settings_page_query_count(user_client, django_assert_max_num_queries):
-    evening_reminder(
-        user_client.session and __import__("accounts.models").models.User.objects.get()
-    )
+def test_settings_page_query_count(user_client, user, django_assert_max_num_queries):
+    evening_reminder(user)
     with django_assert_max_num_queries(12):
         assert user_client.get(reverse("reminders:settings")).status_code == 200
 
@@ -230,3 +229,16 @@ def test_unsubscribe_with_a_bad_token_changes_nothing(client, due_user):
     response = client.post(reverse("reminders:unsubscribe", args=["nope"]))
     assert response.status_code == 400
     assert ReminderSetting.objects.get().enabled
+
+
+@time_machine.travel(SOON, tick=False)
+def test_link_pages_are_never_stored_by_a_cache(client, due_user):
+    delivery = _delivery(due_user)
+    for name, purpose in (
+        ("reminders:taken", tokens.TAKEN),
+        ("reminders:skip", tokens.SKIP),
+        ("reminders:unsubscribe", tokens.UNSUBSCRIBE),
+    ):
+        response = client.get(_url(name, purpose, delivery))
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"], name
