@@ -29,15 +29,17 @@ run: $(VENV)/.run-installed ## set up and start web, worker, beat (and Redis) on
 test: $(VENV)/.dev-installed ## set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev-installed ## ruff, formatting, missing migrations, deployment checks
+lint: $(VENV)/.dev-installed ## ruff, formatting, django-upgrade, missing migrations, deployment checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghij \
 	  ALLOWED_HOSTS=restwell.example SITE_URL=https://restwell.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 
-format: $(VENV)/.dev-installed ## apply ruff fixes and formatting
+format: $(VENV)/.dev-installed ## apply ruff fixes, formatting and django-upgrade
+	-git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 

@@ -23,7 +23,7 @@ class ReminderSetting(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_settings"
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind)
     enabled = models.BooleanField(_("on"), default=False)
     # Evening: minutes before the profile's bedtime. Morning: always 0 (sent at wake time).
     minutes_before = models.PositiveSmallIntegerField(_("minutes before bedtime"), default=30)
@@ -70,11 +70,11 @@ class Delivery(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind)
     local_date = models.DateField(_("local date"))
     due_at = models.DateTimeField(_("due at"))
     status = models.CharField(
-        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        _("status"), max_length=16, choices=DeliveryStatus, default=DeliveryStatus.PENDING
     )
     # Why a delivery was skipped or failed: a short code, never an address or a health value.
     reason = models.CharField(_("reason"), max_length=32, blank=True)
