@@ -116,8 +116,11 @@ def test_a_pause_to_the_end_of_time_means_nothing_is_due():
     for paused_until in (datetime.date.max, datetime.date(9999, 12, 28)):
         assert (
             scheduling.next_due(
-                at=datetime.time(22, 0), zone_name="Pacific/Auckland", after=after,
-                weekdays=1 << 6, paused_until=paused_until,
+                at=datetime.time(22, 0),
+                zone_name="Pacific/Auckland",
+                after=after,
+                weekdays=1 << 6,
+                paused_until=paused_until,
             )  # fmt: skip
             is None
         )
