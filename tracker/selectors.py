@@ -109,7 +109,7 @@ def dashboard_summary(*, user, days: int, now: datetime.datetime) -> dict:
     tonight = current_evening(now, user.zone)
     morning_night = last_night(now, user.zone)
     summary = period_summary(
-        user=user, start=tonight - datetime.timedelta(days=days - 1), end=tonight
+        user=user, start=tonight - datetime.timedelta(days=days - 1), end=tonight, now=now
     )
     by_evening = {d.evening: d for d in summary.days}
     trial = Trial.objects.filter(user=user).first()
@@ -154,7 +154,7 @@ def report_summary(*, user, start, end, now: datetime.datetime) -> dict:
         start = end - datetime.timedelta(days=REPORT_MAX_DAYS - 1)
     if start > end:
         start = end
-    summary = period_summary(user=user, start=start, end=end)
+    summary = period_summary(user=user, start=start, end=end, now=now)
     labs = list(LabResult.objects.filter(user=user, taken_on__lte=end).order_by("taken_on", "pk"))
     trial = Trial.objects.filter(user=user).first()
     return {

@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker import reference, stats
@@ -142,8 +141,13 @@ def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start
     return count
 
 
-def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary:
-    """Everything about the evenings start..end (inclusive) for charts, figures and tables."""
+def period_summary(
+    *, user, start: datetime.date, end: datetime.date, now: datetime.datetime
+) -> Summary:
+    """Everything about the evenings start..end (inclusive) for charts, figures and tables.
+
+    `now` decides which evening is "tonight" (not yet missed while it can still happen).
+    """
     nights = {
         n.evening: n
         for n in NightLog.objects.filter(user=user, evening__range=(start, end)).only(
@@ -205,7 +209,7 @@ def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary
     first_dose_day = next((d.evening for d in days if d.dosed), None)
     # Adherence counts evenings since the first dose in the period (a baseline before it is
     # not "missed"), and not tonight while it can still happen.
-    tonight = evening_of(timezone.now(), user.zone)
+    tonight = evening_of(now, user.zone)
     counted = [
         d
         for d in days

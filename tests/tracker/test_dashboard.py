@@ -150,3 +150,19 @@ def test_trial_result_appears_with_seven_nights_each(user_client, user, travel):
     text = user_client.get(reverse("tracker:dashboard")).text
     assert "95% interval" in text and "Difference" in text
     assert "What this cannot show" in text
+
+
+def test_period_summary_takes_tonight_from_the_now_it_is_given(user):
+    """Tonight (not yet missed) follows the caller's `now`, not the wall clock."""
+    from tracker.summary import period_summary
+
+    _history(user, 3)  # doses on 12..14 June; tonight is 15 June as of NOW
+    summary = period_summary(
+        user=user, start=datetime.date(2026, 6, 12), end=datetime.date(2026, 6, 15), now=NOW
+    )
+    assert (summary.evenings_counted, summary.evenings_missed) == (3, 0)
+    later = NOW + datetime.timedelta(days=2)  # 15 June is over: it was missed
+    summary = period_summary(
+        user=user, start=datetime.date(2026, 6, 12), end=datetime.date(2026, 6, 15), now=later
+    )
+    assert (summary.evenings_counted, summary.evenings_missed) == (4, 1)

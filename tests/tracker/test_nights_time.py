@@ -131,7 +131,7 @@ def test_doses_after_midnight_count_for_the_evening_before_across_dst(zone_user)
             now=LATER,
         )
     summary = period_summary(
-        user=user, start=datetime.date(2026, 10, 30), end=datetime.date(2026, 11, 1)
+        user=user, start=datetime.date(2026, 10, 30), end=datetime.date(2026, 11, 1), now=LATER
     )
     by_day = {d.evening: d for d in summary.days}
     assert by_day[datetime.date(2026, 10, 31)].dose_count == 2
@@ -144,7 +144,7 @@ def test_onset_times_are_ordered_within_the_night(zone_user):
     for day, clock in ((1, T(0, 30)), (2, T(23, 30)), (3, T(21, 0))):
         _night(user, datetime.date(2026, 6, day), symptoms_started=clock)
     summary = period_summary(
-        user=user, start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 3)
+        user=user, start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 3), now=LATER
     )
     assert summary.onset_times == ["21:00", "23:30", "00:30"]
     assert summary.onset_median == "23:30"
