@@ -148,12 +148,16 @@ def period_summary(
 
     `now` decides which evening is "tonight" (not yet missed while it can still happen).
     """
-    nights = {
+    # The same query also loads the evenings just before `start`, so the first points of
+    # the 7-night moving average have a full window like every other point.
+    lead_in = start - (stats.WINDOW - 1) * DAY
+    loaded = {
         n.evening: n
-        for n in NightLog.objects.filter(user=user, evening__range=(start, end)).only(
+        for n in NightLog.objects.filter(user=user, evening__range=(lead_in, end)).only(
             *NIGHT_COLUMNS
         )
     }
+    nights = {evening: n for evening, n in loaded.items() if evening >= start}
     dose_rows = (
         Dose.objects.filter(user=user, evening__range=(start, end))
         .values("evening")
@@ -187,8 +191,12 @@ def period_summary(
             )
         )
         day += DAY
-    severities = [d.night.severity if d.night else None for d in days]
-    for d, avg in zip(days, stats.moving_average(severities), strict=True):
+    before = [loaded.get(lead_in + i * DAY) for i in range(stats.WINDOW - 1)]
+    severities = [n.severity if n else None for n in before] + [
+        d.night.severity if d.night else None for d in days
+    ]
+    averages = stats.moving_average(severities)[len(before) :]
+    for d, avg in zip(days, averages, strict=True):
         d.severity_avg = avg
 
     logged = [d.night for d in days if d.night]
@@ -263,7 +271,7 @@ def period_summary(
         mean_evening_mg=_mean(d.dose_mg for d in counted if d.dosed),
         onset_times=onsets,
         factors=factor_counts.most_common(),
-        streak=_streak(user, end, set(nights), start),
+        streak=_streak(user, end, set(loaded), lead_in),
         clinically_significant=(
             per_week is not None
             and per_week > reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value

@@ -166,3 +166,46 @@ def test_period_summary_takes_tonight_from_the_now_it_is_given(user):
         user=user, start=datetime.date(2026, 6, 12), end=datetime.date(2026, 6, 15), now=later
     )
     assert (summary.evenings_counted, summary.evenings_missed) == (4, 1)
+
+
+def test_moving_average_uses_the_six_evenings_before_the_period(user, django_assert_num_queries):
+    """The first points average a full 7-night window, reaching back before `start`."""
+    from tracker.summary import period_summary
+
+    start = datetime.date(2026, 6, 10)
+    # evening offset from start -> severity; -4 and -2 are not logged
+    for offset, severity in ((-6, 10), (-5, 10), (-3, 4), (-1, 2), (0, 0), (2, 6)):
+        services.night_log(
+            user=user,
+            evening=start + datetime.timedelta(days=offset),
+            severity=severity,
+            sleep_quality=3,
+            now=NOW,
+        )
+    with django_assert_num_queries(3):  # nights (with the lead-in), doses, skips
+        summary = period_summary(
+            user=user, start=start, end=start + datetime.timedelta(days=2), now=NOW
+        )
+    # start: 10, 10, 4, 2, 0 (5 of 7 logged) -> 26 / 5
+    # start + 1: 10, 4, 2, 0 (4 of 7) -> 16 / 4
+    # start + 2: 4, 2, 0, 6 (4 of 7) -> 12 / 4
+    assert [d.severity_avg for d in summary.days] == pytest.approx([5.2, 4.0, 3.0])
+    # the lead-in nights are only for the average: the period's own figures ignore them
+    assert summary.nights_logged == 2
+    assert summary.mean_severity == pytest.approx(3.0)
+
+
+def test_moving_average_needs_four_of_seven_logged(user):
+    from tracker.summary import period_summary
+
+    start = datetime.date(2026, 6, 10)
+    for offset in (-6, -1, 0):
+        services.night_log(
+            user=user,
+            evening=start + datetime.timedelta(days=offset),
+            severity=3,
+            sleep_quality=3,
+            now=NOW,
+        )
+    summary = period_summary(user=user, start=start, end=start, now=NOW)
+    assert summary.days[0].severity_avg is None  # 3 of 7 logged
