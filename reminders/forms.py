@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
+from tracker.fields import LocalDateTimeField
 
 WEEKDAY_CHOICES = [
     ("0", _("Mon")),
@@ -167,11 +168,10 @@ class TakenForm(forms.Form):
                 label=_("Unit"), choices=Unit.choices, widget=forms.RadioSelect
             )
         if needs_time:
-            self.fields["taken_at"] = forms.DateTimeField(
+            self.fields["taken_at"] = LocalDateTimeField(
                 label=_("When did you take it?"),
                 widget=forms.DateTimeInput(
                     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
                 ),
-                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                 help_text=_("In your own time zone."),
             )

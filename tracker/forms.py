@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tracker import reference
+from tracker.fields import LocalDateTimeField
 from tracker.models import (
     AWAKENINGS_MAX,
     LATENCY_MAX,
@@ -178,13 +179,8 @@ class NightForm(QuickNightForm):
 
 
 class DoseForm(AccessibleFormMixin, forms.Form):
-    taken_at = forms.DateTimeField(
-        label=_("Taken at"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
-        ),
-        error_messages={"invalid": _("Enter a date and time such as 2026-03-08 21:30.")},
+    taken_at = LocalDateTimeField(
+        label=_("Taken at"), earliest=EARLIEST, earliest_message=EARLIEST_MESSAGE
     )
     form = forms.ChoiceField(
         label=_("Form"),
@@ -224,12 +220,6 @@ class DoseForm(AccessibleFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
-
-    def clean_taken_at(self):
-        taken_at = self.cleaned_data["taken_at"]
-        if taken_at.date() < EARLIEST:
-            raise ValidationError(EARLIEST_MESSAGE)
-        return taken_at
 
 
 class ProductForm(AccessibleFormMixin, forms.Form):
