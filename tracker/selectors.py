@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from tracker import charts, reference
 from tracker.evening import current_evening, last_night
 from tracker.models import Dose, LabResult, SavedProduct, Trial
+from tracker.safety import over_upper_limit
 from tracker.summary import period_summary, trial_result
 
 
@@ -120,7 +121,7 @@ def dashboard_summary(*, user, days: int, now: datetime.datetime) -> dict:
         "tonight": by_evening[tonight],
         "last_night": by_evening.get(morning_night),
         "last_night_evening": morning_night,
-        "over_limit": by_evening[tonight].dose_mg > reference.SUPPLEMENT_UL_MG.value,
+        "over_limit": over_upper_limit(by_evening[tonight].dose_mg),
         "ul": reference.SUPPLEMENT_UL_MG,
         "safety_article": reference.SAFETY_ARTICLE_PATH,
         "product": saved_product_get(user=user),

@@ -209,3 +209,19 @@ def test_moving_average_needs_four_of_seven_logged(user):
         )
     summary = period_summary(user=user, start=start, end=start, now=NOW)
     assert summary.days[0].severity_avg is None  # 3 of 7 logged
+
+
+@pytest.mark.parametrize(("amounts", "over"), [((200, 150), False), ((200, "150.1"), True)])
+def test_dashboard_upper_limit_card_and_dose_note_agree(user_client, user, travel, amounts, over):
+    """One comparison decides both: the dashboard card and the note after logging a dose."""
+    from tracker import safety
+
+    for amount in amounts:
+        dose = services.dose_record(
+            user=user, taken_at=NOW, form="glycinate", amount_mg=amount, unit="elemental"
+        )
+    notes = safety.dose_safety_notes(user=user, dose=dose)
+    assert any("upper level" in note.text for note in notes) is over
+    response = user_client.get(reverse("tracker:dashboard"))
+    assert response.context["over_limit"] is over
+    assert ("Tonight's total is above" in response.text) is over
