@@ -125,6 +125,26 @@ def test_a_dose_after_midnight_belongs_to_the_evening_before(ny_user):
     assert not selectors.evening_has_dose(user=ny_user, evening=datetime.date(2026, 6, 2))
 
 
+def test_evenings_with_dose_batches_pairs_in_one_query(user, other_user, django_assert_num_queries):
+    june_1, june_2 = datetime.date(2026, 5, 30), datetime.date(2026, 5, 31)
+    for who, evening in ((user, june_1), (other_user, june_2)):
+        services.dose_record(
+            user=who,
+            taken_at=datetime.datetime.combine(evening, datetime.time(21), tzinfo=NY),
+            form="glycinate",
+            amount_mg=100,
+            unit="elemental",
+            now=NOW,
+        )
+    pairs = {(user.pk, june_1), (user.pk, june_2), (other_user.pk, june_1), (other_user.pk, june_2)}
+    with django_assert_num_queries(1):
+        found = selectors.evenings_with_dose(pairs=pairs)
+    # a dose on the other user's evening does not count for this user, and vice versa
+    assert found == {(user.pk, june_1), (other_user.pk, june_2)}
+    with django_assert_num_queries(0):
+        assert selectors.evenings_with_dose(pairs=set()) == set()
+
+
 def test_saved_product_is_one_per_user_and_replaced(user):
     services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
     product = services.saved_product_set(user=user, form="citrate", amount_mg=1000, unit="compound")
