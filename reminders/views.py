@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.forms import apply_service_errors
 from reminders import forms, selectors, services, tokens
 from reminders.models import ReminderKind
 from reminders.onboarding import onboarding_complete, onboarding_offered
@@ -86,13 +87,6 @@ def unsubscribe(request, token):
     return render(request, "reminders/unsubscribe_confirm.html")
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a tracker ValidationError next to its field (or at the top of the form)."""
-    for field, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @require_http_methods(["GET", "POST"])
 def taken(request, token):
     """ "I took it": GET confirms (mail scanners fetch links); POST logs the dose, once."""
@@ -122,7 +116,7 @@ def taken(request, token):
                     now=now,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 if not done:
                     return render(request, "reminders/link_used.html", {"delivery": delivery})
@@ -172,7 +166,7 @@ def onboarding(request):
                 product_unit=data["product_unit"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("All set. You can change any of this later."))
             return redirect("tracker:dashboard")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import apply_service_errors
 from tracker import reference
 from tracker.fields import LocalDateTimeField
 from tracker.models import (
@@ -44,12 +45,8 @@ class AccessibleFormMixin:
                 attrs["aria-describedby"] = " ".join(described)
 
     def apply_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError next to the fields it names."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
+        """Show a service's ValidationError next to its fields, tied for screen readers."""
+        apply_service_errors(self, error)
         self.mark_errors()
 
 

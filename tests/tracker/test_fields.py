@@ -73,3 +73,20 @@ def test_dose_dates_before_1950_are_refused_before_any_zone_arithmetic():
         form = DoseForm({"taken_at": "0001-01-01T00:30", "form": "glycinate", "amount_mg": "1"})
         assert not form.is_valid()
         assert form.errors["taken_at"] == ["Enter a date from 1950 on."]
+
+
+def test_service_errors_land_on_their_fields_in_tracker_and_reminders_forms():
+    from django.core.exceptions import ValidationError
+
+    from portal.forms import apply_service_errors
+
+    error = ValidationError({"amount_mg": ["Too much."], "evening": ["Not a form field."]})
+    taken = TakenForm({}, needs_amount=True, needs_time=False)
+    taken.is_valid()
+    apply_service_errors(taken, error)
+    assert "Too much." in taken.errors["amount_mg"]
+    assert taken.non_field_errors() == ["Not a form field."]
+    dose = DoseForm({})
+    dose.is_valid()
+    dose.apply_service_errors(ValidationError("Something else."))
+    assert dose.non_field_errors() == ["Something else."]
