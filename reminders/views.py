@@ -11,6 +11,7 @@ from portal.forms import apply_service_errors
 from reminders import forms, selectors, services, tokens
 from reminders.models import ReminderKind
 from reminders.onboarding import onboarding_complete, onboarding_offered
+from tracker.forms import dose_initial
 
 
 @login_required
@@ -102,7 +103,9 @@ def taken(request, token):
             request.POST if request.method == "POST" else None,
             needs_amount=need["product"] is None,
             needs_time=need["late"],
-            initial=forms.taken_initial(delivery=delivery, last_dose=need["last_dose"]),
+            initial=dose_initial(
+                taken_at=timezone.localtime(delivery.due_at), dose=need["last_dose"]
+            ),
         )
         if request.method == "POST" and form.is_valid():
             data, product = form.cleaned_data, need["product"]

@@ -90,3 +90,46 @@ def test_service_errors_land_on_their_fields_in_tracker_and_reminders_forms():
     dose.is_valid()
     dose.apply_service_errors(ValidationError("Something else."))
     assert dose.non_field_errors() == ["Something else."]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("abc", "Enter a number of milligrams, such as 200."),
+        ("0", "Enter an amount above 0 mg."),
+        ("1234567", "Enter an amount below 100,000 mg."),
+        ("1.25", "Use at most one decimal place."),
+    ],
+)
+def test_dose_amounts_say_the_same_thing_on_every_form(typed, message):
+    from reminders.forms import OnboardingForm
+
+    dose = DoseForm({"amount_mg": typed})
+    taken = TakenForm({"amount_mg": typed}, needs_amount=True, needs_time=False)
+    onboarding = OnboardingForm({"product_amount_mg": typed})
+    for form, name in (
+        (dose, "amount_mg"),
+        (taken, "amount_mg"),
+        (onboarding, "product_amount_mg"),
+    ):
+        assert not form.is_valid()
+        assert form.errors[name] == [message]
+
+
+def test_dose_initial_repeats_an_earlier_dose_as_it_was_entered():
+    from types import SimpleNamespace
+
+    from tracker.forms import dose_initial
+
+    at = datetime.datetime(2026, 6, 1, 21, 30, 45, 123, tzinfo=UTC)
+    compound = SimpleNamespace(form="citrate", compound_mg=1000, elemental_mg=160)
+    elemental = SimpleNamespace(form="oxide", compound_mg=None, elemental_mg=200)
+    assert dose_initial(taken_at=at, dose=compound) == {
+        "taken_at": at.replace(second=0, microsecond=0),
+        "form": "citrate",
+        "amount_mg": 1000,
+        "unit": "compound",
+    }
+    assert dose_initial(taken_at=at, dose=elemental)["amount_mg"] == 200
+    assert dose_initial(taken_at=at)["form"] == "glycinate"
+    assert dose_initial(taken_at=at)["unit"] == "elemental"

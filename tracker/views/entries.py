@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from tracker import reference, safety, selectors, services
 from tracker.evening import last_night
-from tracker.forms import DateRangeForm, DoseForm, NightForm
-from tracker.models import Dose, Form, NightLog, Unit
+from tracker.forms import DateRangeForm, DoseForm, NightForm, dose_initial
+from tracker.models import Dose, Form, NightLog
 
 PAGE_SIZE = 20
 
@@ -205,11 +205,11 @@ def dose_new(request):
                 return redirect("tracker:dose_list")
     else:
         product = selectors.saved_product_get(user=user)
-        initial = {"taken_at": timezone.localtime().replace(second=0, microsecond=0)}
+        initial = dose_initial(taken_at=timezone.localtime())
         if product:
             initial.update(form=product.form, amount_mg=product.amount_mg, unit=product.unit)
         else:
-            initial.update(form="glycinate", unit=Unit.ELEMENTAL, remember=True)
+            initial["remember"] = True
         form = DoseForm(initial=initial)
     return render(
         request, "tracker/dose_form.html", {"form": form, "dose": None, **_conversion_context()}
@@ -246,16 +246,8 @@ def dose_edit(request, pk):
                 _dose_saved(request, dose, updated=True)
                 return redirect("tracker:dose_list")
     else:
-        compound = dose.compound_mg is not None
-        form = DoseForm(
-            initial={
-                "taken_at": timezone.localtime(dose.taken_at),
-                "form": dose.form,
-                "amount_mg": dose.compound_mg if compound else dose.elemental_mg,
-                "unit": Unit.COMPOUND if compound else Unit.ELEMENTAL,
-                "note": dose.note,
-            }
-        )
+        initial = dose_initial(taken_at=timezone.localtime(dose.taken_at), dose=dose)
+        form = DoseForm(initial={**initial, "note": dose.note})
     return render(
         request, "tracker/dose_form.html", {"form": form, "dose": dose, **_conversion_context()}
     )
