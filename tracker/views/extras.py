@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -86,12 +86,25 @@ def medicines(request):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def medicine_delete(request, pk):
+    """GET asks (the same confirmation page as nights and doses), POST removes."""
     medicine = get_object_or_404(OtherMedicine, pk=pk, user=request.user)
-    services.medicine_delete(medicine=medicine)
-    messages.success(request, _("Medicine removed."))
-    return redirect("tracker:medicines")
+    label = medicine.get_kind_display() + (f" ({medicine.name})" if medicine.name else "")
+    if request.method == "POST":
+        services.medicine_delete(medicine=medicine)
+        messages.success(
+            request, _("%(medicine)s is removed from your list.") % {"medicine": label}
+        )
+        return redirect("tracker:medicines")
+    return render(
+        request,
+        "tracker/confirm_delete.html",
+        {
+            "what": _("%(medicine)s from your list of medicines") % {"medicine": label},
+            "cancel_url": "tracker:medicines",
+        },
+    )
 
 
 @login_required
@@ -122,12 +135,25 @@ def labs(request):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def lab_delete(request, pk):
+    """GET asks (the same confirmation page as nights and doses), POST deletes."""
     lab = get_object_or_404(LabResult, pk=pk, user=request.user)
-    services.lab_delete(lab=lab)
-    messages.success(request, _("Blood test result deleted."))
-    return redirect("tracker:labs")
+    label = formats.date_format(lab.taken_on, "j F Y")
+    if request.method == "POST":
+        services.lab_delete(lab=lab)
+        messages.success(
+            request, _("The blood test result of %(date)s is deleted.") % {"date": label}
+        )
+        return redirect("tracker:labs")
+    return render(
+        request,
+        "tracker/confirm_delete.html",
+        {
+            "what": _("the blood test result of %(date)s") % {"date": label},
+            "cancel_url": "tracker:labs",
+        },
+    )
 
 
 @login_required
