@@ -240,3 +240,49 @@ def test_every_number_has_a_source():
     assert reference.SUPPLEMENT_UL_MG.value == 350
     assert reference.FERRITIN_THRESHOLD_NG_ML.value == 75
     assert reference.TSAT_THRESHOLD_PERCENT.value == 20
+
+
+def test_list_selectors_return_only_the_users_rows_in_page_order(user, other_user):
+    for who in (user, other_user):
+        for day in (1, 3, 2):
+            services.night_log(
+                user=who,
+                evening=datetime.date(2026, 5, day),
+                severity=1,
+                sleep_quality=3,
+                now=NOW,
+            )
+            services.dose_record(
+                user=who,
+                taken_at=datetime.datetime(2026, 5, day, 21, tzinfo=NY),
+                form="glycinate",
+                amount_mg=100,
+                unit="elemental",
+                now=NOW,
+            )
+            services.lab_record(user=who, taken_on=datetime.date(2026, 1, day), ferritin_ng_ml=50)
+        services.medicine_add(user=who, kind="iron")
+        services.trial_set(
+            user=who,
+            baseline_start=datetime.date(2026, 4, 1),
+            baseline_end=datetime.date(2026, 4, 14),
+            magnesium_start=datetime.date(2026, 4, 15),
+        )
+    nights = selectors.night_list(user=user)
+    assert [n.evening.day for n in nights] == [3, 2, 1]
+    assert {n.user_id for n in nights} == {user.pk}
+    doses = selectors.dose_list(user=user)
+    assert [d.evening.day for d in doses] == [3, 2, 1]
+    assert {d.user_id for d in doses} == {user.pk}
+    labs = selectors.lab_result_list(user=user)
+    assert [lab.taken_on.day for lab in labs] == [1, 2, 3]
+    assert {lab.user_id for lab in labs} == {user.pk}
+    until = selectors.lab_result_list(user=user, until=datetime.date(2026, 1, 2))
+    assert [lab.taken_on.day for lab in until] == [1, 2]
+    assert [m.user_id for m in selectors.medicine_list(user=user)] == [user.pk]
+    assert selectors.trial_get(user=user).user_id == user.pk
+    may_2 = datetime.date(2026, 5, 2)
+    assert selectors.night_for_evening_get(user=user, evening=may_2).user_id == user.pk
+    assert selectors.evening_has_night(user=user, evening=may_2)
+    assert not selectors.evening_has_night(user=user, evening=datetime.date(2026, 5, 4))
+    assert selectors.night_for_evening_get(user=user, evening=datetime.date(2026, 5, 4)) is None

@@ -38,7 +38,7 @@ def _night_label(evening):
 @login_required
 @require_http_methods(["GET"])
 def night_list(request):
-    nights = NightLog.objects.filter(user=request.user).order_by("-evening")
+    nights = selectors.night_list(user=request.user)
     filter_form, page, query = _filtered_page(request, nights, "evening")
     return render(
         request,
@@ -68,7 +68,7 @@ def night_new(request):
                 )
     else:
         evening = last_night(timezone.now(), user.zone)
-        existing = NightLog.objects.filter(user=user, evening=evening).first()
+        existing = selectors.night_for_evening_get(user=user, evening=evening)
         if existing:
             return redirect("tracker:night_edit", pk=existing.pk)
         # The diary times are not prefilled with the usual schedule: a default submitted
@@ -122,7 +122,7 @@ def night_delete(request, pk):
 @login_required
 @require_http_methods(["GET"])
 def dose_list(request):
-    doses = Dose.objects.filter(user=request.user).order_by("-taken_at", "-pk")
+    doses = selectors.dose_list(user=request.user)
     filter_form, page, query = _filtered_page(request, doses, "evening")
     return render(
         request,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from tracker import reference, selectors, services
 from tracker.evening import last_night
 from tracker.forms import LabForm, MedicineForm, ProductForm, TrialForm
-from tracker.models import Dose, LabResult, NightLog, OtherMedicine, Trial
+from tracker.models import LabResult, OtherMedicine
 from tracker.views.entries import _conversion_context
 
 
@@ -25,9 +25,9 @@ def log(request):
         request,
         "tracker/log.html",
         {
-            "nights": NightLog.objects.filter(user=user).order_by("-evening")[:5],
-            "doses": Dose.objects.filter(user=user).order_by("-taken_at")[:5],
-            "last_night_logged": NightLog.objects.filter(user=user, evening=evening).exists(),
+            "nights": selectors.night_list(user=user)[:5],
+            "doses": selectors.dose_list(user=user)[:5],
+            "last_night_logged": selectors.evening_has_night(user=user, evening=evening),
             "product": selectors.saved_product_get(user=user),
         },
     )
@@ -76,7 +76,7 @@ def medicines(request):
         "tracker/medicines.html",
         {
             "form": form,
-            "medicines": OtherMedicine.objects.filter(user=request.user),
+            "medicines": selectors.medicine_list(user=request.user),
             "gabapentin_hours": reference.GABAPENTIN_SPACING_HOURS,
             "iron_hours": reference.IRON_SPACING_HOURS,
             "general_source": reference.GENERAL_SPACING_SOURCE,
@@ -119,7 +119,7 @@ def labs(request):
         else:
             messages.success(request, _("Blood test result saved."))
             return redirect("tracker:labs")
-    results = list(LabResult.objects.filter(user=request.user).order_by("taken_on", "pk"))
+    results = selectors.lab_result_list(user=request.user)
     return render(
         request,
         "tracker/labs.html",
@@ -159,7 +159,7 @@ def lab_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def trial(request):
-    current = Trial.objects.filter(user=request.user).first()
+    current = selectors.trial_get(user=request.user)
     if request.method == "POST" and "clear" in request.POST:
         services.trial_clear(user=request.user)
         messages.success(request, _("Trial phases cleared."))
