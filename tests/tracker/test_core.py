@@ -242,6 +242,28 @@ def test_every_number_has_a_source():
     assert reference.TSAT_THRESHOLD_PERCENT.value == 20
 
 
+def test_reference_texts_are_marked_for_translation_and_numbers_stay_numbers():
+    from decimal import Decimal
+
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    sourced = [v for v in vars(reference).values() if isinstance(v, reference.Sourced)]
+    assert len(sourced) >= 7
+    for item in sourced:
+        assert isinstance(item.source, Promise)  # translated when shown, in the user's language
+        assert isinstance(item.value, int | Decimal)
+    for text in (
+        reference.MOLAR_MASS_SOURCE,
+        reference.GENERAL_SPACING_SOURCE,
+        reference.AASM_SOURCE,
+        *(name for name, _mass in reference.COMPOUND_MOLAR_MASS.values()),
+    ):
+        assert isinstance(text, Promise)
+    with translation.override("en"):
+        assert "350 mg/day" in str(reference.SUPPLEMENT_UL_MG.source)
+
+
 def test_list_selectors_return_only_the_users_rows_in_page_order(user, other_user):
     for who in (user, other_user):
         for day in (1, 3, 2):
