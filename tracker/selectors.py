@@ -9,7 +9,8 @@ from tracker import charts, reference
 from tracker.evening import current_evening, last_night
 from tracker.models import Dose, LabResult, NightLog, OtherMedicine, SavedProduct, Trial
 from tracker.safety import over_upper_limit
-from tracker.summary import period_summary, trial_result
+from tracker.summary import period_summary
+from tracker.trial import trial_result
 
 
 def saved_product_get(*, user) -> SavedProduct | None:
