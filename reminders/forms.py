@@ -3,8 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
-from tracker.fields import LocalDateTimeField
-from tracker.forms import amount_mg_field, dose_form_field, unit_field
+from tracker.fields import LocalDateTimeField, amount_mg_field, dose_form_field, unit_field
 from tracker.models import Form
 
 WEEKDAY_CHOICES = [

@@ -11,7 +11,7 @@ from portal.forms import apply_service_errors
 from reminders import forms, selectors, services, tokens
 from reminders.models import ReminderKind
 from reminders.onboarding import onboarding_complete, onboarding_offered
-from tracker.forms import dose_initial
+from tracker.fields import dose_initial
 
 
 @login_required

@@ -1,6 +1,7 @@
-"""Form fields shared by every form that asks for a local date and time."""
+"""Form fields shared by tracker and reminders forms: local date-times and the dose question."""
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker.evening import local_to_instant
+from tracker.models import Form, Unit
 
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -53,3 +55,62 @@ class LocalDateTimeField(forms.DateTimeField):
             return local_to_instant(wall, timezone.get_current_timezone())
         except OverflowError:  # e.g. 9999-12-31 23:59 east of UTC
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+# The dose fields (form, amount, unit), defined once: the tracker's dose and product forms,
+# the "I took it" page and onboarding all ask the same question with the same messages.
+def dose_form_field(*, label=None, required=True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label or _("Form"),
+        choices=Form.choices,
+        required=required,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+def amount_mg_field(*, label=None, required=True, help_text="") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label or _("Amount (mg)"),
+        required=required,
+        help_text=help_text,
+        min_value=Decimal("0.1"),
+        max_digits=7,
+        decimal_places=1,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control", "inputmode": "decimal", "step": "0.1"}
+        ),
+        error_messages={
+            "min_value": _("Enter an amount above 0 mg."),
+            "invalid": _("Enter a number of milligrams, such as 200."),
+            "max_digits": _("Enter an amount below 100,000 mg."),
+            "max_whole_digits": _("Enter an amount below 100,000 mg."),
+            "max_decimal_places": _("Use at most one decimal place."),
+        },
+    )
+
+
+def unit_field(*, label=None, required=True) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label or _("The amount is"),
+        choices=Unit.choices,
+        required=required,
+        initial=Unit.ELEMENTAL,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+
+def dose_initial(*, taken_at: datetime.datetime, dose=None) -> dict:
+    """A dose form's prefill: `taken_at` to the minute, and an earlier dose's form, amount
+    (as it was entered: compound mg if given so, else elemental) and unit; without one,
+    glycinate in elemental mg."""
+    initial = {"taken_at": taken_at.replace(second=0, microsecond=0)}
+    if dose is None:
+        initial.update(form=Form.GLYCINATE, unit=Unit.ELEMENTAL)
+    else:
+        compound = dose.compound_mg is not None
+        initial.update(
+            form=dose.form,
+            amount_mg=dose.compound_mg if compound else dose.elemental_mg,
+            unit=Unit.COMPOUND if compound else Unit.ELEMENTAL,
+        )
+    return initial

@@ -1,7 +1,6 @@
 """Tracker forms: they parse and range-check input; services apply the domain rules."""
 
 import datetime
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,16 +9,19 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import apply_service_errors
 from tracker import reference
-from tracker.fields import LocalDateTimeField
+from tracker.fields import (
+    LocalDateTimeField,
+    amount_mg_field,
+    dose_form_field,
+    unit_field,
+)
 from tracker.models import (
     AWAKENINGS_MAX,
     LATENCY_MAX,
     WASO_MAX,
     Factor,
-    Form,
     MedicineKind,
     Quality,
-    Unit,
 )
 
 SEVERITY_CHOICES = [(n, str(n)) for n in range(11)]
@@ -85,65 +87,6 @@ def _date(label, required=True):
         validators=[MinValueValidator(EARLIEST, message=EARLIEST_MESSAGE)],
         error_messages={"invalid": _("Enter a date such as 2026-03-08.")},
     )
-
-
-# The dose fields (form, amount, unit), defined once: the tracker's dose and product forms,
-# the "I took it" page and onboarding all ask the same question with the same messages.
-def dose_form_field(*, label=None, required=True) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label or _("Form"),
-        choices=Form.choices,
-        required=required,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-
-def amount_mg_field(*, label=None, required=True, help_text="") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label or _("Amount (mg)"),
-        required=required,
-        help_text=help_text,
-        min_value=Decimal("0.1"),
-        max_digits=7,
-        decimal_places=1,
-        widget=forms.NumberInput(
-            attrs={"class": "form-control", "inputmode": "decimal", "step": "0.1"}
-        ),
-        error_messages={
-            "min_value": _("Enter an amount above 0 mg."),
-            "invalid": _("Enter a number of milligrams, such as 200."),
-            "max_digits": _("Enter an amount below 100,000 mg."),
-            "max_whole_digits": _("Enter an amount below 100,000 mg."),
-            "max_decimal_places": _("Use at most one decimal place."),
-        },
-    )
-
-
-def unit_field(*, label=None, required=True) -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label or _("The amount is"),
-        choices=Unit.choices,
-        required=required,
-        initial=Unit.ELEMENTAL,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-
-
-def dose_initial(*, taken_at: datetime.datetime, dose=None) -> dict:
-    """A dose form's prefill: `taken_at` to the minute, and an earlier dose's form, amount
-    (as it was entered: compound mg if given so, else elemental) and unit; without one,
-    glycinate in elemental mg."""
-    initial = {"taken_at": taken_at.replace(second=0, microsecond=0)}
-    if dose is None:
-        initial.update(form=Form.GLYCINATE, unit=Unit.ELEMENTAL)
-    else:
-        compound = dose.compound_mg is not None
-        initial.update(
-            form=dose.form,
-            amount_mg=dose.compound_mg if compound else dose.elemental_mg,
-            unit=Unit.COMPOUND if compound else Unit.ELEMENTAL,
-        )
-    return initial
 
 
 class QuickNightForm(AccessibleFormMixin, forms.Form):

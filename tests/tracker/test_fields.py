@@ -119,7 +119,7 @@ def test_dose_amounts_say_the_same_thing_on_every_form(typed, message):
 def test_dose_initial_repeats_an_earlier_dose_as_it_was_entered():
     from types import SimpleNamespace
 
-    from tracker.forms import dose_initial
+    from tracker.fields import dose_initial
 
     at = datetime.datetime(2026, 6, 1, 21, 30, 45, 123, tzinfo=UTC)
     compound = SimpleNamespace(form="citrate", compound_mg=1000, elemental_mg=160)

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from tracker import reference, safety, selectors, services
 from tracker.evening import last_night
-from tracker.forms import DateRangeForm, DoseForm, NightForm, dose_initial
+from tracker.fields import dose_initial
+from tracker.forms import DateRangeForm, DoseForm, NightForm
 from tracker.models import Dose, Form, NightLog
 
 PAGE_SIZE = 20
