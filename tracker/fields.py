@@ -74,7 +74,8 @@ def amount_mg_field(*, label=None, required=True, help_text="") -> forms.Decimal
         required=required,
         help_text=help_text,
         min_value=Decimal("0.1"),
-        max_digits=7,
+        # 5 whole digits: the "below 100,000 mg" message below is then exactly the limit.
+        max_digits=6,
         decimal_places=1,
         widget=forms.NumberInput(
             attrs={"class": "form-control", "inputmode": "decimal", "step": "0.1"}

@@ -97,7 +97,7 @@ def test_service_errors_land_on_their_fields_in_tracker_and_reminders_forms():
     [
         ("abc", "Enter a number of milligrams, such as 200."),
         ("0", "Enter an amount above 0 mg."),
-        ("1234567", "Enter an amount below 100,000 mg."),
+        ("100000", "Enter an amount below 100,000 mg."),
         ("1.25", "Use at most one decimal place."),
     ],
 )
