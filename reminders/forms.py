@@ -1,11 +1,12 @@
 import datetime
-from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
+from tracker.fields import LocalDateTimeField, amount_mg_field, dose_form_field, unit_field
+from tracker.models import Form
 
 WEEKDAY_CHOICES = [
     ("0", _("Mon")),
@@ -107,25 +108,17 @@ class OnboardingForm(forms.Form):
         required=False,
         initial=True,
     )
-    product_form = forms.ChoiceField(label=_("My magnesium: form"), required=False)
-    product_amount_mg = forms.DecimalField(
+    product_form = dose_form_field(label=_("My magnesium: form"), required=False)
+    product_amount_mg = amount_mg_field(
         label=_("Amount per dose (mg)"),
         required=False,
-        min_value=Decimal("0.1"),
-        max_digits=7,
-        decimal_places=1,
         help_text=_("Optional. Saves you typing it each evening."),
-        error_messages={"min_value": _("Enter an amount above 0 mg.")},
     )
-    product_unit = forms.ChoiceField(label=_("Unit"), required=False, widget=forms.RadioSelect)
+    product_unit = unit_field(label=_("Unit"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from tracker.models import Form, Unit
-
         super().__init__(*args, **kwargs)
         self.fields["product_form"].choices = [("", _("— not now —")), *Form.choices]
-        self.fields["product_unit"].choices = Unit.choices
-        self.fields["product_unit"].initial = Unit.ELEMENTAL
 
     def clean(self):
         data = super().clean()
@@ -141,46 +134,20 @@ class OnboardingForm(forms.Form):
         return data
 
 
-def taken_initial(*, delivery, last_dose) -> dict:
-    """Prefill: the last dose's form and amount; the reminder's own time as "taken at"."""
-    initial = {"taken_at": timezone.localtime(delivery.due_at).replace(second=0, microsecond=0)}
-    if last_dose is not None:
-        compound = last_dose.compound_mg is not None
-        initial.update(
-            form=last_dose.form,
-            amount_mg=last_dose.compound_mg if compound else last_dose.elemental_mg,
-            unit="compound" if compound else "elemental",
-        )
-    else:
-        initial.update(form="glycinate", unit="elemental")
-    return initial
-
-
 class TakenForm(forms.Form):
     """ "I took it" from the email: only asks what the saved product and clock can't answer."""
 
     def __init__(self, *args, needs_amount: bool, needs_time: bool, **kwargs):
-        from tracker.models import Form, Unit
-
         super().__init__(*args, **kwargs)
         if needs_amount:
-            self.fields["form"] = forms.ChoiceField(label=_("Form"), choices=Form.choices)
-            self.fields["amount_mg"] = forms.DecimalField(
-                label=_("Amount (mg)"),
-                min_value=Decimal("0.1"),
-                max_digits=7,
-                decimal_places=1,
-                error_messages={"min_value": _("Enter an amount above 0 mg.")},
-            )
-            self.fields["unit"] = forms.ChoiceField(
-                label=_("Unit"), choices=Unit.choices, widget=forms.RadioSelect
-            )
+            self.fields["form"] = dose_form_field()
+            self.fields["amount_mg"] = amount_mg_field()
+            self.fields["unit"] = unit_field()
         if needs_time:
-            self.fields["taken_at"] = forms.DateTimeField(
+            self.fields["taken_at"] = LocalDateTimeField(
                 label=_("When did you take it?"),
                 widget=forms.DateTimeInput(
                     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
                 ),
-                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
                 help_text=_("In your own time zone."),
             )

@@ -1,6 +1,6 @@
 """Pure time arithmetic for reminders: no database, no clock — every function takes `now`.
 
-Rules (issue #5):
+Rules (issue #5; the first two are tracker.evening's one rule for local times):
 - a local time that does not exist (spring forward) is sent at the first valid minute after
   it, i.e. the instant the clocks jump;
 - an ambiguous local time (fall back) is sent once, at its first occurrence (fold=0);
@@ -10,6 +10,8 @@ Rules (issue #5):
 import datetime
 import zoneinfo
 from functools import lru_cache
+
+from tracker.evening import local_instant, local_time_exists  # noqa: F401 (re-exported)
 
 UTC = datetime.UTC
 CATCH_UP = datetime.timedelta(hours=2)
@@ -21,40 +23,6 @@ def send_time_for(*, bedtime: datetime.time, minutes_before: int) -> datetime.ti
     """The wall-clock time of an evening reminder: `minutes_before` before bedtime."""
     minutes = (bedtime.hour * 60 + bedtime.minute - minutes_before) % (24 * 60)
     return datetime.time(minutes // 60, minutes % 60)
-
-
-def _wall(dt: datetime.datetime) -> datetime.datetime:
-    return dt.replace(tzinfo=None, fold=0)
-
-
-def local_instant(
-    day: datetime.date, at: datetime.time, zone: zoneinfo.ZoneInfo
-) -> datetime.datetime:
-    """The UTC instant of wall-clock `at` on local `day`, by the rules above."""
-    wanted = datetime.datetime.combine(day, at)
-    first = wanted.replace(tzinfo=zone, fold=0)
-    utc = first.astimezone(UTC)
-    if _wall(utc.astimezone(zone)) == wanted:
-        return utc  # exists (fold=0 is the first of two if ambiguous)
-    # In a gap. fold=1 maps it with the offset after the jump (an earlier instant) and fold=0
-    # with the one before (a later instant); the jump lies between them. The first instant
-    # whose wall clock is past `wanted` is the jump itself.
-    low = wanted.replace(tzinfo=zone, fold=1).astimezone(UTC)
-    high = utc
-    if low > high:
-        low, high = high, low
-    while high - low > datetime.timedelta(seconds=1):
-        mid = low + (high - low) / 2
-        if _wall(mid.astimezone(zone)) >= wanted:
-            high = mid
-        else:
-            low = mid
-    return high.replace(microsecond=0)
-
-
-def local_time_exists(day: datetime.date, at: datetime.time, zone: zoneinfo.ZoneInfo) -> bool:
-    wanted = datetime.datetime.combine(day, at)
-    return _wall(wanted.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)) == wanted
 
 
 @lru_cache(maxsize=4096)

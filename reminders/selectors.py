@@ -57,22 +57,3 @@ def taken_context_get(*, delivery: Delivery, now: datetime.datetime) -> dict:
         "last_dose": last,
         "late": now - delivery.due_at > TAKEN_LATE_AFTER,
     }
-
-
-def evenings_with_dose(*, pairs: set[tuple[int, datetime.date]]) -> set[tuple[int, datetime.date]]:
-    """Of (user id, evening) pairs, those on which the user logged a dose.
-
-    The batch form of tracker.selectors.evening_has_dose (one query per chunk instead of one
-    per user); it reads the evening the tracker stores on each dose (tracker/evening.py).
-    """
-    if not pairs:
-        return set()
-    from tracker.models import Dose
-
-    found = set(
-        Dose.objects.filter(
-            user_id__in={user_id for user_id, _ in pairs},
-            evening__in={evening for _, evening in pairs},
-        ).values_list("user_id", "evening")
-    )
-    return pairs & found

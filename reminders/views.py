@@ -8,9 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal.forms import apply_service_errors
 from reminders import forms, selectors, services, tokens
 from reminders.models import ReminderKind
 from reminders.onboarding import onboarding_complete, onboarding_offered
+from tracker.fields import dose_initial
 
 
 @login_required
@@ -88,13 +90,6 @@ def unsubscribe(request, token):
     return render(request, "reminders/unsubscribe_confirm.html")
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    """Show a tracker ValidationError next to its field (or at the top of the form)."""
-    for field, messages_ in getattr(error, "message_dict", {None: error.messages}).items():
-        for message in messages_:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def taken(request, token):
@@ -111,7 +106,9 @@ def taken(request, token):
             request.POST if request.method == "POST" else None,
             needs_amount=need["product"] is None,
             needs_time=need["late"],
-            initial=forms.taken_initial(delivery=delivery, last_dose=need["last_dose"]),
+            initial=dose_initial(
+                taken_at=timezone.localtime(delivery.due_at), dose=need["last_dose"]
+            ),
         )
         if request.method == "POST" and form.is_valid():
             data, product = form.cleaned_data, need["product"]
@@ -125,7 +122,7 @@ def taken(request, token):
                     now=now,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_service_errors(form, error)
             else:
                 if not done:
                     return render(request, "reminders/link_used.html", {"delivery": delivery})
@@ -176,7 +173,7 @@ def onboarding(request):
                 product_unit=data["product_unit"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("All set. You can change any of this later."))
             return redirect("tracker:dashboard")

@@ -7,16 +7,21 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import apply_service_errors
 from tracker import reference
+from tracker.fields import (
+    LocalDateTimeField,
+    amount_mg_field,
+    dose_form_field,
+    unit_field,
+)
 from tracker.models import (
     AWAKENINGS_MAX,
     LATENCY_MAX,
     WASO_MAX,
     Factor,
-    Form,
     MedicineKind,
     Quality,
-    Unit,
 )
 
 SEVERITY_CHOICES = [(n, str(n)) for n in range(11)]
@@ -43,12 +48,8 @@ class AccessibleFormMixin:
                 attrs["aria-describedby"] = " ".join(described)
 
     def apply_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError next to the fields it names."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
+        """Show a service's ValidationError next to its fields, tied for screen readers."""
+        apply_service_errors(self, error)
         self.mark_errors()
 
 
@@ -178,41 +179,12 @@ class NightForm(QuickNightForm):
 
 
 class DoseForm(AccessibleFormMixin, forms.Form):
-    taken_at = forms.DateTimeField(
-        label=_("Taken at"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
-        ),
-        error_messages={"invalid": _("Enter a date and time such as 2026-03-08 21:30.")},
+    taken_at = LocalDateTimeField(
+        label=_("Taken at"), earliest=EARLIEST, earliest_message=EARLIEST_MESSAGE
     )
-    form = forms.ChoiceField(
-        label=_("Form"),
-        choices=Form.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    amount_mg = forms.DecimalField(
-        label=_("Amount (mg)"),
-        min_value=0.1,
-        max_digits=7,
-        decimal_places=1,
-        widget=forms.NumberInput(
-            attrs={"class": "form-control", "inputmode": "decimal", "step": "0.1"}
-        ),
-        error_messages={
-            "min_value": _("Enter an amount above 0 mg."),
-            "invalid": _("Enter a number of milligrams, such as 200."),
-            "max_digits": _("Enter an amount below 100,000 mg."),
-            "max_whole_digits": _("Enter an amount below 100,000 mg."),
-            "max_decimal_places": _("Use at most one decimal place."),
-        },
-    )
-    unit = forms.ChoiceField(
-        label=_("The amount is"),
-        choices=Unit.choices,
-        initial=Unit.ELEMENTAL,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
+    form = dose_form_field()
+    amount_mg = amount_mg_field()
+    unit = unit_field()
     note = forms.CharField(
         label=_("Note"),
         required=False,
@@ -225,17 +197,11 @@ class DoseForm(AccessibleFormMixin, forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def clean_taken_at(self):
-        taken_at = self.cleaned_data["taken_at"]
-        if taken_at.date() < EARLIEST:
-            raise ValidationError(EARLIEST_MESSAGE)
-        return taken_at
-
 
 class ProductForm(AccessibleFormMixin, forms.Form):
-    form = DoseForm.base_fields["form"]
-    amount_mg = DoseForm.base_fields["amount_mg"]
-    unit = DoseForm.base_fields["unit"]
+    form = dose_form_field()
+    amount_mg = amount_mg_field()
+    unit = unit_field()
 
 
 class MedicineForm(AccessibleFormMixin, forms.Form):

@@ -12,45 +12,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tracker.choices import (  # noqa: F401 (re-exported: callers import them from models)
+    AWAKENINGS_MAX,
+    LATENCY_MAX,
+    SEVERITY_MAX,
+    WASO_MAX,
+    Factor,
+    Form,
+    MedicineKind,
+    Quality,
+    Unit,
+)
 from tracker.reference import SINGLE_DOSE_TYPO_LIMIT_MG
-
-SEVERITY_MAX = 10
-LATENCY_MAX = 240
-AWAKENINGS_MAX = 30
-WASO_MAX = 720
-
-
-class Form(models.TextChoices):
-    GLYCINATE = "glycinate", _("Glycinate / bisglycinate")
-    CITRATE = "citrate", _("Citrate")
-    OXIDE = "oxide", _("Oxide")
-    MALATE = "malate", _("Malate")
-    THREONATE = "threonate", _("Threonate")
-    CHLORIDE = "chloride", _("Chloride")
-    OTHER = "other", _("Other")
-
-
-class Unit(models.TextChoices):
-    ELEMENTAL = "elemental", _("mg elemental (as on most labels)")
-    COMPOUND = "compound", _("mg of the compound")
-
-
-class Quality(models.IntegerChoices):
-    VERY_POOR = 1, _("Very poor")
-    POOR = 2, _("Poor")
-    FAIR = 3, _("Fair")
-    GOOD = 4, _("Good")
-    VERY_GOOD = 5, _("Very good")
-
-
-class Factor(models.TextChoices):
-    CAFFEINE = "caffeine", _("Caffeine after noon")
-    ALCOHOL = "alcohol", _("Alcohol")
-    EXERCISE = "exercise", _("Exercise")
-    SITTING = "sitting", _("Long sitting or travel")
-    STRESS = "stress", _("Stress")
-    ANTIHISTAMINE = "antihistamine", _("Antihistamine")
-    OTHER = "other", _("Other")
 
 
 class NightLog(models.Model):
@@ -221,16 +194,6 @@ class EveningSkip(models.Model):
 
     def __str__(self) -> str:
         return f"skip {self.evening.isoformat()}"
-
-
-class MedicineKind(models.TextChoices):
-    GABAPENTIN = "gabapentin", _("Gabapentin")
-    PREGABALIN = "pregabalin", _("Pregabalin")
-    IRON = "iron", _("Iron")
-    LEVOTHYROXINE = "levothyroxine", _("Levothyroxine")
-    ANTIBIOTIC = "antibiotic", _("Tetracycline or quinolone antibiotic")
-    BISPHOSPHONATE = "bisphosphonate", _("Bisphosphonate")
-    OTHER = "other", _("Other")
 
 
 class OtherMedicine(models.Model):

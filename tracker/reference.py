@@ -7,13 +7,16 @@ threshold: import it from here, so a reviewer checks one file.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 REVIEWED_ON = "2026-11-25"
 
 
 @dataclass(frozen=True)
 class Sourced:
-    value: Decimal | int
-    source: str
+    value: Decimal | int  # a number, never translated
+    source: Promise  # the citation, marked for translation
     reviewed_on: str = REVIEWED_ON
 
 
@@ -21,19 +24,19 @@ class Sourced:
 # Fraction of the compound's mass that is magnesium = Mg / molar mass of the compound as
 # sold. Stoichiometry, not opinion: anyone can check the arithmetic.
 MAGNESIUM_MOLAR_MASS = Decimal("24.305")  # g/mol, IUPAC standard atomic weight
-MOLAR_MASS_SOURCE = (
+MOLAR_MASS_SOURCE = _(
     "Molar masses from PubChem (NIH) compound records; elemental fraction = 24.305 / molar "
     "mass. Labels usually print elemental magnesium (NIH ODS Magnesium Fact Sheet for Health "
     "Professionals, 'Supplements')."
 )
 # form code -> (compound as sold, molar mass g/mol)
-COMPOUND_MOLAR_MASS: dict[str, tuple[str, Decimal]] = {
-    "glycinate": ("magnesium bisglycinate, C4H8MgN2O4", Decimal("172.42")),
-    "citrate": ("trimagnesium dicitrate, Mg3(C6H5O7)2 (per Mg: 1/3)", Decimal("150.37")),
-    "oxide": ("magnesium oxide, MgO", Decimal("40.30")),
-    "malate": ("magnesium malate, C4H4MgO5", Decimal("156.38")),
-    "threonate": ("magnesium L-threonate, C8H14MgO10", Decimal("294.49")),
-    "chloride": ("magnesium chloride hexahydrate, MgCl2·6H2O", Decimal("203.30")),
+COMPOUND_MOLAR_MASS: dict[str, tuple[Promise, Decimal]] = {
+    "glycinate": (_("magnesium bisglycinate, C4H8MgN2O4"), Decimal("172.42")),
+    "citrate": (_("trimagnesium dicitrate, Mg3(C6H5O7)2 (per Mg: 1/3)"), Decimal("150.37")),
+    "oxide": (_("magnesium oxide, MgO"), Decimal("40.30")),
+    "malate": (_("magnesium malate, C4H4MgO5"), Decimal("156.38")),
+    "threonate": (_("magnesium L-threonate, C8H14MgO10"), Decimal("294.49")),
+    "chloride": (_("magnesium chloride hexahydrate, MgCl2·6H2O"), Decimal("203.30")),
 }
 
 
@@ -48,15 +51,19 @@ def elemental_fraction(form: str) -> Decimal | None:
 # --- Limits ---------------------------------------------------------------------------------
 SUPPLEMENT_UL_MG = Sourced(
     350,
-    "Tolerable Upper Intake Level for supplemental magnesium, adults: 350 mg/day (Food and "
-    "Nutrition Board, IOM 1997), as quoted by the NIH Office of Dietary Supplements, "
-    "Magnesium Fact Sheet for Health Professionals.",
+    _(
+        "Tolerable Upper Intake Level for supplemental magnesium, adults: 350 mg/day (Food and "
+        "Nutrition Board, IOM 1997), as quoted by the NIH Office of Dietary Supplements, "
+        "Magnesium Fact Sheet for Health Professionals."
+    ),
 )
 SINGLE_DOSE_TYPO_LIMIT_MG = Sourced(
     1000,
-    "Plausibility limit, not a medical threshold: about three times the supplement upper "
-    "level; a single entry above it is almost always a typo (e.g. compound mg entered as "
-    "elemental, or an extra zero).",
+    _(
+        "Plausibility limit, not a medical threshold: about three times the supplement upper "
+        "level; a single entry above it is almost always a typo (e.g. compound mg entered as "
+        "elemental, or an extra zero)."
+    ),
 )
 DOSE_FUTURE_TOLERANCE_MINUTES = 60  # product rule: a dose logged a little ahead is fine
 EARLIEST_YEAR = 1950  # product rule: earlier dates are typos
@@ -64,24 +71,28 @@ EARLIEST_YEAR = 1950  # product rule: earlier dates are typos
 # --- Spacing from other medicines -------------------------------------------------------
 GABAPENTIN_SPACING_HOURS = Sourced(
     2,
-    "Gabapentin (Neurontin) US prescribing information, Drug Interactions: magnesium- and "
-    "aluminium-containing antacids reduce gabapentin absorption by about 20%; take "
-    "gabapentin at least 2 hours after them.",
+    _(
+        "Gabapentin (Neurontin) US prescribing information, Drug Interactions: magnesium- and "
+        "aluminium-containing antacids reduce gabapentin absorption by about 20%; take "
+        "gabapentin at least 2 hours after them."
+    ),
 )
 IRON_SPACING_HOURS = Sourced(
     3,
-    "Oral iron and magnesium salts reduce each other's absorption; NIH ODS Iron Fact Sheet "
-    "for Health Professionals (interactions) and common iron product leaflets advise "
-    "separating them; Restwell uses 3 hours as a conservative gap.",
+    _(
+        "Oral iron and magnesium salts reduce each other's absorption; NIH ODS Iron Fact Sheet "
+        "for Health Professionals (interactions) and common iron product leaflets advise "
+        "separating them; Restwell uses 3 hours as a conservative gap."
+    ),
 )
-GENERAL_SPACING_SOURCE = (
+GENERAL_SPACING_SOURCE = _(
     "NIH ODS Magnesium Fact Sheet for Health Professionals, 'Interactions with "
     "Medications' (bisphosphonates, tetracycline and quinolone antibiotics, "
     "levothyroxine): spacing depends on the product — ask your pharmacist."
 )
 
 # --- Iron status in RLS -----------------------------------------------------------------
-AASM_SOURCE = (
+AASM_SOURCE = _(
     "Winkelman JW et al. The treatment of restless legs syndrome and periodic limb movement "
     "disorder: an American Academy of Sleep Medicine clinical practice guideline. J Clin "
     "Sleep Med 2025;21(1):137-152 (published 2024): iron supplementation is suggested when "
@@ -93,9 +104,11 @@ TSAT_THRESHOLD_PERCENT = Sourced(20, AASM_SOURCE)  # strictly below
 # --- Symptom frequency ------------------------------------------------------------------
 CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK = Sourced(
     2,
-    "REST general-population study (Allen RP et al., Arch Intern Med 2005;165:1286-1292): "
-    "symptoms on two or more nights a week with distress mark clinically relevant RLS; "
-    "Restwell flags more than two symptom nights a week, as the RLS literature commonly does.",
+    _(
+        "REST general-population study (Allen RP et al., Arch Intern Med 2005;165:1286-1292): "
+        "symptoms on two or more nights a week with distress mark clinically relevant RLS; "
+        "Restwell flags more than two symptom nights a week, as the RLS literature commonly does."
+    ),
 )
 
 # The launch articles (articles/launch_content.py) that explain these numbers, by their
@@ -108,17 +121,25 @@ TRIAL_ARTICLE_PATH = "/articles/running-a-fair-personal-experiment/"
 def sources() -> list[tuple[str, str, str]]:
     """(what, value, source) rows for the 'where do these numbers come from' page section."""
     rows = [
-        (f"{form}: {name}", f"{elemental_fraction(form) * 100:.1f}% elemental", MOLAR_MASS_SOURCE)
+        (
+            f"{form}: {name}",
+            _("%(percent)s%% elemental") % {"percent": f"{elemental_fraction(form) * 100:.1f}"},
+            MOLAR_MASS_SOURCE,
+        )
         for form, (name, _mass) in COMPOUND_MOLAR_MASS.items()
     ]
     for label, item, unit in (
-        ("Supplement upper level", SUPPLEMENT_UL_MG, "mg/day"),
-        ("Single-dose typo limit", SINGLE_DOSE_TYPO_LIMIT_MG, "mg"),
-        ("Gabapentin spacing", GABAPENTIN_SPACING_HOURS, "h"),
-        ("Iron spacing", IRON_SPACING_HOURS, "h"),
-        ("Ferritin threshold (≤)", FERRITIN_THRESHOLD_NG_ML, "ng/mL"),
-        ("TSAT threshold (<)", TSAT_THRESHOLD_PERCENT, "%"),
-        ("Clinically significant nights per week (>)", CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK, ""),
+        (_("Supplement upper level"), SUPPLEMENT_UL_MG, _("mg/day")),
+        (_("Single-dose typo limit"), SINGLE_DOSE_TYPO_LIMIT_MG, _("mg")),
+        (_("Gabapentin spacing"), GABAPENTIN_SPACING_HOURS, _("h")),
+        (_("Iron spacing"), IRON_SPACING_HOURS, _("h")),
+        (_("Ferritin threshold (≤)"), FERRITIN_THRESHOLD_NG_ML, _("ng/mL")),
+        (_("TSAT threshold (<)"), TSAT_THRESHOLD_PERCENT, "%"),
+        (
+            _("Clinically significant nights per week (>)"),
+            CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK,
+            "",
+        ),
     ):
-        rows.append((label, f"{item.value} {unit}".strip(), item.source))
+        rows.append((str(label), f"{item.value} {unit}".strip(), item.source))
     return rows

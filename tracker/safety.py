@@ -28,6 +28,14 @@ def _gap_to_medicine(taken_at: datetime.datetime, usual: datetime.time, zone) ->
     return gaps
 
 
+def over_upper_limit(total_mg) -> bool:
+    """Whether an evening's supplemental magnesium (mg elemental) is above the adult UL.
+
+    The one place this comparison is made: the dose message and the dashboard card use it.
+    """
+    return total_mg > reference.SUPPLEMENT_UL_MG.value
+
+
 def evening_total_mg(*, user, evening: datetime.date) -> Decimal:
     total = Dose.objects.filter(user=user, evening=evening).aggregate(t=Sum("elemental_mg"))["t"]
     return total or Decimal(0)
@@ -38,7 +46,7 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
     notes = []
     total = evening_total_mg(user=user, evening=dose.evening)
     ul = reference.SUPPLEMENT_UL_MG
-    if total > ul.value:
+    if over_upper_limit(total):
         notes.append(
             SafetyNote(
                 _(

@@ -2,24 +2,78 @@
 
 import datetime
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from tracker import charts, reference
 from tracker.evening import current_evening, last_night
-from tracker.models import Dose, LabResult, SavedProduct, Trial
-from tracker.summary import period_summary, trial_result
+from tracker.models import Dose, LabResult, NightLog, OtherMedicine, SavedProduct, Trial
+from tracker.safety import over_upper_limit
+from tracker.summary import period_summary
+from tracker.trial import trial_result
 
 
 def saved_product_get(*, user) -> SavedProduct | None:
     return SavedProduct.objects.filter(user=user).first()
 
 
+def night_list(*, user) -> QuerySet[NightLog]:
+    """The user's nights, newest first (a queryset: the list page filters and pages it)."""
+    return NightLog.objects.filter(user=user).order_by("-evening")
+
+
+def night_for_evening_get(*, user, evening: datetime.date) -> NightLog | None:
+    return NightLog.objects.filter(user=user, evening=evening).first()
+
+
+def evening_has_night(*, user, evening: datetime.date) -> bool:
+    return NightLog.objects.filter(user=user, evening=evening).exists()
+
+
+def dose_list(*, user) -> QuerySet[Dose]:
+    """The user's doses, latest first (a queryset: the list page filters and pages it)."""
+    return Dose.objects.filter(user=user).order_by("-taken_at", "-pk")
+
+
+def medicine_list(*, user) -> QuerySet[OtherMedicine]:
+    return OtherMedicine.objects.filter(user=user)
+
+
+def lab_result_list(*, user, until: datetime.date | None = None) -> list[LabResult]:
+    """The user's blood tests, oldest first (the order the charts draw them in)."""
+    results = LabResult.objects.filter(user=user)
+    if until is not None:
+        results = results.filter(taken_on__lte=until)
+    return list(results.order_by("taken_on", "pk"))
+
+
+def trial_get(*, user) -> Trial | None:
+    return Trial.objects.filter(user=user).first()
+
+
 def evening_has_dose(*, user, evening: datetime.date) -> bool:
     return Dose.objects.filter(user=user, evening=evening).exists()
 
 
+def evenings_with_dose(*, pairs: set[tuple[int, datetime.date]]) -> set[tuple[int, datetime.date]]:
+    """Of (user id, evening) pairs, those on which the user logged a dose.
+
+    The batch form of evening_has_dose for the reminders' tick: one query per batch instead
+    of one per user. It reads the evening stored on each dose (tracker/evening.py).
+    """
+    if not pairs:
+        return set()
+    found = set(
+        Dose.objects.filter(
+            user_id__in={user_id for user_id, _evening in pairs},
+            evening__in={evening for _user_id, evening in pairs},
+        ).values_list("user_id", "evening")
+    )
+    return pairs & found
+
+
 def last_dose_get(*, user) -> Dose | None:
-    return Dose.objects.filter(user=user).order_by("-taken_at", "-pk").first()
+    return dose_list(user=user).first()
 
 
 def lab_chart(*, results) -> dict:
@@ -109,10 +163,10 @@ def dashboard_summary(*, user, days: int, now: datetime.datetime) -> dict:
     tonight = current_evening(now, user.zone)
     morning_night = last_night(now, user.zone)
     summary = period_summary(
-        user=user, start=tonight - datetime.timedelta(days=days - 1), end=tonight
+        user=user, start=tonight - datetime.timedelta(days=days - 1), end=tonight, now=now
     )
     by_evening = {d.evening: d for d in summary.days}
-    trial = Trial.objects.filter(user=user).first()
+    trial = trial_get(user=user)
     return {
         "days": days,
         "periods": PERIODS,
@@ -120,7 +174,7 @@ def dashboard_summary(*, user, days: int, now: datetime.datetime) -> dict:
         "tonight": by_evening[tonight],
         "last_night": by_evening.get(morning_night),
         "last_night_evening": morning_night,
-        "over_limit": by_evening[tonight].dose_mg > reference.SUPPLEMENT_UL_MG.value,
+        "over_limit": over_upper_limit(by_evening[tonight].dose_mg),
         "ul": reference.SUPPLEMENT_UL_MG,
         "safety_article": reference.SAFETY_ARTICLE_PATH,
         "product": saved_product_get(user=user),
@@ -131,7 +185,7 @@ def dashboard_summary(*, user, days: int, now: datetime.datetime) -> dict:
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
         "trial_article": reference.TRIAL_ARTICLE_PATH,
         "latest_nights": [d.night for d in reversed(summary.days) if d.night][:5],
-        "latest_doses": list(Dose.objects.filter(user=user).order_by("-taken_at", "-pk")[:5]),
+        "latest_doses": list(dose_list(user=user)[:5]),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
     }
 
@@ -154,9 +208,9 @@ def report_summary(*, user, start, end, now: datetime.datetime) -> dict:
         start = end - datetime.timedelta(days=REPORT_MAX_DAYS - 1)
     if start > end:
         start = end
-    summary = period_summary(user=user, start=start, end=end)
-    labs = list(LabResult.objects.filter(user=user, taken_on__lte=end).order_by("taken_on", "pk"))
-    trial = Trial.objects.filter(user=user).first()
+    summary = period_summary(user=user, start=start, end=end, now=now)
+    labs = lab_result_list(user=user, until=end)
+    trial = trial_get(user=user)
     return {
         "start": start,
         "end": end,

@@ -2,20 +2,19 @@
 
 Each query fetches only the columns it needs for a date range; everything else (moving
 averages, weekly counts, adherence, streak, trial) is computed in Python over at most a
-year of rows, so the query count does not grow with the data.
+year of rows, so the query count does not grow with the data. The trial comparison
+built on a summary is in tracker/trial.py.
 """
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min, Sum
-from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tracker import reference, stats
 from tracker.evening import evening_of
-from tracker.models import Dose, EveningSkip, Factor, NightLog, Trial
+from tracker.models import Dose, EveningSkip, Factor, NightLog
 
 DAY = datetime.timedelta(days=1)
 NIGHT_COLUMNS = (
@@ -50,30 +49,6 @@ class Day:
     @property
     def dosed(self) -> bool:
         return self.dose_count > 0
-
-
-@dataclass
-class Metric:
-    label: str
-    comparison: stats.Comparison | None
-    n_a: int
-    n_b: int
-
-
-@dataclass
-class TrialResult:
-    mode: str  # "phases" or "dose"
-    label_a: str
-    label_b: str
-    n_a: int
-    n_b: int
-    needed_a: int
-    needed_b: int
-    metrics: list[Metric] = field(default_factory=list)
-
-    @property
-    def ready(self) -> bool:
-        return self.needed_a == 0 and self.needed_b == 0
 
 
 @dataclass
@@ -142,14 +117,23 @@ def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start
     return count
 
 
-def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary:
-    """Everything about the evenings start..end (inclusive) for charts, figures and tables."""
-    nights = {
+def period_summary(
+    *, user, start: datetime.date, end: datetime.date, now: datetime.datetime
+) -> Summary:
+    """Everything about the evenings start..end (inclusive) for charts, figures and tables.
+
+    `now` decides which evening is "tonight" (not yet missed while it can still happen).
+    """
+    # The same query also loads the evenings just before `start`, so the first points of
+    # the 7-night moving average have a full window like every other point.
+    lead_in = start - (stats.WINDOW - 1) * DAY
+    loaded = {
         n.evening: n
-        for n in NightLog.objects.filter(user=user, evening__range=(start, end)).only(
+        for n in NightLog.objects.filter(user=user, evening__range=(lead_in, end)).only(
             *NIGHT_COLUMNS
         )
     }
+    nights = {evening: n for evening, n in loaded.items() if evening >= start}
     dose_rows = (
         Dose.objects.filter(user=user, evening__range=(start, end))
         .values("evening")
@@ -183,8 +167,12 @@ def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary
             )
         )
         day += DAY
-    severities = [d.night.severity if d.night else None for d in days]
-    for d, avg in zip(days, stats.moving_average(severities), strict=True):
+    before = [loaded.get(lead_in + i * DAY) for i in range(stats.WINDOW - 1)]
+    severities = [n.severity if n else None for n in before] + [
+        d.night.severity if d.night else None for d in days
+    ]
+    averages = stats.moving_average(severities)[len(before) :]
+    for d, avg in zip(days, averages, strict=True):
         d.severity_avg = avg
 
     logged = [d.night for d in days if d.night]
@@ -205,7 +193,7 @@ def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary
     first_dose_day = next((d.evening for d in days if d.dosed), None)
     # Adherence counts evenings since the first dose in the period (a baseline before it is
     # not "missed"), and not tonight while it can still happen.
-    tonight = evening_of(timezone.now(), user.zone)
+    tonight = evening_of(now, user.zone)
     counted = [
         d
         for d in days
@@ -259,57 +247,9 @@ def period_summary(*, user, start: datetime.date, end: datetime.date) -> Summary
         mean_evening_mg=_mean(d.dose_mg for d in counted if d.dosed),
         onset_times=onsets,
         factors=factor_counts.most_common(),
-        streak=_streak(user, end, set(nights), start),
+        streak=_streak(user, end, set(loaded), lead_in),
         clinically_significant=(
             per_week is not None
             and per_week > reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value
         ),
     )
-
-
-def _metrics(group_a: list[NightLog], group_b: list[NightLog]) -> list[Metric]:
-    rows = []
-    for label, value in (
-        (_("Legs (0–10, lower is better)"), lambda n: n.severity),
-        (_("Sleep quality (1–5, higher is better)"), lambda n: n.sleep_quality),
-        (_("Sleep efficiency (%)"), lambda n: n.sleep_efficiency),
-    ):
-        a = [v for v in map(value, group_a) if v is not None]
-        b = [v for v in map(value, group_b) if v is not None]
-        enough = len(a) >= stats.MIN_NIGHTS_PER_GROUP and len(b) >= stats.MIN_NIGHTS_PER_GROUP
-        rows.append(Metric(label, stats.welch_interval(a, b) if enough else None, len(a), len(b)))
-    return rows
-
-
-def trial_result(*, user, summary: Summary, trial: Trial | None) -> TrialResult:
-    """Baseline vs magnesium phase when set; otherwise nights with vs without a dose."""
-    if trial is not None:
-        phase_end = trial.magnesium_end or summary.end
-        if summary.start <= trial.baseline_start and phase_end <= summary.end:
-            nights = [d.night for d in summary.days if d.night]  # already loaded
-        else:
-            nights = list(
-                NightLog.objects.filter(
-                    user=user, evening__range=(trial.baseline_start, phase_end)
-                ).only(*NIGHT_COLUMNS)
-            )
-        group_a = [n for n in nights if trial.baseline_start <= n.evening <= trial.baseline_end]
-        group_b = [n for n in nights if trial.magnesium_start <= n.evening <= phase_end]
-        mode, label_a, label_b = "phases", _("Baseline"), _("Magnesium phase")
-    else:
-        group_a = [d.night for d in summary.days if d.night and not d.dosed]
-        group_b = [d.night for d in summary.days if d.night and d.dosed]
-        mode, label_a, label_b = "dose", _("Nights without a dose"), _("Nights with a dose")
-    need = stats.MIN_NIGHTS_PER_GROUP
-    result = TrialResult(
-        mode=mode,
-        label_a=label_a,
-        label_b=label_b,
-        n_a=len(group_a),
-        n_b=len(group_b),
-        needed_a=max(0, need - len(group_a)),
-        needed_b=max(0, need - len(group_b)),
-    )
-    if result.ready:
-        result.metrics = _metrics(group_a, group_b)
-    return result

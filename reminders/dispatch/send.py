@@ -14,6 +14,7 @@ from django.utils import timezone
 from reminders import scheduling, selectors
 from reminders.emails import renderer_get
 from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
+from tracker import selectors as tracker_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def _already_logged(deliveries: list[Delivery], wants_skip: set[tuple[int, str]]
         for d in deliveries
         if d.kind == ReminderKind.EVENING and (d.user_id, d.kind) in wants_skip
     }
-    dosed = selectors.evenings_with_dose(pairs=set(asked.values()))
+    dosed = tracker_selectors.evenings_with_dose(pairs=set(asked.values()))
     return {pk for pk, pair in asked.items() if pair in dosed}
 
 

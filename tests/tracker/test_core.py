@@ -125,6 +125,26 @@ def test_a_dose_after_midnight_belongs_to_the_evening_before(ny_user):
     assert not selectors.evening_has_dose(user=ny_user, evening=datetime.date(2026, 6, 2))
 
 
+def test_evenings_with_dose_batches_pairs_in_one_query(user, other_user, django_assert_num_queries):
+    june_1, june_2 = datetime.date(2026, 5, 30), datetime.date(2026, 5, 31)
+    for who, evening in ((user, june_1), (other_user, june_2)):
+        services.dose_record(
+            user=who,
+            taken_at=datetime.datetime.combine(evening, datetime.time(21), tzinfo=NY),
+            form="glycinate",
+            amount_mg=100,
+            unit="elemental",
+            now=NOW,
+        )
+    pairs = {(user.pk, june_1), (user.pk, june_2), (other_user.pk, june_1), (other_user.pk, june_2)}
+    with django_assert_num_queries(1):
+        found = selectors.evenings_with_dose(pairs=pairs)
+    # a dose on the other user's evening does not count for this user, and vice versa
+    assert found == {(user.pk, june_1), (other_user.pk, june_2)}
+    with django_assert_num_queries(0):
+        assert selectors.evenings_with_dose(pairs=set()) == set()
+
+
 def test_saved_product_is_one_per_user_and_replaced(user):
     services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
     product = services.saved_product_set(user=user, form="citrate", amount_mg=1000, unit="compound")
@@ -220,3 +240,71 @@ def test_every_number_has_a_source():
     assert reference.SUPPLEMENT_UL_MG.value == 350
     assert reference.FERRITIN_THRESHOLD_NG_ML.value == 75
     assert reference.TSAT_THRESHOLD_PERCENT.value == 20
+
+
+def test_reference_texts_are_marked_for_translation_and_numbers_stay_numbers():
+    from decimal import Decimal
+
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    sourced = [v for v in vars(reference).values() if isinstance(v, reference.Sourced)]
+    assert len(sourced) >= 7
+    for item in sourced:
+        assert isinstance(item.source, Promise)  # translated when shown, in the user's language
+        assert isinstance(item.value, int | Decimal)
+    for text in (
+        reference.MOLAR_MASS_SOURCE,
+        reference.GENERAL_SPACING_SOURCE,
+        reference.AASM_SOURCE,
+        *(name for name, _mass in reference.COMPOUND_MOLAR_MASS.values()),
+    ):
+        assert isinstance(text, Promise)
+    with translation.override("en"):
+        assert "350 mg/day" in str(reference.SUPPLEMENT_UL_MG.source)
+
+
+def test_list_selectors_return_only_the_users_rows_in_page_order(user, other_user):
+    for who in (user, other_user):
+        for day in (1, 3, 2):
+            services.night_log(
+                user=who,
+                evening=datetime.date(2026, 5, day),
+                severity=1,
+                sleep_quality=3,
+                now=NOW,
+            )
+            services.dose_record(
+                user=who,
+                taken_at=datetime.datetime(2026, 5, day, 21, tzinfo=NY),
+                form="glycinate",
+                amount_mg=100,
+                unit="elemental",
+                now=NOW,
+            )
+            services.lab_record(user=who, taken_on=datetime.date(2026, 1, day), ferritin_ng_ml=50)
+        services.medicine_add(user=who, kind="iron")
+        services.trial_set(
+            user=who,
+            baseline_start=datetime.date(2026, 4, 1),
+            baseline_end=datetime.date(2026, 4, 14),
+            magnesium_start=datetime.date(2026, 4, 15),
+        )
+    nights = selectors.night_list(user=user)
+    assert [n.evening.day for n in nights] == [3, 2, 1]
+    assert {n.user_id for n in nights} == {user.pk}
+    doses = selectors.dose_list(user=user)
+    assert [d.evening.day for d in doses] == [3, 2, 1]
+    assert {d.user_id for d in doses} == {user.pk}
+    labs = selectors.lab_result_list(user=user)
+    assert [lab.taken_on.day for lab in labs] == [1, 2, 3]
+    assert {lab.user_id for lab in labs} == {user.pk}
+    until = selectors.lab_result_list(user=user, until=datetime.date(2026, 1, 2))
+    assert [lab.taken_on.day for lab in until] == [1, 2]
+    assert [m.user_id for m in selectors.medicine_list(user=user)] == [user.pk]
+    assert selectors.trial_get(user=user).user_id == user.pk
+    may_2 = datetime.date(2026, 5, 2)
+    assert selectors.night_for_evening_get(user=user, evening=may_2).user_id == user.pk
+    assert selectors.evening_has_night(user=user, evening=may_2)
+    assert not selectors.evening_has_night(user=user, evening=datetime.date(2026, 5, 4))
+    assert selectors.night_for_evening_get(user=user, evening=datetime.date(2026, 5, 4)) is None

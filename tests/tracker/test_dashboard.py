@@ -150,3 +150,78 @@ def test_trial_result_appears_with_seven_nights_each(user_client, user, travel):
     text = user_client.get(reverse("tracker:dashboard")).text
     assert "95% interval" in text and "Difference" in text
     assert "What this cannot show" in text
+
+
+def test_period_summary_takes_tonight_from_the_now_it_is_given(user):
+    """Tonight (not yet missed) follows the caller's `now`, not the wall clock."""
+    from tracker.summary import period_summary
+
+    _history(user, 3)  # doses on 12..14 June; tonight is 15 June as of NOW
+    summary = period_summary(
+        user=user, start=datetime.date(2026, 6, 12), end=datetime.date(2026, 6, 15), now=NOW
+    )
+    assert (summary.evenings_counted, summary.evenings_missed) == (3, 0)
+    later = NOW + datetime.timedelta(days=2)  # 15 June is over: it was missed
+    summary = period_summary(
+        user=user, start=datetime.date(2026, 6, 12), end=datetime.date(2026, 6, 15), now=later
+    )
+    assert (summary.evenings_counted, summary.evenings_missed) == (4, 1)
+
+
+def test_moving_average_uses_the_six_evenings_before_the_period(user, django_assert_num_queries):
+    """The first points average a full 7-night window, reaching back before `start`."""
+    from tracker.summary import period_summary
+
+    start = datetime.date(2026, 6, 10)
+    # evening offset from start -> severity; -4 and -2 are not logged
+    for offset, severity in ((-6, 10), (-5, 10), (-3, 4), (-1, 2), (0, 0), (2, 6)):
+        services.night_log(
+            user=user,
+            evening=start + datetime.timedelta(days=offset),
+            severity=severity,
+            sleep_quality=3,
+            now=NOW,
+        )
+    with django_assert_num_queries(3):  # nights (with the lead-in), doses, skips
+        summary = period_summary(
+            user=user, start=start, end=start + datetime.timedelta(days=2), now=NOW
+        )
+    # start: 10, 10, 4, 2, 0 (5 of 7 logged) -> 26 / 5
+    # start + 1: 10, 4, 2, 0 (4 of 7) -> 16 / 4
+    # start + 2: 4, 2, 0, 6 (4 of 7) -> 12 / 4
+    assert [d.severity_avg for d in summary.days] == pytest.approx([5.2, 4.0, 3.0])
+    # the lead-in nights are only for the average: the period's own figures ignore them
+    assert summary.nights_logged == 2
+    assert summary.mean_severity == pytest.approx(3.0)
+
+
+def test_moving_average_needs_four_of_seven_logged(user):
+    from tracker.summary import period_summary
+
+    start = datetime.date(2026, 6, 10)
+    for offset in (-6, -1, 0):
+        services.night_log(
+            user=user,
+            evening=start + datetime.timedelta(days=offset),
+            severity=3,
+            sleep_quality=3,
+            now=NOW,
+        )
+    summary = period_summary(user=user, start=start, end=start, now=NOW)
+    assert summary.days[0].severity_avg is None  # 3 of 7 logged
+
+
+@pytest.mark.parametrize(("amounts", "over"), [((200, 150), False), ((200, "150.1"), True)])
+def test_dashboard_upper_limit_card_and_dose_note_agree(user_client, user, travel, amounts, over):
+    """One comparison decides both: the dashboard card and the note after logging a dose."""
+    from tracker import safety
+
+    for amount in amounts:
+        dose = services.dose_record(
+            user=user, taken_at=NOW, form="glycinate", amount_mg=amount, unit="elemental"
+        )
+    notes = safety.dose_safety_notes(user=user, dose=dose)
+    assert any("upper level" in note.text for note in notes) is over
+    response = user_client.get(reverse("tracker:dashboard"))
+    assert response.context["over_limit"] is over
+    assert ("Tonight's total is above" in response.text) is over

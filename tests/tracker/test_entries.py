@@ -181,15 +181,46 @@ def test_dose_in_the_future_is_rejected(user_client, user):
     assert Dose.objects.count() == 0
 
 
-def test_dose_time_that_does_not_exist_is_explained(user_client, user):
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        # 02:30 does not exist (the clocks jump 02:00 → 03:00 EDT): the minute they jump.
+        ("2026-03-08T02:30", datetime.datetime(2026, 3, 8, 7, 0, tzinfo=datetime.UTC)),
+        # 01:30 happens twice (EDT, then EST): the first one, 01:30 EDT.
+        ("2026-11-01T01:30", datetime.datetime(2026, 11, 1, 5, 30, tzinfo=datetime.UTC)),
+    ],
+)
+def test_dose_times_on_dst_nights_are_accepted_by_the_one_rule(user_client, user, typed, stored):
+    user.time_zone = "America/New_York"
+    user.save()
+    response = user_client.post(reverse("tracker:dose_new"), _dose_data(taken_at=typed))
+    assert response.status_code == 302
+    assert Dose.objects.get(user=user).taken_at == stored
+
+
+@pytest.mark.parametrize(
+    ("evening", "in_bed", "stored"),
+    [
+        (
+            datetime.date(2026, 3, 7),
+            "02:30",
+            datetime.datetime(2026, 3, 8, 7, 0, tzinfo=datetime.UTC),
+        ),
+        (
+            datetime.date(2026, 10, 31),
+            "01:30",
+            datetime.datetime(2026, 11, 1, 5, 30, tzinfo=datetime.UTC),
+        ),
+    ],
+)
+def test_night_times_on_dst_nights_follow_the_same_rule(user_client, user, evening, in_bed, stored):
     user.time_zone = "America/New_York"
     user.save()
     response = user_client.post(
-        reverse("tracker:dose_new"), _dose_data(taken_at="2026-03-08T02:30")
+        reverse("tracker:night_new"), _night_data(evening, in_bed=in_bed, out_of_bed="07:00")
     )
-    assert response.status_code == 200
-    assert Dose.objects.count() == 0
-    assert 'id="id_taken_at_error"' in response.text
+    assert response.status_code == 302
+    assert NightLog.objects.get(user=user).in_bed_at == stored
 
 
 def test_edit_and_delete_a_dose(user_client, dose):

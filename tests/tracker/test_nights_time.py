@@ -65,10 +65,10 @@ def test_fall_back_night_is_an_hour_longer(zone_user):
 def test_a_time_in_the_spring_gap_is_stored_as_a_real_instant(zone_user):
     user = zone_user("America/New_York")
     night = _night(user, datetime.date(2026, 3, 7), in_bed=T(2, 30), out_of_bed=T(7))
-    # 02:30 does not exist that night; fold=0 reads it with the pre-jump offset (EST, -5):
-    # 07:30 UTC, shown as 03:30 EDT.
-    assert night.in_bed_at == datetime.datetime(2026, 3, 8, 7, 30, tzinfo=datetime.UTC)
-    assert night.time_in_bed == datetime.timedelta(hours=3, minutes=30)
+    # 02:30 does not exist that night; the project rule takes the first valid minute after
+    # the gap: 03:00 EDT (07:00 UTC), the instant the clocks jump.
+    assert night.in_bed_at == datetime.datetime(2026, 3, 8, 7, 0, tzinfo=datetime.UTC)
+    assert night.time_in_bed == datetime.timedelta(hours=4)
 
 
 def test_kolkata_half_hour_offset(zone_user):
@@ -131,7 +131,7 @@ def test_doses_after_midnight_count_for_the_evening_before_across_dst(zone_user)
             now=LATER,
         )
     summary = period_summary(
-        user=user, start=datetime.date(2026, 10, 30), end=datetime.date(2026, 11, 1)
+        user=user, start=datetime.date(2026, 10, 30), end=datetime.date(2026, 11, 1), now=LATER
     )
     by_day = {d.evening: d for d in summary.days}
     assert by_day[datetime.date(2026, 10, 31)].dose_count == 2
@@ -144,7 +144,7 @@ def test_onset_times_are_ordered_within_the_night(zone_user):
     for day, clock in ((1, T(0, 30)), (2, T(23, 30)), (3, T(21, 0))):
         _night(user, datetime.date(2026, 6, day), symptoms_started=clock)
     summary = period_summary(
-        user=user, start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 3)
+        user=user, start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 3), now=LATER
     )
     assert summary.onset_times == ["21:00", "23:30", "00:30"]
     assert summary.onset_median == "23:30"

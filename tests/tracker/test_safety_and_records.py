@@ -103,8 +103,27 @@ def test_medicine_page_adds_and_removes(user_client, user):
     assert medicine.usual_time == datetime.time(8)
     response = user_client.post(reverse("tracker:medicines"), {"kind": "aspirin"})
     assert "Select a valid choice" in response.text
-    user_client.post(reverse("tracker:medicine_delete", kwargs={"pk": medicine.pk}))
+    delete = reverse("tracker:medicine_delete", kwargs={"pk": medicine.pk})
+    page = user_client.get(reverse("tracker:medicines")).text
+    assert f'href="{delete}"' in page and '<form method="post" action="' + delete not in page
+    confirm = user_client.get(delete).text
+    assert "Iron (Ferrous sulfate) from your list of medicines" in confirm
+    assert "cannot be undone" in confirm
+    assert OtherMedicine.objects.exists()  # asking is not deleting
+    response = user_client.post(delete, follow=True)
+    assert "Iron (Ferrous sulfate) is removed from your list." in response.text
     assert not OtherMedicine.objects.exists()
+
+
+def test_lab_result_delete_asks_first(user_client, lab):
+    delete = reverse("tracker:lab_delete", kwargs={"pk": lab.pk})
+    assert f'href="{delete}"' in user_client.get(reverse("tracker:labs")).text
+    confirm = user_client.get(delete).text
+    assert "the blood test result of 5 January 2026" in confirm
+    assert LabResult.objects.filter(pk=lab.pk).exists()
+    response = user_client.post(delete, follow=True)
+    assert "The blood test result of 5 January 2026 is deleted." in response.text
+    assert not LabResult.objects.filter(pk=lab.pk).exists()
 
 
 def test_lab_results_and_thresholds(user_client, user):

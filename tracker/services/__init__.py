@@ -13,7 +13,7 @@ from tracker.services.doses import (
     evening_skip_record,
     saved_product_set,
 )
-from tracker.services.nights import local_instant, night_delete, night_log, night_update
+from tracker.services.nights import night_delete, night_log, night_update
 from tracker.services.records import (
     lab_delete,
     lab_record,
@@ -32,7 +32,6 @@ __all__ = [
     "evening_skip_record",
     "lab_delete",
     "lab_record",
-    "local_instant",
     "medicine_add",
     "medicine_delete",
     "night_delete",

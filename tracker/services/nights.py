@@ -8,22 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker import reference
-from tracker.evening import evening_of
+from tracker.evening import evening_of, night_instant
 from tracker.models import AWAKENINGS_MAX, LATENCY_MAX, SEVERITY_MAX, WASO_MAX, Factor, NightLog
-
-
-def local_instant(evening: datetime.date, clock: datetime.time | None, zone):
-    """The aware instant of a wall-clock time during the night of `evening`.
-
-    Times from noon on are on the evening's date, earlier times on the next morning. In a
-    DST gap or overlap zoneinfo's fold=0 applies (the earlier offset): a diary time is a
-    recollection, and an hour's ambiguity twice a year is not worth a question to the user.
-    """
-    if clock is None:
-        return None
-    day = evening if clock >= datetime.time(12) else evening + datetime.timedelta(days=1)
-    return datetime.datetime.combine(day, clock, tzinfo=zone).astimezone(datetime.UTC)
-
 
 NIGHT_TIME_FIELDS = ("symptoms_started", "in_bed", "tried_sleep", "final_wake", "out_of_bed")
 
@@ -70,7 +56,7 @@ def _night_values(
 
     times = times or {}
     instants = {
-        f"{name}_at": local_instant(evening, times.get(name), user.zone)
+        f"{name}_at": night_instant(evening, times.get(name), user.zone)
         for name in NIGHT_TIME_FIELDS
     }
     order = [

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_http_methods
 
 from tracker import reference, safety, selectors, services
 from tracker.evening import last_night
+from tracker.fields import dose_initial
 from tracker.forms import DateRangeForm, DoseForm, NightForm
-from tracker.models import Dose, Form, NightLog, Unit
+from tracker.models import Dose, Form, NightLog
 
 PAGE_SIZE = 20
 
@@ -38,7 +39,7 @@ def _night_label(evening):
 @login_required
 @require_http_methods(["GET"])
 def night_list(request):
-    nights = NightLog.objects.filter(user=request.user).order_by("-evening")
+    nights = selectors.night_list(user=request.user)
     filter_form, page, query = _filtered_page(request, nights, "evening")
     return render(
         request,
@@ -68,7 +69,7 @@ def night_new(request):
                 )
     else:
         evening = last_night(timezone.now(), user.zone)
-        existing = NightLog.objects.filter(user=user, evening=evening).first()
+        existing = selectors.night_for_evening_get(user=user, evening=evening)
         if existing:
             return redirect("tracker:night_edit", pk=existing.pk)
         # The diary times are not prefilled with the usual schedule: a default submitted
@@ -122,7 +123,7 @@ def night_delete(request, pk):
 @login_required
 @require_http_methods(["GET"])
 def dose_list(request):
-    doses = Dose.objects.filter(user=request.user).order_by("-taken_at", "-pk")
+    doses = selectors.dose_list(user=request.user)
     filter_form, page, query = _filtered_page(request, doses, "evening")
     return render(
         request,
@@ -205,11 +206,11 @@ def dose_new(request):
                 return redirect("tracker:dose_list")
     else:
         product = selectors.saved_product_get(user=user)
-        initial = {"taken_at": timezone.localtime().replace(second=0, microsecond=0)}
+        initial = dose_initial(taken_at=timezone.localtime())
         if product:
             initial.update(form=product.form, amount_mg=product.amount_mg, unit=product.unit)
         else:
-            initial.update(form="glycinate", unit=Unit.ELEMENTAL, remember=True)
+            initial["remember"] = True
         form = DoseForm(initial=initial)
     return render(
         request, "tracker/dose_form.html", {"form": form, "dose": None, **_conversion_context()}
@@ -246,16 +247,8 @@ def dose_edit(request, pk):
                 _dose_saved(request, dose, updated=True)
                 return redirect("tracker:dose_list")
     else:
-        compound = dose.compound_mg is not None
-        form = DoseForm(
-            initial={
-                "taken_at": timezone.localtime(dose.taken_at),
-                "form": dose.form,
-                "amount_mg": dose.compound_mg if compound else dose.elemental_mg,
-                "unit": Unit.COMPOUND if compound else Unit.ELEMENTAL,
-                "note": dose.note,
-            }
-        )
+        initial = dose_initial(taken_at=timezone.localtime(dose.taken_at), dose=dose)
+        form = DoseForm(initial={**initial, "note": dose.note})
     return render(
         request, "tracker/dose_form.html", {"form": form, "dose": dose, **_conversion_context()}
     )

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tracker import reference, selectors, services
 from tracker.evening import last_night
 from tracker.forms import LabForm, MedicineForm, ProductForm, TrialForm
-from tracker.models import Dose, LabResult, NightLog, OtherMedicine, Trial
+from tracker.models import LabResult, OtherMedicine
 from tracker.views.entries import _conversion_context
 
 
@@ -25,9 +25,9 @@ def log(request):
         request,
         "tracker/log.html",
         {
-            "nights": NightLog.objects.filter(user=user).order_by("-evening")[:5],
-            "doses": Dose.objects.filter(user=user).order_by("-taken_at")[:5],
-            "last_night_logged": NightLog.objects.filter(user=user, evening=evening).exists(),
+            "nights": selectors.night_list(user=user)[:5],
+            "doses": selectors.dose_list(user=user)[:5],
+            "last_night_logged": selectors.evening_has_night(user=user, evening=evening),
             "product": selectors.saved_product_get(user=user),
         },
     )
@@ -76,7 +76,7 @@ def medicines(request):
         "tracker/medicines.html",
         {
             "form": form,
-            "medicines": OtherMedicine.objects.filter(user=request.user),
+            "medicines": selectors.medicine_list(user=request.user),
             "gabapentin_hours": reference.GABAPENTIN_SPACING_HOURS,
             "iron_hours": reference.IRON_SPACING_HOURS,
             "general_source": reference.GENERAL_SPACING_SOURCE,
@@ -86,12 +86,25 @@ def medicines(request):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def medicine_delete(request, pk):
+    """GET asks (the same confirmation page as nights and doses), POST removes."""
     medicine = get_object_or_404(OtherMedicine, pk=pk, user=request.user)
-    services.medicine_delete(medicine=medicine)
-    messages.success(request, _("Medicine removed."))
-    return redirect("tracker:medicines")
+    label = medicine.get_kind_display() + (f" ({medicine.name})" if medicine.name else "")
+    if request.method == "POST":
+        services.medicine_delete(medicine=medicine)
+        messages.success(
+            request, _("%(medicine)s is removed from your list.") % {"medicine": label}
+        )
+        return redirect("tracker:medicines")
+    return render(
+        request,
+        "tracker/confirm_delete.html",
+        {
+            "what": _("%(medicine)s from your list of medicines") % {"medicine": label},
+            "cancel_url": "tracker:medicines",
+        },
+    )
 
 
 @login_required
@@ -106,7 +119,7 @@ def labs(request):
         else:
             messages.success(request, _("Blood test result saved."))
             return redirect("tracker:labs")
-    results = list(LabResult.objects.filter(user=request.user).order_by("taken_on", "pk"))
+    results = selectors.lab_result_list(user=request.user)
     return render(
         request,
         "tracker/labs.html",
@@ -122,18 +135,31 @@ def labs(request):
 
 
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def lab_delete(request, pk):
+    """GET asks (the same confirmation page as nights and doses), POST deletes."""
     lab = get_object_or_404(LabResult, pk=pk, user=request.user)
-    services.lab_delete(lab=lab)
-    messages.success(request, _("Blood test result deleted."))
-    return redirect("tracker:labs")
+    label = formats.date_format(lab.taken_on, "j F Y")
+    if request.method == "POST":
+        services.lab_delete(lab=lab)
+        messages.success(
+            request, _("The blood test result of %(date)s is deleted.") % {"date": label}
+        )
+        return redirect("tracker:labs")
+    return render(
+        request,
+        "tracker/confirm_delete.html",
+        {
+            "what": _("the blood test result of %(date)s") % {"date": label},
+            "cancel_url": "tracker:labs",
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def trial(request):
-    current = Trial.objects.filter(user=request.user).first()
+    current = selectors.trial_get(user=request.user)
     if request.method == "POST" and "clear" in request.POST:
         services.trial_clear(user=request.user)
         messages.success(request, _("Trial phases cleared."))
