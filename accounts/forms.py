@@ -18,6 +18,13 @@ class TimeZoneField(forms.ChoiceField):
         self.widget.attrs["data-detect-time-zone"] = "true"
 
 
+def time_of_day_field(label) -> forms.TimeField:
+    """A bedtime or wake-time field: the browser's time picker, shown as HH:MM."""
+    return forms.TimeField(
+        label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+
 class SignupForm(forms.Form):
     """Extra sign-up fields; allauth calls signup() after it has created the user."""
 
@@ -53,13 +60,8 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
     time_zone = TimeZoneField()
-    bedtime = forms.TimeField(
-        label=_("Usual bedtime"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    wake_time = forms.TimeField(
-        label=_("Usual wake time"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+    bedtime = time_of_day_field(_("Usual bedtime"))
+    wake_time = time_of_day_field(_("Usual wake time"))
 
 
 class AccountDeleteForm(forms.Form):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import TimeZoneField
+from accounts.forms import TimeZoneField, time_of_day_field
 from tracker.fields import LocalDateTimeField, amount_mg_field, dose_form_field, unit_field
 from tracker.models import Form
 
@@ -28,10 +28,6 @@ def bits_to_weekdays(bits: int) -> list[str]:
     return [str(day) for day in range(7) if bits & (1 << day)]
 
 
-def _time_input():
-    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
 # A longer pause is "off"; the bound also keeps date arithmetic far from year 9999.
 MAX_PAUSE = datetime.timedelta(days=366)
 
@@ -53,7 +49,7 @@ class ReminderSettingsForm(forms.Form):
             "required": _("Enter a number of minutes between 0 and 240."),
         },
     )
-    bedtime = forms.TimeField(label=_("My usual bedtime"), widget=_time_input())
+    bedtime = time_of_day_field(_("My usual bedtime"))
     evening_days = forms.MultipleChoiceField(
         label=_("On these days"),
         choices=WEEKDAY_CHOICES,
@@ -66,7 +62,7 @@ class ReminderSettingsForm(forms.Form):
     morning_enabled = forms.BooleanField(
         label=_('Email me a "How did you sleep?" reminder at my wake time'), required=False
     )
-    wake_time = forms.TimeField(label=_("My usual wake time"), widget=_time_input())
+    wake_time = time_of_day_field(_("My usual wake time"))
     morning_days = forms.MultipleChoiceField(
         label=_("On these days"),
         choices=WEEKDAY_CHOICES,
@@ -100,8 +96,8 @@ class ReminderSettingsForm(forms.Form):
 
 class OnboardingForm(forms.Form):
     time_zone = TimeZoneField()
-    bedtime = forms.TimeField(label=_("Usual bedtime"), widget=_time_input())
-    wake_time = forms.TimeField(label=_("Usual wake time"), widget=_time_input())
+    bedtime = time_of_day_field(_("Usual bedtime"))
+    wake_time = time_of_day_field(_("Usual wake time"))
     evening_reminder = forms.BooleanField(
         label=_("Email me 30 minutes before bedtime to take my magnesium"),
         help_text=_("You can change or turn this off at any time in Reminders."),
