@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import format_html
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.time_zones import time_zone_choices, validate_time_zone
@@ -54,6 +55,7 @@ class SignupForm(forms.Form):
             user=user,
             display_name=self.cleaned_data["display_name"],
             time_zone=self.cleaned_data["time_zone"],
+            language=translation.get_language() or "",
         )
 
 

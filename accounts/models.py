@@ -1,6 +1,7 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,10 @@ class User(AbstractUser):
         _("consented to health-data processing at"), null=True, blank=True
     )
     onboarded_at = models.DateTimeField(_("onboarding finished at"), null=True, blank=True)
+    # The language emails are written in: the one the site was shown in at sign-up (blank:
+    # the site's default). With a second entry in LANGUAGES it needs no code change.
+    # No choices here: adding a language must not need a migration.
+    language = models.CharField(_("language"), max_length=16, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -67,6 +72,10 @@ class User(AbstractUser):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def email_language(self) -> str:
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def greeting_name(self) -> str:

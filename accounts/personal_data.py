@@ -14,6 +14,7 @@ def export_profile(user) -> list[dict]:
             "email": user.email,
             "display_name": user.display_name,
             "time_zone": user.time_zone,
+            "language": user.language,
             "bedtime": iso(user.bedtime),
             "wake_time": iso(user.wake_time),
             "date_joined": iso(user.date_joined),

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -8,12 +9,15 @@ from accounts.signals import sleep_schedule_changed
 
 
 @transaction.atomic
-def user_signup_complete(*, user: User, display_name: str, time_zone: str) -> User:
+def user_signup_complete(
+    *, user: User, display_name: str, time_zone: str, language: str = ""
+) -> User:
     """Record what sign-up asked beyond email and password, including the Art. 9 consent."""
     user.display_name = display_name
     user.time_zone = time_zone
+    user.language = language if language in dict(settings.LANGUAGES) else ""
     user.health_data_consent_at = timezone.now()
-    user.save(update_fields=["display_name", "time_zone", "health_data_consent_at"])
+    user.save(update_fields=["display_name", "time_zone", "language", "health_data_consent_at"])
     return user
 
 

@@ -40,6 +40,7 @@ def test_signup_records_zone_consent_and_requires_verification(client):
     assert user.time_zone == "America/New_York"
     assert user.display_name == "Alex"
     assert user.health_data_consent_at is not None
+    assert user.language == "en"  # the language the site was shown in: emails follow it
     assert not EmailAddress.objects.get(user=user).verified
     # Mandatory verification: not signed in until the link is followed.
     assert client.get(reverse("tracker:dashboard")).status_code == 302
