@@ -1,8 +1,8 @@
 from django import forms
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.time_zones import time_zone_choices, validate_time_zone
