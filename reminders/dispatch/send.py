@@ -127,6 +127,8 @@ _MARK_SENT = (
     "lease_until = NULL, reason = '' WHERE id = %s AND status = %s"
 )
 
+_NEVER_AUTOMATICALLY = 2**31 - 1  # psycopg prepares a query automatically after this many runs
+
 
 def _mark_sent(delivery_id: int) -> None:
     """One autocommitted UPDATE per accepted message, committed before the next is sent.
@@ -141,7 +143,14 @@ def _mark_sent(delivery_id: int) -> None:
     if connection.vendor == "postgresql" and connection.get_autocommit():
         # wrap_database_errors: Django's error classes, and a broken connection is noticed
         # (and replaced) by Django as after any query of its own.
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        raw = connection.connection
+        if raw.prepare_threshold is None:
+            # Django turns automatic preparing off (None), which also ignores prepare=True.
+            # Its own queries run on client-side-binding cursors, which never prepare, so
+            # this only lets the explicit prepare below take effect; nothing else is prepared
+            # automatically at this threshold.
+            raw.prepare_threshold = _NEVER_AUTOMATICALLY
+        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
             cursor.execute(_MARK_SENT, params, prepare=True)
         return
     with connection.cursor() as cursor:
