@@ -141,8 +141,6 @@ def _mark_sent(delivery_id: int) -> None:
     """
     params = [DeliveryStatus.SENT.value, timezone.now(), delivery_id, DeliveryStatus.SENDING.value]
     if connection.vendor == "postgresql" and connection.get_autocommit():
-        # wrap_database_errors: Django's error classes, and a broken connection is noticed
-        # (and replaced) by Django as after any query of its own.
         raw = connection.connection
         if raw.prepare_threshold is None:
             # Django turns automatic preparing off (None), which also ignores prepare=True.
@@ -150,6 +148,8 @@ def _mark_sent(delivery_id: int) -> None:
             # this only lets the explicit prepare below take effect; nothing else is prepared
             # automatically at this threshold.
             raw.prepare_threshold = _NEVER_AUTOMATICALLY
+        # wrap_database_errors: Django's error classes, and a broken connection is noticed
+        # (and replaced) by Django as after any query of its own.
         with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
             cursor.execute(_MARK_SENT, params, prepare=True)
         return
