@@ -5,9 +5,13 @@ salt per purpose, so a "skip" token cannot be replayed as a "taken" one.
 """
 
 import datetime
+import hmac
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core import signing
+from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
 
 TAKEN = "taken"
 SKIP = "skip"
@@ -34,8 +38,43 @@ def _salt(purpose: str) -> str:
     return f"reminders.link.{purpose}"
 
 
+class _KeyedSigner(signing.TimestampSigner):
+    """Django's TimestampSigner, byte for byte the same tokens, read the same way (fallback
+    keys included); only the HMAC key is derived once per secret instead of once per call.
+
+    `salted_hmac` hashes salt + SECRET_KEY into a fresh key and keys a new HMAC every time;
+    a reminder fan-out signs three links per message, and that derivation was most of it.
+    Here the keyed HMAC is made once and copied, which yields the identical digest.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._keyed: dict[str | bytes, hmac.HMAC] = {}
+
+    def signature(self, value, key=None):
+        key = key or self.key
+        keyed = self._keyed.get(key)
+        if keyed is None:
+            keyed = self._keyed[key] = salted_hmac(
+                self.salt + "signer", b"", key, algorithm=self.algorithm
+            )
+        mac = keyed.copy()
+        mac.update(force_bytes(value))
+        return signing.b64_encode(mac.digest()).decode()
+
+
+_signers: dict[tuple, _KeyedSigner] = {}
+
+
 def _signer(purpose: str) -> signing.TimestampSigner:
-    return signing.TimestampSigner(salt=_salt(purpose))
+    # One signer per purpose and key set (tests override SECRET_KEY; a rotation adds fallbacks).
+    cache_key = (purpose, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    signer = _signers.get(cache_key)
+    if signer is None:
+        if len(_signers) > 16:
+            _signers.clear()
+        signer = _signers[cache_key] = _KeyedSigner(salt=_salt(purpose))
+    return signer
 
 
 def token_make(*, purpose: str, user_id: int, delivery_id: int) -> str:

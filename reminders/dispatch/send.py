@@ -5,6 +5,7 @@ import logging
 import smtplib
 from collections.abc import Iterable
 
+import psycopg
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection, transaction
@@ -127,18 +128,34 @@ _MARK_SENT = (
     "lease_until = NULL, reason = '' WHERE id = %s AND status = %s"
 )
 
+_NEVER_AUTOMATICALLY = 2**31 - 1  # psycopg prepares a query automatically after this many runs
+
 
 def _mark_sent(delivery_id: int) -> None:
-    """One autocommitted UPDATE per accepted message.
+    """One autocommitted UPDATE per accepted message, committed before the next is sent.
 
-    Raw SQL: the ORM's per-call overhead is a measurable share of the per-message budget at
-    fan-out scale. (A server-side prepared statement would save a little more CPU but breaks
-    behind PgBouncer in transaction mode, which is why Django binds client-side.)
+    On PostgreSQL it goes straight to psycopg as a server-side prepared statement: parsed
+    and planned once per connection instead of once per message, and none of the client-side
+    quoting or Django's cursor wrappers, which together were a measurable share of the
+    per-message CPU at fan-out scale. (Behind PgBouncer in transaction mode this needs
+    PgBouncer 1.21+ with max_prepared_statements set, as psycopg prepares at protocol level.)
     """
+    params = [DeliveryStatus.SENT.value, timezone.now(), delivery_id, DeliveryStatus.SENDING.value]
+    if connection.vendor == "postgresql" and connection.get_autocommit():
+        raw = connection.connection
+        if raw.prepare_threshold is None:
+            # Django turns automatic preparing off (None), which also ignores prepare=True.
+            # Its own queries run on client-side-binding cursors, which never prepare, so
+            # this only lets the explicit prepare below take effect; nothing else is prepared
+            # automatically at this threshold.
+            raw.prepare_threshold = _NEVER_AUTOMATICALLY
+        # wrap_database_errors: Django's error classes, and a broken connection is noticed
+        # (and replaced) by Django as after any query of its own.
+        with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+            cursor.execute(_MARK_SENT, params, prepare=True)
+        return
     with connection.cursor() as cursor:
-        cursor.execute(
-            _MARK_SENT, [DeliveryStatus.SENT, timezone.now(), delivery_id, DeliveryStatus.SENDING]
-        )
+        cursor.execute(_MARK_SENT, params)
 
 
 def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = None) -> int:

@@ -1,0 +1,68 @@
+"""The per-message "sent" commit: autocommitted, and on PostgreSQL a prepared statement."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+
+from reminders.dispatch import send
+from reminders.models import Delivery, DeliveryStatus
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sending(n):
+    user = UserFactory()
+    due = datetime.datetime(2026, 6, 10, 21, 0, tzinfo=datetime.UTC)
+    return [
+        Delivery.objects.create(
+            user=user,
+            kind="evening",
+            local_date=datetime.date(2026, 6, 10) + datetime.timedelta(days=i),
+            due_at=due,
+            status=DeliveryStatus.SENDING,
+            lease_until=due,
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_mark_is_committed_at_once_and_only_moves_a_sending_row():
+    first, second = sending(2)
+    Delivery.objects.filter(pk=second.pk).update(status=DeliveryStatus.PENDING)
+    send._mark_sent(first.pk)
+    send._mark_sent(second.pk)
+    # A second connection sees it: committed, not waiting in an open transaction.
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        seen = other.cursor()
+        seen.execute(f"SELECT status FROM reminders_delivery WHERE id = {int(first.pk)}")  # noqa: S608
+        assert seen.fetchone()[0] == "sent"
+    finally:
+        other.close()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.lease_until, first.reason) == ("sent", None, "")
+    assert first.sent_at is not None
+    assert (second.status, second.sent_at) == ("pending", None)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
+def test_on_postgresql_the_mark_is_prepared_once_and_djangos_own_queries_are_not():
+    rows = sending(3)
+    for row in rows:
+        send._mark_sent(row.pk)
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert len(prepared) == 1
+    assert prepared[0].startswith("UPDATE reminders_delivery SET status = $1")
+
+
+def test_inside_a_transaction_the_mark_goes_through_django():
+    (row,) = sending(1)
+    with transaction.atomic():
+        send._mark_sent(row.pk)
+        assert Delivery.objects.get(pk=row.pk).status == DeliveryStatus.SENT
