@@ -88,7 +88,8 @@ class Outgoing:
 class Renderer:
     """Renders the templates once, then many messages (one per delivery) from them."""
 
-    def __init__(self):
+    def __init__(self, language: str | None = None):
+        self.language = language or settings.LANGUAGE_CODE
         self.site_url = settings.SITE_URL
         self.domain = urlsplit(settings.SITE_URL).hostname or "localhost"
         self.from_email = settings.DEFAULT_FROM_EMAIL
@@ -101,7 +102,7 @@ class Renderer:
             name: self.site_url + reverse(name, args=["0"])[:-2]
             for name in ("reminders:taken", "reminders:skip", "reminders:unsubscribe")
         }
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(self.language):
             self.subjects = {
                 ReminderKind.EVENING: _("Your evening reminder"),
                 ReminderKind.MORNING: _("How did you sleep?"),
@@ -180,13 +181,16 @@ class Renderer:
 _renderers: dict[tuple, Renderer] = {}
 
 
-def renderer_get() -> Renderer:
-    """A Renderer per process and configuration: the templates are rendered once, not per
-    chunk (the site URL, sender and language are all it depends on)."""
-    key = (settings.SITE_URL, settings.DEFAULT_FROM_EMAIL, settings.LANGUAGE_CODE)
+def renderer_get(*, language: str | None = None) -> Renderer:
+    """A Renderer per process, configuration and language: the templates are rendered once
+    per language, not per chunk (the site URL, sender and language are all it depends on)."""
+    language = language or settings.LANGUAGE_CODE
+    config = (settings.SITE_URL, settings.DEFAULT_FROM_EMAIL)
+    if any(key[:2] != config for key in _renderers):
+        _renderers.clear()  # settings changed (tests): start again
+    key = (*config, language)
     if key not in _renderers:
-        _renderers.clear()
-        _renderers[key] = Renderer()
+        _renderers[key] = Renderer(language)
     return _renderers[key]
 
 

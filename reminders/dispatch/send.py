@@ -67,6 +67,7 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
                 "acted_at",
                 "user__email",
                 "user__display_name",
+                "user__language",
                 "user__time_zone",
                 "user__bedtime",
             )  # fmt: skip
@@ -168,7 +169,6 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     leased = _lease(delivery_ids, now or timezone.now())
     if not leased:
         return 0
-    renderer = renderer_get()
     backend = get_connection(fail_silently=False)
     sent = 0
     try:
@@ -181,6 +181,7 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     raw_smtp = backend.connection if isinstance(backend, SmtpBackend) else None
     try:
         for index, delivery in enumerate(leased):
+            renderer = renderer_get(language=delivery.user.email_language)
             outgoing = renderer.outgoing(delivery)
             try:
                 if raw_smtp is not None and outgoing.to.isascii():

@@ -295,3 +295,18 @@ def test_the_smtp_bytes_are_a_well_formed_message_with_escaped_names(smtp_sink, 
     assert tokens.token_read(purpose=tokens.TAKEN, token=taken).delivery_id == (
         Delivery.objects.get().pk
     )
+
+
+def test_each_email_is_rendered_in_the_language_its_user_signed_up_in(due_user, settings):
+    from reminders import emails
+
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+    due_user.language = "de"
+    due_user.save(update_fields=["language"])
+    emails._renderers.clear()
+    claim()
+    assert send_all() == 1
+    languages = {renderer.language for renderer in emails._renderers.values()}
+    assert languages == {"de"}
+    assert emails.renderer_get(language="de") is emails.renderer_get(language="de")
+    assert emails.renderer_get().language == "en"  # a blank language: the site's default
