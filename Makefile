@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format bench clean
+.PHONY: help run test lint format migrations bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-7s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ format: $(VENV)/.dev-installed ## apply ruff fixes, formatting and django-upgrad
 	-git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+migrations: $(VENV)/.dev-installed ## create migrations for model changes (development settings)
+	DEBUG=true $(PY) manage.py makemigrations
 
 bench: $(VENV)/.dev-installed ## run the benchmarks in bench/ and print their tables
 	$(PY) bench/run.py
