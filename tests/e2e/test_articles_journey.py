@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from articles.models import Article, Reference
 from articles.services import article_save, editors_group_ensure
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.totp import totp_code
+from tests.e2e.totp import totp_code_to_type
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
@@ -44,7 +44,7 @@ def test_editor_publishes_a_draft_and_a_reader_finds_and_reads_it(page, live_ser
     _sign_in(page, "eddie@example.com")
     page.wait_for_url("**/accounts/2fa/authenticate/")
     assert_accessible(page)
-    page.locator("#id_code").fill(totp_code(secret))
+    page.locator("#id_code").fill(totp_code_to_type(secret))
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/admin/")
     assert_accessible(page)

@@ -3,7 +3,7 @@
 import time
 
 from tests.e2e.conftest import assert_accessible
-from tests.e2e.totp import totp_code
+from tests.e2e.totp import totp_code_to_type
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
@@ -32,7 +32,7 @@ def test_staff_enrol_totp_then_use_it_to_reach_the_admin(page, live_server, sett
     page.wait_for_url("**/accounts/2fa/totp/activate/")
     assert_accessible(page)
     secret = page.locator("#authenticator_secret").input_value()
-    page.locator("#id_code").fill(totp_code(secret))
+    page.locator("#id_code").fill(totp_code_to_type(secret))
     page.get_by_role("button", name="Activate").click()
 
     page.goto("/admin/")
@@ -44,7 +44,7 @@ def test_staff_enrol_totp_then_use_it_to_reach_the_admin(page, live_server, sett
     page.wait_for_url("**/accounts/2fa/authenticate/")
     assert_accessible(page)
     time.sleep(max(0.0, 30 - time.time() % 30 + 0.5))  # the next code: codes are single-use
-    page.locator("#id_code").fill(totp_code(secret))
+    page.locator("#id_code").fill(totp_code_to_type(secret))
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/tracker/")
     page.goto("/admin/")
