@@ -79,4 +79,9 @@ class User(AbstractUser):
 
     @property
     def greeting_name(self) -> str:
-        return self.display_name or self.email.split("@", 1)[0]
+        return greeting_name_for(display_name=self.display_name, email=self.email)
+
+
+def greeting_name_for(*, display_name: str, email: str) -> str:
+    """What pages and emails call a person: the display name, else the address's local part."""
+    return display_name or email.split("@", 1)[0]

@@ -94,13 +94,10 @@ class Delivery(models.Model):
                 fields=["user", "kind", "local_date"], name="reminder_delivery_once"
             ),
         ]
-        indexes = [
-            models.Index(
-                fields=["status", "enqueued_at"],
-                name="reminder_delivery_open_idx",
-                condition=Q(status__in=["pending", "sending"]),
-            ),
-        ]
+        # The sweeper reads recent deliveries by due instant. No index covers a column the
+        # sender changes (status, lease, sent at), so its two updates per row stay HOT on
+        # PostgreSQL (no index writes; the table leaves room on each page, migration 0002).
+        indexes = [models.Index(fields=["due_at"], name="reminder_delivery_due_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.local_date} ({self.status})"

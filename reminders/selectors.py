@@ -1,9 +1,10 @@
 """Reads shared by the reminder views, the tick and the sender."""
 
 import datetime
-from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 
 from reminders import scheduling
 from reminders.models import Delivery, ReminderKind, ReminderSetting
@@ -27,16 +28,21 @@ def send_time_get(*, setting: ReminderSetting, user) -> datetime.time:
     return scheduling.send_time_for(bedtime=user.bedtime, minutes_before=setting.minutes_before)
 
 
-def users_with_verified_primary_email(*, users: Iterable) -> set[int]:
-    """Ids of the users whose current address is their verified primary one."""
-    users = list(users)
-    pairs = set(
+def verified_primary_email(*, user_id: str = "pk", email: str = "email") -> Exists:
+    """True where the user's current address is their verified primary one (any case).
+
+    An expression over the outer query's user id and email columns, so the sender checks a
+    whole chunk inside its one locking query.
+    """
+    return Exists(
         EmailAddress.objects.filter(
-            user_id__in=[u.pk for u in users], primary=True, verified=True
-        ).values_list("user_id", "email")
+            user_id=OuterRef(user_id), email__iexact=OuterRef(email), primary=True, verified=True
+        )
     )
-    lowered = {(user_id, email.lower()) for user_id, email in pairs}
-    return {u.pk for u in users if (u.pk, u.email.lower()) in lowered}
+
+
+def user_has_verified_primary_email(*, user) -> bool:
+    return get_user_model().objects.filter(pk=user.pk).filter(verified_primary_email()).exists()
 
 
 def delivery_for_link(*, user_id: int, delivery_id: int) -> Delivery | None:

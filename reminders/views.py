@@ -59,7 +59,7 @@ def reminder_settings(request):
             "evening": evening,
             "morning": morning,
             "evening_time": selectors.send_time_get(setting=evening, user=user),
-            "has_verified_email": bool(selectors.users_with_verified_primary_email(users=[user])),
+            "has_verified_email": selectors.user_has_verified_primary_email(user=user),
         },
     )
 

@@ -3,17 +3,18 @@
 import datetime
 import logging
 import smtplib
+import zoneinfo
 from collections.abc import Iterable
 
 import psycopg
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from reminders import scheduling, selectors
-from reminders.emails import renderer_get
+from reminders.emails import DeliveryToSend, renderer_get
 from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
 from tracker import selectors as tracker_selectors
 
@@ -36,63 +37,63 @@ def enqueue(delivery_ids: list[int]) -> None:
         deliveries_send_task.delay(delivery_ids[start : start + SEND_CHUNK])
 
 
-def _already_logged(deliveries: list[Delivery], wants_skip: set[tuple[int, str]]) -> set[int]:
-    """Ids of evening deliveries whose user already logged a dose that evening."""
+def _already_logged(deliveries: list[DeliveryToSend]) -> set[int]:
+    """Ids of the evening deliveries whose user already logged a dose that evening."""
     from tracker.evening import evening_of
 
     asked = {
-        d.pk: (d.user_id, evening_of(d.due_at, d.user.zone))
-        for d in deliveries
-        if d.kind == ReminderKind.EVENING and (d.user_id, d.kind) in wants_skip
+        d.pk: (d.user_id, evening_of(d.due_at, zoneinfo.ZoneInfo(d.time_zone))) for d in deliveries
     }
     dosed = tracker_selectors.evenings_with_dose(pairs=set(asked.values()))
     return {pk for pk, pair in asked.items() if pair in dosed}
 
 
-def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery]:
-    """Take the pending deliveries among `delivery_ids`; decide which still go out."""
+# The reminder setting of the delivery's user and kind, if it is still on.
+_SETTING = ReminderSetting.objects.filter(
+    user_id=OuterRef("user_id"), kind=OuterRef("kind"), enabled=True
+)
+_LEASE_COLUMNS = (
+    "pk", "user_id", "kind", "local_date", "due_at", "user__email", "user__display_name",
+    "user__language", "user__time_zone", "user__bedtime",
+)  # fmt: skip
+
+
+def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[DeliveryToSend]:
+    """Take the pending deliveries among `delivery_ids`; decide which still go out.
+
+    One locking query reads each delivery with its user, whether its setting is still on
+    (and skips evenings with a dose) and whether the address is verified; plain tuples, no
+    model instances, as this runs once per chunk of hundreds.
+    """
     with transaction.atomic():
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=list(delivery_ids), status=DeliveryStatus.PENDING)
-            .select_related("user")
-            # Only what the email and the checks read: a User row is wide, and building
-            # model instances is a visible share of the per-chunk cost.
-            .only(
-                "user_id",
-                "kind",
-                "local_date",
-                "due_at",
-                "status",
-                "acted_at",
-                "user__email",
-                "user__display_name",
-                "user__language",
-                "user__time_zone",
-                "user__bedtime",
-            )  # fmt: skip
+            .annotate(
+                setting_on=Exists(_SETTING),
+                skip_if_logged=Exists(_SETTING.filter(skip_if_logged=True)),
+                verified=selectors.verified_primary_email(user_id="user_id", email="user__email"),
+            )
+            .values_list(*_LEASE_COLUMNS, "setting_on", "skip_if_logged", "verified")
             .order_by("pk")
         )
         if not rows:
             return []
-        active = {
-            (user_id, kind): skip_if_logged
-            for user_id, kind, skip_if_logged in ReminderSetting.objects.filter(
-                user_id__in={d.user_id for d in rows}, enabled=True
-            ).values_list("user_id", "kind", "skip_if_logged")
-        }
-        verified = selectors.users_with_verified_primary_email(users=(d.user for d in rows))
         skipped: dict[str, list[int]] = {}
-        for d in rows:
-            if (d.user_id, d.kind) not in active:
-                skipped.setdefault("turned_off", []).append(d.pk)
-            elif d.user_id not in verified:
-                skipped.setdefault("no_verified_email", []).append(d.pk)
-            elif scheduling.is_stale(due_at=d.due_at, now=now):
-                skipped.setdefault("too_late", []).append(d.pk)
-        undecided = [d for d in rows if not any(d.pk in ids for ids in skipped.values())]
-        wants_skip = {key for key, skip in active.items() if skip}
-        logged = _already_logged(undecided, wants_skip)
+        undecided, wants_skip = [], []
+        for *columns, setting_on, skip_if_logged, verified in rows:
+            delivery = DeliveryToSend(*columns)
+            if not setting_on:
+                skipped.setdefault("turned_off", []).append(delivery.pk)
+            elif not verified:
+                skipped.setdefault("no_verified_email", []).append(delivery.pk)
+            elif scheduling.is_stale(due_at=delivery.due_at, now=now):
+                skipped.setdefault("too_late", []).append(delivery.pk)
+            else:
+                undecided.append(delivery)
+                if skip_if_logged and delivery.kind == ReminderKind.EVENING:
+                    wants_skip.append(delivery)
+        logged = _already_logged(wants_skip)
         if logged:
             skipped["already_logged"] = sorted(logged)
         for reason, ids in skipped.items():
@@ -106,7 +107,7 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
         return leased
 
 
-def _release(deliveries: list[Delivery], reason: str) -> None:
+def _release(deliveries: list[DeliveryToSend], reason: str) -> None:
     """Back to pending after a transient failure; failed once out of attempts."""
     ids = [d.pk for d in deliveries]
     open_rows = Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING)
@@ -181,7 +182,7 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     raw_smtp = backend.connection if isinstance(backend, SmtpBackend) else None
     try:
         for index, delivery in enumerate(leased):
-            renderer = renderer_get(language=delivery.user.email_language)
+            renderer = renderer_get(language=delivery.language)
             outgoing = renderer.outgoing(delivery)
             try:
                 if raw_smtp is not None and outgoing.to.isascii():

@@ -13,6 +13,10 @@ logger = logging.getLogger(__name__)
 
 STUCK_PENDING = datetime.timedelta(minutes=5)  # a pending row no task took for this long
 MAX_REDELIVERIES = 3  # sweeper re-enqueues per delivery before it is marked failed
+# How far back the sweeper looks, by due instant (indexed). Well past the 2-hour catch-up:
+# what it re-enqueues after that is closed as too late by the sender, not sent. A delivery
+# left open longer (the sweeper itself down for a day) stays open, and is never sent.
+SWEEP_WINDOW = datetime.timedelta(days=1)
 
 
 def deliveries_sweep(*, now: datetime.datetime) -> int:
@@ -23,12 +27,12 @@ def deliveries_sweep(*, now: datetime.datetime) -> int:
       unacknowledged in Redis until the visibility timeout (1 h) after the main worker
       process was killed.
     Each re-enqueue counts; past MAX_REDELIVERIES the delivery fails instead of looping.
+    Only deliveries due within SWEEP_WINDOW are looked at.
     """
     with transaction.atomic():
-        expired = Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now)
-        stuck = Delivery.objects.filter(
-            status=DeliveryStatus.PENDING, enqueued_at__lt=now - STUCK_PENDING
-        )
+        recent = Delivery.objects.filter(due_at__gte=now - SWEEP_WINDOW)
+        expired = recent.filter(status=DeliveryStatus.SENDING, lease_until__lt=now)
+        stuck = recent.filter(status=DeliveryStatus.PENDING, enqueued_at__lt=now - STUCK_PENDING)
         candidates = list(
             (expired | stuck).select_for_update(skip_locked=True).values_list("pk", flat=True)
         )

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from reminders.dispatch import send
-from reminders.models import Delivery, DeliveryStatus
+from reminders.models import Delivery, DeliveryStatus, ReminderSetting
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -66,3 +66,40 @@ def test_inside_a_transaction_the_mark_goes_through_django():
     with transaction.atomic():
         send._mark_sent(row.pk)
         assert Delivery.objects.get(pk=row.pk).status == DeliveryStatus.SENT
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL HOT updates")
+def test_on_postgresql_the_lease_and_the_mark_update_rows_in_place():
+    """Both updates of a row are HOT: no index covers a column they write, and the table
+    leaves room on its pages, so neither touches an index (at fan-out scale, index writes
+    were a visible share of the database's CPU per message)."""
+    due = datetime.datetime(2026, 6, 10, 21, 0, tzinfo=datetime.UTC)
+    evening_reminder_rows = [
+        Delivery.objects.create(
+            user=UserFactory(), kind="evening", local_date=due.date(), due_at=due,
+            enqueued_at=due,
+        )
+        for _ in range(5)
+    ]  # fmt: skip
+    ReminderSetting.objects.bulk_create(
+        ReminderSetting(user_id=row.user_id, kind="evening", enabled=True)
+        for row in evening_reminder_rows
+    )
+    with transaction.atomic():
+        leased = send._lease([row.pk for row in evening_reminder_rows], due)
+        assert len(leased) == 5
+        for delivery in leased:
+            send._mark_sent(delivery.pk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_stat_get_xact_tuples_updated(%s::regclass), "
+                "pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
+                [Delivery._meta.db_table] * 2,
+            )
+            assert cursor.fetchone() == (10, 10)
+            # A full page has no room for a new version: the table keeps half of each free.
+            cursor.execute(
+                "SELECT reloptions FROM pg_class WHERE oid = %s::regclass",
+                [Delivery._meta.db_table],
+            )
+            assert cursor.fetchone()[0] == ["fillfactor=50"]
