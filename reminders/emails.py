@@ -12,6 +12,8 @@ EmailMultiAlternatives with the very same parts.
 """
 
 import datetime
+import functools
+import time
 import uuid
 import zoneinfo
 from dataclasses import dataclass
@@ -97,7 +99,7 @@ class Outgoing:
             f"From: {encoded_from}",
             f"To: {self.to}",
             f"Subject: {encoded_subject}",
-            f"Date: {formatdate(localtime=False)}",
+            f"Date: {_date_header(int(time.time()))}",
             "MIME-Version: 1.0",
             *(f"{name}: {value}" for name, value in self.headers.items()),
             f'Content-Type: multipart/alternative; boundary="{self.boundary}"',
@@ -161,7 +163,10 @@ class Renderer:
         return f"{self._link_prefix[name]}{token}/"
 
     def message_id(self, delivery: DeliveryToSend) -> str:
-        return f"<reminder.{delivery.pk}.{delivery.local_date:%Y%m%d}@{self.id_domain}>"
+        day = delivery.local_date  # YYYYMMDD, without strftime (per message)
+        return (
+            f"<reminder.{delivery.pk}.{day.year:04d}{day.month:02d}{day.day:02d}@{self.id_domain}>"
+        )
 
     def outgoing(self, delivery: DeliveryToSend) -> Outgoing:
         local = delivery.due_at.astimezone(zoneinfo.ZoneInfo(delivery.time_zone))
@@ -222,6 +227,12 @@ def renderer_get(*, language: str | None = None) -> Renderer:
     if key not in _renderers:
         _renderers[key] = Renderer(language)
     return _renderers[key]
+
+
+@functools.lru_cache(maxsize=1)
+def _date_header(second: int) -> str:
+    """The Date header for this second: formatted once per second, not once per message."""
+    return formatdate(second, localtime=False)
 
 
 def _encode_address(address: str) -> str:

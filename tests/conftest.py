@@ -61,8 +61,15 @@ class SmtpSink:
         from aiosmtpd.controller import Controller
 
         self.messages = []
+        self.refuse: dict[str, str] = {}  # recipient → the server's reply, e.g. "550 ..."
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
         message = message_from_bytes(envelope.content, policy=policy.default)

@@ -297,6 +297,36 @@ def test_the_smtp_bytes_are_a_well_formed_message_with_escaped_names(smtp_sink, 
     )
 
 
+def test_a_recipient_the_server_refuses_for_good_fails_and_the_rest_go_out(smtp_sink, db):
+    users = [UserFactory() for _ in range(3)]
+    for user in users:
+        evening_reminder(user)
+    claim()
+    smtp_sink.refuse[users[1].email] = "550 5.1.1 No such user"
+    assert send_all() == 2
+    assert sorted(m["to"][0] for m in smtp_sink.wait_for(2)) == sorted(
+        [users[0].email, users[2].email]
+    )
+    refused = Delivery.objects.get(user=users[1])
+    assert (refused.status, refused.reason) == ("failed", "smtp_rejected")
+    assert Delivery.objects.filter(status="sent").count() == 2
+
+
+def test_a_temporary_refusal_over_smtp_puts_the_rest_back_to_pending(smtp_sink, db):
+    users = [UserFactory() for _ in range(3)]
+    for user in users:
+        evening_reminder(user)
+    claim()
+    smtp_sink.refuse[users[1].email] = "451 4.3.0 Try again later"
+    with pytest.raises(dispatch.TransientSendError):
+        send_all()
+    statuses = dict(Delivery.objects.values_list("user_id", "status"))
+    assert [statuses[u.pk] for u in users] == ["sent", "pending", "pending"]
+    del smtp_sink.refuse[users[1].email]
+    assert send_all() == 2
+    assert len(smtp_sink.wait_for(3)) == 3
+
+
 def test_each_email_is_rendered_in_the_language_its_user_signed_up_in(due_user, settings):
     from reminders import emails
 

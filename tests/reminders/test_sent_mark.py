@@ -31,8 +31,9 @@ def sending(n):
 def test_a_mark_is_committed_at_once_and_only_moves_a_sending_row():
     first, second = sending(2)
     Delivery.objects.filter(pk=second.pk).update(status=DeliveryStatus.PENDING)
-    send._mark_sent(first.pk)
-    send._mark_sent(second.pk)
+    with send.SentMarks() as marks:
+        marks.mark(first.pk)
+        marks.mark(second.pk)
     # A second connection sees it: committed, not waiting in an open transaction.
     other = connection.get_new_connection(connection.get_connection_params())
     try:
@@ -51,20 +52,21 @@ def test_a_mark_is_committed_at_once_and_only_moves_a_sending_row():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
 def test_on_postgresql_the_mark_is_prepared_once_and_djangos_own_queries_are_not():
     rows = sending(3)
-    for row in rows:
-        send._mark_sent(row.pk)
+    with send.SentMarks() as marks:
+        for row in rows:
+            marks.mark(row.pk)
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 3
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
     assert len(prepared) == 1
-    assert prepared[0].startswith("UPDATE reminders_delivery SET status = $1")
+    assert prepared[0].startswith("UPDATE reminders_delivery SET status = 'sent', sent_at = $1")
 
 
 def test_inside_a_transaction_the_mark_goes_through_django():
     (row,) = sending(1)
-    with transaction.atomic():
-        send._mark_sent(row.pk)
+    with transaction.atomic(), send.SentMarks() as marks:
+        marks.mark(row.pk)
         assert Delivery.objects.get(pk=row.pk).status == DeliveryStatus.SENT
 
 
@@ -88,8 +90,9 @@ def test_on_postgresql_the_lease_and_the_mark_update_rows_in_place():
     with transaction.atomic():
         leased = send._lease([row.pk for row in evening_reminder_rows], due)
         assert len(leased) == 5
-        for delivery in leased:
-            send._mark_sent(delivery.pk)
+        with send.SentMarks() as marks:
+            for delivery in leased:
+                marks.mark(delivery.pk)
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_stat_get_xact_tuples_updated(%s::regclass), "
