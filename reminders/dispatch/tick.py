@@ -16,15 +16,15 @@ def _save_next_due(rows: list[tuple[int, datetime.datetime | None]]) -> None:
     if not rows:
         return
     if connection.vendor == "postgresql":
-        # One UPDATE … FROM (VALUES …): Django's bulk_update builds a CASE per row, which
-        # grows quadratically with the batch.
-        values = ", ".join(["(%s, %s::timestamptz)"] * len(rows))
-        params = [p for row in rows for p in row]
+        # One UPDATE … FROM unnest(arrays): two parameters whatever the batch size. (Django's
+        # bulk_update builds a CASE per row, and a VALUES list of placeholders costs the
+        # client more to bind than the server takes to run it.)
+        ids, dues = zip(*rows, strict=True)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {ReminderSetting._meta.db_table} AS s SET next_due_at = v.due "  # noqa: S608 - placeholders only
-                f"FROM (VALUES {values}) AS v(id, due) WHERE s.id = v.id",
-                params,
+                f"UPDATE {ReminderSetting._meta.db_table} AS s SET next_due_at = v.due "  # noqa: S608 - no values in it
+                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, due) WHERE s.id = v.id",
+                [list(ids), list(dues)],
             )
         return
     ReminderSetting.objects.bulk_update(
@@ -42,15 +42,18 @@ def _insert_deliveries(rows: list[tuple]) -> list[int]:
     """Insert (user_id, kind, local_date, due_at, status, reason, enqueued_at) rows, skipping
     any that already exist for that user, kind and local date; ids of new pending ones."""
     if connection.vendor == "postgresql":
-        # One INSERT … ON CONFLICT DO NOTHING RETURNING: no model instances, no read-back.
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, 0, %s, now())"] * len(rows))
+        # One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING: one
+        # parameter per column, no model instances, no read-back.
+        columns = [list(column) for column in zip(*rows, strict=True)]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {Delivery._meta.db_table} (user_id, kind, local_date, due_at, "  # noqa: S608
+                f"INSERT INTO {Delivery._meta.db_table} (user_id, kind, local_date, due_at, "  # noqa: S608 - no values in it
                 "status, reason, attempts, redeliveries, enqueued_at, created_at) "
-                f"VALUES {values} ON CONFLICT (user_id, kind, local_date) DO NOTHING "
-                "RETURNING id, status",
-                [value for row in rows for value in row],
+                "SELECT u, k, d, due, s, r, 0, 0, e, now() FROM unnest(%s::bigint[], "
+                "%s::text[], %s::date[], %s::timestamptz[], %s::text[], %s::text[], "
+                "%s::timestamptz[]) AS v(u, k, d, due, s, r, e) "
+                "ON CONFLICT (user_id, kind, local_date) DO NOTHING RETURNING id, status",
+                columns,
             )
             return [pk for pk, status in cursor.fetchall() if status == DeliveryStatus.PENDING]
     objects = [
