@@ -44,9 +44,12 @@ RUN = uuid.uuid4().hex[:8]
 # Each of the two worker processes runs its tasks in a few threads: sending is mostly waiting
 # (SMTP replies, the commit after each message), and threads overlap those waits within one
 # process. BENCH_POOL=solo measures one task at a time per process.
+_pool = os.environ.get("BENCH_POOL", "threads")
 POOL = (
     ["--pool", "solo"]
-    if os.environ.get("BENCH_POOL") == "solo"
+    if _pool == "solo"
+    else ["--pool", "prefork", "--concurrency", os.environ.get("BENCH_CONCURRENCY", "2")]
+    if _pool == "prefork"
     else ["--pool", "threads", "--concurrency", os.environ.get("BENCH_THREADS", "4")]
 )
 ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC"]
@@ -187,9 +190,18 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a process and its live children (a prefork pool) so far."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def postgres_cpu_seconds() -> float:

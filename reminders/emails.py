@@ -13,12 +13,14 @@ EmailMultiAlternatives with the very same parts.
 
 import datetime
 import functools
+import re
 import time
 import uuid
 import zoneinfo
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formatdate, parseaddr
+from html import escape as html_escape
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,7 +28,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.models import greeting_name_for
@@ -40,6 +41,13 @@ PER_MESSAGE = (
     "name", "local_time", "bedtime", "taken_url", "skip_url", "unsubscribe_url",
 )  # fmt: skip
 _MARK = "\x1f{}\x1f"  # a control character no template text or escaped value contains
+# The signed links each kind of email carries.
+_LINKS = {
+    ReminderKind.EVENING: (tokens.TAKEN, tokens.SKIP, tokens.UNSUBSCRIBE),
+    ReminderKind.MORNING: (tokens.UNSUBSCRIBE,),
+}
+_MARKED = re.compile("\x1f([a-z_]+)\x1f")
+_UNSAFE_IN_VALUE = re.compile("[\x1f\r\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,17 +112,16 @@ class Outgoing:
             *(f"{name}: {value}" for name, value in self.headers.items()),
             f'Content-Type: multipart/alternative; boundary="{self.boundary}"',
         ]
-        parts = []
-        for subtype, body in (("plain", self.text), ("html", self.html)):
-            parts.append(
-                f"--{self.boundary}\r\n"
-                f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
-                "Content-Transfer-Encoding: 8bit\r\n\r\n"
-                + body.replace("\r\n", "\n").replace("\n", "\r\n")
-                + "\r\n"
-            )
-        raw = "\r\n".join(head) + "\r\n\r\n" + "".join(parts) + f"--{self.boundary}--\r\n"
-        return raw.encode("utf-8")
+        parts = [
+            f"--{self.boundary}\n"
+            f'Content-Type: text/{subtype}; charset="utf-8"\n'
+            f"Content-Transfer-Encoding: 8bit\n\n{body}\n"
+            for subtype, body in (("plain", self.text), ("html", self.html))
+        ]
+        raw = "\n".join(head) + "\n\n" + "".join(parts) + f"--{self.boundary}--\n"
+        # Templates and values hold bare "\n" only (skeletons are normalised, values are
+        # single lines): one pass turns every line ending into CRLF.
+        return raw.replace("\n", "\r\n").encode("utf-8")
 
 
 class Renderer:
@@ -129,10 +136,10 @@ class Renderer:
         self.id_domain = self.envelope_from.rpartition("@")[2] or self.domain
         self.settings_url = self.site_url + reverse("reminders:settings")
         self._boundary = f"=_restwell_{uuid.uuid4().hex}"
-        # reverse() once per link name; each message only signs its token.
+        # reverse() once per link; each message only signs its tokens.
         self._link_prefix = {
-            name: self.site_url + reverse(name, args=["0"])[:-2]
-            for name in ("reminders:taken", "reminders:skip", "reminders:unsubscribe")
+            purpose: self.site_url + reverse(f"reminders:{purpose}", args=["0"])[:-2]
+            for purpose in (tokens.TAKEN, tokens.SKIP, tokens.UNSUBSCRIBE)
         }
         with translation.override(self.language):
             self.subjects = {
@@ -145,7 +152,9 @@ class Renderer:
             kind: Header(subject, "utf-8").encode() for kind, subject in self.subjects.items()
         }
 
-    def _skeleton(self, kind: str) -> tuple[str, str]:
+    def _skeleton(self, kind: str) -> tuple[list[str], list[str]]:
+        """The text and HTML templates rendered with markers, split around them: literal
+        text at even positions, the key of a per-message value at odd ones."""
         context = {key: _MARK.format(key) for key in PER_MESSAGE}
         context |= {
             "settings_url": self.settings_url,
@@ -154,13 +163,16 @@ class Renderer:
         }
         text = get_template(f"reminders/email/{kind}.txt").render(context)
         html = get_template(f"reminders/email/{kind}.html").render(context)
-        return text, html
-
-    def _link(self, name: str, purpose: str, delivery: DeliveryToSend) -> str:
-        token = tokens.token_make(
-            purpose=purpose, user_id=delivery.user_id, delivery_id=delivery.pk
+        return tuple(
+            _MARKED.split(body.replace("\r\n", "\n").replace("\r", "\n")) for body in (text, html)
         )
-        return f"{self._link_prefix[name]}{token}/"
+
+    def _links(self, delivery: DeliveryToSend) -> dict[str, str]:
+        purposes = _LINKS[delivery.kind]
+        signed = tokens.tokens_make(
+            purposes=purposes, user_id=delivery.user_id, delivery_id=delivery.pk
+        )
+        return {purpose: f"{self._link_prefix[purpose]}{signed[purpose]}/" for purpose in purposes}
 
     def message_id(self, delivery: DeliveryToSend) -> str:
         day = delivery.local_date  # YYYYMMDD, without strftime (per message)
@@ -171,23 +183,21 @@ class Renderer:
     def outgoing(self, delivery: DeliveryToSend) -> Outgoing:
         local = delivery.due_at.astimezone(zoneinfo.ZoneInfo(delivery.time_zone))
         bedtime = delivery.bedtime
-        unsubscribe = self._link("reminders:unsubscribe", tokens.UNSUBSCRIBE, delivery)
+        links = self._links(delivery)
+        unsubscribe = links[tokens.UNSUBSCRIBE]
         values = {
-            "name": greeting_name_for(display_name=delivery.display_name, email=delivery.email),
+            # A display name could carry a line break or a marker: a name is one line.
+            "name": _UNSAFE_IN_VALUE.sub(
+                " ", greeting_name_for(display_name=delivery.display_name, email=delivery.email)
+            ),
             "local_time": f"{local.hour:02d}:{local.minute:02d}",  # "H:i", without the
             "bedtime": f"{bedtime.hour:02d}:{bedtime.minute:02d}",  # format engine
             "unsubscribe_url": unsubscribe,
-            "taken_url": "",
-            "skip_url": "",
+            "taken_url": links.get(tokens.TAKEN, ""),
+            "skip_url": links.get(tokens.SKIP, ""),
         }
-        if delivery.kind == ReminderKind.EVENING:
-            values["taken_url"] = self._link("reminders:taken", tokens.TAKEN, delivery)
-            values["skip_url"] = self._link("reminders:skip", tokens.SKIP, delivery)
         text, html = self.skeletons[delivery.kind]
-        for key, value in values.items():
-            mark, value = _MARK.format(key), value.replace("\x1f", "")
-            text = text.replace(mark, value)
-            html = html.replace(mark, escape(value))
+        escaped = {key: html_escape(value) for key, value in values.items()}
         return Outgoing(
             kind=delivery.kind,
             from_email=self.from_email,
@@ -199,8 +209,8 @@ class Renderer:
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "Auto-Submitted": "auto-generated",
             },
-            text=text,
-            html=html,
+            text=_fill(text, values),
+            html=_fill(html, escaped),
             boundary=f"{self._boundary}_{delivery.pk}",
         )
 
@@ -227,6 +237,13 @@ def renderer_get(*, language: str | None = None) -> Renderer:
     if key not in _renderers:
         _renderers[key] = Renderer(language)
     return _renderers[key]
+
+
+def _fill(pieces: list[str], values: dict[str, str]) -> str:
+    """A split skeleton with each key (odd positions) replaced by its value: one join."""
+    filled = pieces.copy()
+    filled[1::2] = [values[key] for key in pieces[1::2]]
+    return "".join(filled)
 
 
 @functools.lru_cache(maxsize=1)

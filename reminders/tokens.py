@@ -6,6 +6,8 @@ salt per purpose, so a "skip" token cannot be replayed as a "taken" one.
 
 import datetime
 import hmac
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -66,21 +68,31 @@ class _KeyedSigner(signing.TimestampSigner):
 _signers: dict[tuple, _KeyedSigner] = {}
 
 
-def _signer(purpose: str) -> signing.TimestampSigner:
+def _signer(purpose: str, keys: tuple | None = None) -> _KeyedSigner:
     # One signer per purpose and key set (tests override SECRET_KEY; a rotation adds fallbacks).
-    cache_key = (purpose, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
-    signer = _signers.get(cache_key)
+    keys = keys or (settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    signer = _signers.get((purpose, keys))
     if signer is None:
         if len(_signers) > 16:
             _signers.clear()
-        signer = _signers[cache_key] = _KeyedSigner(salt=_salt(purpose))
+        signer = _signers[(purpose, keys)] = _KeyedSigner(salt=_salt(purpose))
     return signer
 
 
 def token_make(*, purpose: str, user_id: int, delivery_id: int) -> str:
-    # "user.delivery:timestamp:signature" — short, URL-safe, and cheap to make by the
-    # hundred thousand (no JSON, no base64 of a payload).
-    return _signer(purpose).sign(f"{int(user_id)}.{int(delivery_id)}")
+    return tokens_make(purposes=[purpose], user_id=user_id, delivery_id=delivery_id)[purpose]
+
+
+def tokens_make(*, purposes: Iterable[str], user_id: int, delivery_id: int) -> dict[str, str]:
+    """One token per purpose for the same delivery, signed at the same second.
+
+    "user.delivery:timestamp:signature" — what TimestampSigner.sign makes: short, URL-safe,
+    and cheap to make by the hundred thousand (no JSON, no base64 of a payload; the
+    timestamp and the key lookup are shared by an email's links).
+    """
+    keys = (settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    value = f"{int(user_id)}.{int(delivery_id)}:{signing.b62_encode(int(time.time()))}"
+    return {purpose: f"{value}:{_signer(purpose, keys).signature(value)}" for purpose in purposes}
 
 
 def token_read(*, purpose: str, token: str) -> TokenData:

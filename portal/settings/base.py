@@ -160,6 +160,10 @@ CELERY_TASK_IGNORE_RESULT = True  # tasks return nothing; nothing personal in th
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Database connections in workers follow CONN_MAX_AGE and health checks as in the web
+# (portal/celery.py closes old ones around every task); Celery's own rule would close every
+# connection after every task, and starts over only after this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
