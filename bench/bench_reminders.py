@@ -6,9 +6,10 @@ Measures, in one run:
   (c) the physical floor: a bare script pushing the same number of pre-rendered messages over
       one SMTP connection per process (two processes) to the same sink; target (b) ≥ 70 % of (c);
   (d) the naive design (one task and one new SMTP connection per user) on a sample;
-  peak RSS of each worker process (target ≤ 250 MB).
-Two Celery worker processes (solo pool), a local aiosmtpd sink in its own process, real Redis
-at 127.0.0.1:6379, PostgreSQL at 127.0.0.1:5432 in a database of its own (bench_reminders).
+  peak RSS of each worker process, pool processes included (target ≤ 250 MB).
+Two Celery workers (prefork, 4 pool processes each), a local aiosmtpd sink in its own
+process, real Redis at 127.0.0.1:6379, PostgreSQL at 127.0.0.1:5432 in a database of its own
+(bench_reminders).
 
 Run alone: .venv/bin/python bench/bench_reminders.py  (BENCH_USERS / BENCH_NAIVE_USERS to
 change the sizes).
@@ -41,17 +42,16 @@ DJANGO_PG_URL = (
     else PG + "/{db}"
 )
 RUN = uuid.uuid4().hex[:8]
-# Each of the two worker processes runs its tasks in a few threads: sending is mostly waiting
-# (SMTP replies, the commit after each message), and threads overlap those waits within one
-# process. BENCH_POOL=solo measures one task at a time per process.
-_pool = os.environ.get("BENCH_POOL", "threads")
-POOL = (
-    ["--pool", "solo"]
-    if _pool == "solo"
-    else ["--pool", "prefork", "--concurrency", os.environ.get("BENCH_CONCURRENCY", "2")]
-    if _pool == "prefork"
-    else ["--pool", "threads", "--concurrency", os.environ.get("BENCH_THREADS", "4")]
-)
+# Two Celery workers as deployed: the prefork pool, each pool process sending one chunk at a
+# time over its own SMTP connection, so a killed process has at most one message in flight
+# (what the fault test checks). BENCH_CONCURRENCY sets the pool processes per worker;
+# BENCH_POOL=threads (BENCH_THREADS per worker) or solo measure the other pools.
+_pool = os.environ.get("BENCH_POOL", "prefork")
+POOL = {
+    "prefork": ["--pool", "prefork", "--concurrency", os.environ.get("BENCH_CONCURRENCY", "4")],
+    "threads": ["--pool", "threads", "--concurrency", os.environ.get("BENCH_THREADS", "4")],
+    "solo": ["--pool", "solo"],
+}[_pool]
 ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC"]
 
 
@@ -182,6 +182,20 @@ def start_workers():
     return [process for _, process in workers]
 
 
+def _tree(pid: int) -> list[int]:
+    """A process and its children (a prefork worker's pool processes)."""
+    pids = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            if parent == pid:
+                pids.append(int(entry.name))
+    return pids
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -192,15 +206,12 @@ def peak_rss_mb(pid: int) -> float:
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and its live children (a prefork pool) so far."""
     total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for member in _tree(pid):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(entry.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
@@ -297,7 +308,7 @@ def main() -> int:
             naive_send.delay(pk)
         wait_for(count, NAIVE_USERS, timeout=3600)
         results["rate_d"] = NAIVE_USERS / (last.value - started)
-        results["rss"] = [peak_rss_mb(p.pid) for p in workers]
+        results["rss"] = [max(peak_rss_mb(pid) for pid in _tree(p.pid)) for p in workers]
         message = Renderer().render(Delivery.objects.select_related("user").get(pk=ids[0]))
         raw = message.message().as_bytes(linesep="\r\n")
     finally:
@@ -359,7 +370,7 @@ def main() -> int:
         ("(b) / (c)", f"{ratio:.0%}", "≥ 70 %"),
         (naive, f"{results['rate_d']:,.0f} msg/s", ""),
         ("(b) / (d)", f"{results['rate_b'] / results['rate_d']:.1f}×", ""),
-        ("peak RSS per worker process", rss, "≤ 250 MB"),
+        ("peak RSS of the largest process of each worker", rss, "≤ 250 MB"),
         ("CPU per message in (b): workers / sink", f"{results['cpu_ms_worker']:.2f} ms / "
          f"{results['cpu_ms_sink']:.2f} ms", ""),
         ("CPU per message in (c): both senders / sink", f"{results['cpu_ms_floor']:.2f} ms / "

@@ -21,7 +21,7 @@ from tracker import selectors as tracker_selectors
 
 logger = logging.getLogger(__name__)
 
-SEND_CHUNK = 250  # deliveries per send task, sent over one SMTP connection
+SEND_CHUNK = 500  # deliveries per send task, sent over one SMTP connection
 LEASE = datetime.timedelta(minutes=10)  # longer than CELERY_TASK_TIME_LIMIT
 MAX_ATTEMPTS = 5  # SMTP attempts per delivery before it is marked failed
 
