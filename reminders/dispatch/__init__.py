@@ -23,7 +23,12 @@ from reminders.dispatch.send import (
     deliveries_send,
     enqueue,
 )
-from reminders.dispatch.sweep import MAX_REDELIVERIES, STUCK_PENDING, deliveries_sweep
+from reminders.dispatch.sweep import (
+    MAX_REDELIVERIES,
+    STUCK_PENDING,
+    SWEEP_WINDOW,
+    deliveries_sweep,
+)
 from reminders.dispatch.tick import CLAIM_BATCH, reminders_claim_due
 
 __all__ = [
@@ -33,6 +38,7 @@ __all__ = [
     "MAX_REDELIVERIES",
     "SEND_CHUNK",
     "STUCK_PENDING",
+    "SWEEP_WINDOW",
     "TransientSendError",
     "deliveries_fail",
     "deliveries_send",

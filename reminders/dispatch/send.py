@@ -141,9 +141,9 @@ class SentMarks:
 
     On PostgreSQL this is the hottest statement of a fan-out, so it runs as a server-side
     prepared statement straight through libpq (psycopg's `pq` layer, which releases the GIL
-    while it waits): parsed and planned once per connection, one C call per message. Through
-    Django's or even psycopg's cursors, their Python layers were a third of the sender's CPU
-    per message. The connection stays Django's: errors are Django's, and a broken connection
+    while it waits): parsed and planned once per connection, one C call per message (17-21 µs
+    of client CPU per mark, against 43 µs through a reused psycopg cursor and 80 µs through
+    Django's). The connection stays Django's: errors are Django's, and a broken connection
     is noticed and replaced by Django as after any query of its own. (Behind PgBouncer in
     transaction mode this needs PgBouncer 1.21+ with max_prepared_statements set.)
     """
@@ -154,6 +154,7 @@ class SentMarks:
         self._pgconn = None
         if self._db.vendor == "postgresql" and self._db.get_autocommit():
             pgconn = self._db.connection.pgconn
+            # The same statement with libpq's numbered placeholders.
             statement = _MARK_SENT.replace("%s", "$1", 1).replace("%s", "$2", 1)
             result = pgconn.prepare(_MARK_SENT_STATEMENT, statement.encode())
             if result.status != pq.ExecStatus.COMMAND_OK:

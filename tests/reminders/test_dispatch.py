@@ -226,6 +226,19 @@ def test_the_sweeper_recovers_expired_leases_and_lost_tasks(db, django_capture_o
     assert send_all(later) == 3
 
 
+def test_the_sweeper_looks_back_one_day_by_due_instant(db):
+    older, recent = UserFactory(), UserFactory()
+    for user in (older, recent):
+        evening_reminder(user)
+    claim()
+    now = DUE + dispatch.SWEEP_WINDOW + MINUTE
+    Delivery.objects.filter(user=older).update(due_at=DUE - datetime.timedelta(hours=1))
+    Delivery.objects.filter(user=recent).update(due_at=now - datetime.timedelta(hours=1))
+    assert dispatch.deliveries_sweep(now=now) == 1
+    assert Delivery.objects.get(user=recent).redeliveries == 1
+    assert Delivery.objects.get(user=older).redeliveries == 0
+
+
 def test_a_poison_delivery_stops_after_the_redelivery_limit(due_user):
     claim()
     Delivery.objects.update(redeliveries=dispatch.MAX_REDELIVERIES)
