@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Restwell"
 
     def ready(self):
-        from portal import security_log  # noqa: F401 - connects the security-event receivers
+        from portal import lookups, security_log  # noqa: F401 - registers `any_of`; receivers
 
 
 class RestwellAdminConfig(admin_apps.AdminConfig):

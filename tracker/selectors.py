@@ -65,7 +65,7 @@ def evenings_with_dose(*, pairs: set[tuple[int, datetime.date]]) -> set[tuple[in
         return set()
     found = set(
         Dose.objects.filter(
-            user_id__in={user_id for user_id, _evening in pairs},
+            user_id__any_of={user_id for user_id, _evening in pairs},
             evening__in={evening for _user_id, evening in pairs},
         ).values_list("user_id", "evening")
     )

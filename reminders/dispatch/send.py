@@ -69,7 +69,7 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
     with transaction.atomic():
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=list(delivery_ids), status=DeliveryStatus.PENDING)
+            .filter(pk__any_of=list(delivery_ids), status=DeliveryStatus.PENDING)
             .annotate(
                 setting_on=Exists(_SETTING),
                 skip_if_logged=Exists(_SETTING.filter(skip_if_logged=True)),
@@ -98,11 +98,11 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
         if logged:
             skipped["already_logged"] = sorted(logged)
         for reason, ids in skipped.items():
-            Delivery.objects.filter(pk__in=ids).update(
+            Delivery.objects.filter(pk__any_of=ids).update(
                 status=DeliveryStatus.SKIPPED, reason=reason, lease_until=None
             )
         leased = [d for d in undecided if d.pk not in logged]
-        Delivery.objects.filter(pk__in=[d.pk for d in leased]).update(
+        Delivery.objects.filter(pk__any_of=[d.pk for d in leased]).update(
             status=DeliveryStatus.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1
         )
         return leased
