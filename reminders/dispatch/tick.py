@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+import psycopg
 from django.db import connection, transaction
 
 from reminders import scheduling
@@ -10,6 +11,13 @@ from reminders.dispatch.send import enqueue
 from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
 
 CLAIM_BATCH = 2000  # settings locked per transaction by the tick
+
+
+def _array_cursor() -> psycopg.Cursor:
+    """A psycopg cursor on Django's connection (in its transaction) that sends parameters
+    separately, in binary (%b): arrays of thousands of values are dumped in C. Django's
+    cursors bind client-side, quoting each element in Python."""
+    return psycopg.Cursor(connection.connection)
 
 
 def _save_next_due(rows: list[tuple[int, datetime.datetime | None]]) -> None:
@@ -20,10 +28,10 @@ def _save_next_due(rows: list[tuple[int, datetime.datetime | None]]) -> None:
         # bulk_update builds a CASE per row, and a VALUES list of placeholders costs the
         # client more to bind than the server takes to run it.)
         ids, dues = zip(*rows, strict=True)
-        with connection.cursor() as cursor:
+        with connection.wrap_database_errors, _array_cursor() as cursor:
             cursor.execute(
                 f"UPDATE {ReminderSetting._meta.db_table} AS s SET next_due_at = v.due "  # noqa: S608 - no values in it
-                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, due) WHERE s.id = v.id",
+                "FROM unnest(%b::bigint[], %b::timestamptz[]) AS v(id, due) WHERE s.id = v.id",
                 [list(ids), list(dues)],
             )
         return
@@ -45,13 +53,13 @@ def _insert_deliveries(rows: list[tuple]) -> list[int]:
         # One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING: one
         # parameter per column, no model instances, no read-back.
         columns = [list(column) for column in zip(*rows, strict=True)]
-        with connection.cursor() as cursor:
+        with connection.wrap_database_errors, _array_cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {Delivery._meta.db_table} (user_id, kind, local_date, due_at, "  # noqa: S608 - no values in it
                 "status, reason, attempts, redeliveries, enqueued_at, created_at) "
-                "SELECT u, k, d, due, s, r, 0, 0, e, now() FROM unnest(%s::bigint[], "
-                "%s::text[], %s::date[], %s::timestamptz[], %s::text[], %s::text[], "
-                "%s::timestamptz[]) AS v(u, k, d, due, s, r, e) "
+                "SELECT u, k, d, due, s, r, 0, 0, e, now() FROM unnest(%b::bigint[], "
+                "%b::text[], %b::date[], %b::timestamptz[], %b::text[], %b::text[], "
+                "%b::timestamptz[]) AS v(u, k, d, due, s, r, e) "
                 "ON CONFLICT (user_id, kind, local_date) DO NOTHING RETURNING id, status",
                 columns,
             )
