@@ -134,7 +134,7 @@ def test_killing_a_worker_mid_batch_loses_nothing(target, sink, transactional_db
     worker = _start_worker(sink, "fault-a")
     killed = []
     try:
-        assert dispatch.reminders_claim_due(now=now) == BATCH  # enqueues 4 chunks on commit
+        assert dispatch.reminders_claim_due(now=now) == BATCH  # enqueues 2 chunks on commit
         assert _wait(lambda: len(sink.messages) >= 150, 60), "sending did not start"
         if target == "pool child":
             children = _children(worker.pid)
