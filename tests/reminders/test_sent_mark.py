@@ -31,9 +31,9 @@ def sending(n):
 def test_a_mark_is_committed_at_once_and_only_moves_a_sending_row():
     first, second = sending(2)
     Delivery.objects.filter(pk=second.pk).update(status=DeliveryStatus.PENDING)
-    with send.SentMarks() as marks:
-        marks.mark(first.pk)
-        marks.mark(second.pk)
+    marks = send.SentMarks()
+    marks.mark(first.pk)
+    marks.mark(second.pk)
     # A second connection sees it: committed, not waiting in an open transaction.
     other = connection.get_new_connection(connection.get_connection_params())
     try:
@@ -52,9 +52,9 @@ def test_a_mark_is_committed_at_once_and_only_moves_a_sending_row():
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepared statements")
 def test_on_postgresql_the_mark_is_prepared_once_and_djangos_own_queries_are_not():
     rows = sending(3)
-    with send.SentMarks() as marks:
-        for row in rows:
-            marks.mark(row.pk)
+    marks = send.SentMarks()
+    for row in rows:
+        marks.mark(row.pk)
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 3
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
@@ -65,8 +65,8 @@ def test_on_postgresql_the_mark_is_prepared_once_and_djangos_own_queries_are_not
 
 def test_inside_a_transaction_the_mark_goes_through_django():
     (row,) = sending(1)
-    with transaction.atomic(), send.SentMarks() as marks:
-        marks.mark(row.pk)
+    with transaction.atomic():
+        send.SentMarks().mark(row.pk)
         assert Delivery.objects.get(pk=row.pk).status == DeliveryStatus.SENT
 
 
@@ -87,22 +87,30 @@ def test_on_postgresql_the_lease_and_the_mark_update_rows_in_place():
         ReminderSetting(user_id=row.user_id, kind="evening", enabled=True)
         for row in evening_reminder_rows
     )
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The backend's own counters, read as a difference: they may still hold updates of
+        # earlier transactions on this connection that were not yet reported (PostgreSQL
+        # reports them at most once a second).
+        before = _updates(cursor)
         leased = send._lease([row.pk for row in evening_reminder_rows], due)
         assert len(leased) == 5
-        with send.SentMarks() as marks:
-            for delivery in leased:
-                marks.mark(delivery.pk)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_stat_get_xact_tuples_updated(%s::regclass), "
-                "pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
-                [Delivery._meta.db_table] * 2,
-            )
-            assert cursor.fetchone() == (10, 10)
-            # A full page has no room for a new version: the table keeps half of each free.
-            cursor.execute(
-                "SELECT reloptions FROM pg_class WHERE oid = %s::regclass",
-                [Delivery._meta.db_table],
-            )
-            assert cursor.fetchone()[0] == ["fillfactor=50"]
+        marks = send.SentMarks()
+        for delivery in leased:
+            marks.mark(delivery.pk)
+        after = _updates(cursor)
+        assert (after[0] - before[0], after[1] - before[1]) == (10, 10)
+        # A full page has no room for a new version: the table keeps half of each free.
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = %s::regclass", [Delivery._meta.db_table]
+        )
+        assert cursor.fetchone()[0] == ["fillfactor=50"]
+
+
+def _updates(cursor) -> tuple[int, int]:
+    """Rows of the delivery table updated, and of those HOT, by this backend so far."""
+    cursor.execute(
+        "SELECT pg_stat_get_xact_tuples_updated(%s::regclass), "
+        "pg_stat_get_xact_tuples_hot_updated(%s::regclass)",
+        [Delivery._meta.db_table] * 2,
+    )
+    return cursor.fetchone()
