@@ -66,6 +66,10 @@ class DeliveryToSend:
     time_zone: str
     bedtime: datetime.time
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
     @classmethod
     def of(cls, delivery: Delivery) -> "DeliveryToSend":
         user = delivery.user
@@ -181,7 +185,7 @@ class Renderer:
         )
 
     def outgoing(self, delivery: DeliveryToSend) -> Outgoing:
-        local = delivery.due_at.astimezone(zoneinfo.ZoneInfo(delivery.time_zone))
+        local = delivery.due_at.astimezone(delivery.zone)
         bedtime = delivery.bedtime
         links = self._links(delivery)
         unsubscribe = links[tokens.UNSUBSCRIBE]

@@ -3,7 +3,6 @@
 import datetime
 import logging
 import smtplib
-import zoneinfo
 from collections.abc import Iterable
 
 import psycopg
@@ -42,9 +41,7 @@ def _already_logged(deliveries: list[DeliveryToSend]) -> set[int]:
     """Ids of the evening deliveries whose user already logged a dose that evening."""
     from tracker.evening import evening_of
 
-    asked = {
-        d.pk: (d.user_id, evening_of(d.due_at, zoneinfo.ZoneInfo(d.time_zone))) for d in deliveries
-    }
+    asked = {d.pk: (d.user_id, evening_of(d.due_at, d.zone)) for d in deliveries}
     dosed = tracker_selectors.evenings_with_dose(pairs=set(asked.values()))
     return {pk for pk, pair in asked.items() if pair in dosed}
 
@@ -132,6 +129,8 @@ _MARK_SENT = (
     f"WHERE id = %s AND status = '{DeliveryStatus.SENDING}'"
 )
 _MARK_SENT_STATEMENT = b"restwell_mark_sent"  # its server-side name on each connection
+# The same statement with libpq's numbered placeholders.
+_MARK_SENT_LIBPQ = _MARK_SENT.replace("%s", "$1", 1).replace("%s", "$2", 1).encode()
 _ALREADY_PREPARED = b"42P05"  # duplicate_prepared_statement
 
 
@@ -154,19 +153,11 @@ class SentMarks:
         self._pgconn = None
         if self._db.vendor == "postgresql" and self._db.get_autocommit():
             pgconn = self._db.connection.pgconn
-            # The same statement with libpq's numbered placeholders.
-            statement = _MARK_SENT.replace("%s", "$1", 1).replace("%s", "$2", 1)
-            result = pgconn.prepare(_MARK_SENT_STATEMENT, statement.encode())
+            result = pgconn.prepare(_MARK_SENT_STATEMENT, _MARK_SENT_LIBPQ)
             if result.status != pq.ExecStatus.COMMAND_OK:
                 if result.error_field(pq.DiagnosticField.SQLSTATE) != _ALREADY_PREPARED:
                     self._raise(result)
             self._pgconn = pgconn
-
-    def __enter__(self) -> "SentMarks":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._pgconn = None
 
     def mark(self, delivery_id: int) -> None:
         sent_at = datetime.datetime.now(datetime.UTC)
@@ -241,30 +232,30 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     raw_smtp = backend.connection if isinstance(backend, SmtpBackend) else None
     renderers = {}
     try:
-        with SentMarks() as marks:
-            for index, delivery in enumerate(leased):
-                if delivery.language not in renderers:
-                    renderers[delivery.language] = renderer_get(language=delivery.language)
-                renderer = renderers[delivery.language]
-                outgoing = renderer.outgoing(delivery)
-                try:
-                    if raw_smtp is not None and outgoing.to.isascii():
-                        _smtp_send(
-                            raw_smtp, renderer.envelope_from, outgoing.to, renderer.raw(outgoing)
-                        )
-                    else:
-                        backend.send_messages([outgoing.as_email_message()])
-                except (smtplib.SMTPException, OSError) as error:
-                    if _permanent(error):
-                        Delivery.objects.filter(pk=delivery.pk).update(
-                            status=DeliveryStatus.FAILED, reason="smtp_rejected", lease_until=None
-                        )
-                        logger.warning("reminder delivery %s rejected by SMTP", delivery.pk)
-                        continue
-                    _release(leased[index:], "smtp_error")
-                    raise TransientSendError(type(error).__name__) from error
-                marks.mark(delivery.pk)
-                sent += 1
+        marks = SentMarks()
+        for index, delivery in enumerate(leased):
+            if delivery.language not in renderers:
+                renderers[delivery.language] = renderer_get(language=delivery.language)
+            renderer = renderers[delivery.language]
+            outgoing = renderer.outgoing(delivery)
+            try:
+                if raw_smtp is not None and outgoing.to.isascii():
+                    _smtp_send(
+                        raw_smtp, renderer.envelope_from, outgoing.to, renderer.raw(outgoing)
+                    )
+                else:
+                    backend.send_messages([outgoing.as_email_message()])
+            except (smtplib.SMTPException, OSError) as error:
+                if _permanent(error):
+                    Delivery.objects.filter(pk=delivery.pk).update(
+                        status=DeliveryStatus.FAILED, reason="smtp_rejected", lease_until=None
+                    )
+                    logger.warning("reminder delivery %s rejected by SMTP", delivery.pk)
+                    continue
+                _release(leased[index:], "smtp_error")
+                raise TransientSendError(type(error).__name__) from error
+            marks.mark(delivery.pk)
+            sent += 1
     finally:
         try:
             backend.close()
