@@ -3,6 +3,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from accounts.services import user_onboarding_mark
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
@@ -10,9 +12,8 @@ class AccountAdapter(DefaultAccountAdapter):
         # goes straight to that form, so onboarding never blocks another page.
         user = request.user
         if user.is_authenticated and user.onboarded_at is None:
-            from reminders.onboarding import onboarding_offered
-
             # Marked when offered (during the login POST), so it is offered exactly once.
-            onboarding_offered(user=user)
+            # The page is named, not imported: accounts knows no app above it.
+            user_onboarding_mark(user=user)
             return reverse("reminders:onboarding")
         return super().get_login_redirect_url(request)

@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import user_signup_complete
 from accounts.time_zones import time_zone_choices, validate_time_zone
 
 _format_html_lazy = lazy(format_html, str)
@@ -49,8 +50,6 @@ class SignupForm(forms.Form):
     )
 
     def signup(self, request, user):
-        from accounts.services import user_signup_complete
-
         user_signup_complete(
             user=user,
             display_name=self.cleaned_data["display_name"],

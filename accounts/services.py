@@ -1,5 +1,6 @@
 import datetime
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,32 @@ def profile_update(
     user.save(update_fields=["display_name", "time_zone", "bedtime", "wake_time"])
     if schedule_changed:
         transaction.on_commit(lambda: sleep_schedule_changed.send(sender=User, user_id=user.pk))
+    return user
+
+
+def user_onboarding_mark(*, user: User, now: datetime.datetime | None = None) -> None:
+    """Record that onboarding was offered, so later sign-ins go straight to the dashboard.
+
+    A conditional UPDATE: of two sign-ins racing, the first instant wins and stays.
+    """
+    now = now or timezone.now()
+    User.objects.filter(pk=user.pk, onboarded_at__isnull=True).update(onboarded_at=now)
+    user.onboarded_at = user.onboarded_at or now
+
+
+@transaction.atomic
+def verified_account_ensure(*, email: str, password: str, **fields) -> User:
+    """Create or refresh an account with a verified primary address (the demo logins)."""
+    user, _ = User.objects.get_or_create(email=email, defaults=fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.set_password(password)
+    if user.health_data_consent_at is None:
+        user.health_data_consent_at = timezone.now()
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 

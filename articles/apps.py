@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _editors_group_after_migrate(sender, **kwargs):
+    # The models are not loaded when this module is imported (Django imports apps first).
     from articles.services import editors_group_ensure
 
     editors_group_ensure()

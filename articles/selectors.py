@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -111,8 +112,6 @@ def _search_ids(query: str, *, now: datetime) -> list[int]:
     """Ids of live articles matching `query`, most relevant first."""
     articles = live_articles(now=now)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
         vector = (
             SearchVector("title", weight="A", config="english")
             + SearchVector("summary", weight="B", config="english")

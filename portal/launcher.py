@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlsplit
 from pathlib import Path
 
 from portal import embedded_redis
@@ -25,8 +26,7 @@ def _manage(*args: str, env: dict) -> None:
 
 def _ensure_postgres_database(database_url: str) -> None:
     """Create the PostgreSQL database named in DATABASE_URL if it does not exist yet."""
-    from urllib.parse import urlsplit
-
+    # psycopg only when DATABASE_URL names PostgreSQL: a SQLite laptop never loads libpq.
     import psycopg
     from psycopg import sql
 

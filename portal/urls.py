@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles import discovery
+from flows import urls as flows_urls
 from portal import views
+from reminders import urls as reminders_urls
 
 handler403 = "portal.views.permission_denied"
 
@@ -17,7 +19,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("articles/", include("articles.urls")),
     path("tracker/", include("tracker.urls")),
-    path("reminders/", include("reminders.urls")),
+    # One namespace where users and emails know it: reminders' own pages plus the pages that
+    # act across apps (settings, onboarding, the taken/skip links), which flows serves.
+    path(
+        "reminders/",
+        include((reminders_urls.urlpatterns + flows_urls.urlpatterns, "reminders")),
+    ),
     # Email provider tracking webhooks (bounces, complaints): reminders turn themselves off.
     path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),

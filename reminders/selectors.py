@@ -6,8 +6,9 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
-from reminders import scheduling
+from reminders import scheduling, tokens
 from reminders.models import Delivery, ReminderKind, ReminderSetting
+from tracker.selectors import last_dose_get, saved_product_get
 
 DEFAULT_MINUTES_BEFORE = 30
 
@@ -45,8 +46,17 @@ def user_has_verified_primary_email(*, user) -> bool:
     return get_user_model().objects.filter(pk=user.pk).filter(verified_primary_email()).exists()
 
 
-def delivery_for_link(*, user_id: int, delivery_id: int) -> Delivery | None:
-    return Delivery.objects.select_related("user").filter(pk=delivery_id, user_id=user_id).first()
+def delivery_for_token(*, token: str, purpose: str) -> Delivery | None:
+    """The delivery an email link is about; None when the link is bad, expired or outdated."""
+    try:
+        data = tokens.token_read(purpose=purpose, token=token)
+    except tokens.BadToken:
+        return None
+    return (
+        Delivery.objects.select_related("user")
+        .filter(pk=data.delivery_id, user_id=data.user_id)
+        .first()
+    )
 
 
 TAKEN_LATE_AFTER = datetime.timedelta(hours=3)
@@ -54,8 +64,6 @@ TAKEN_LATE_AFTER = datetime.timedelta(hours=3)
 
 def taken_context_get(*, delivery: Delivery, now: datetime.datetime) -> dict:
     """What the "I took it" page needs: saved product, last dose, and whether it is late."""
-    from tracker.selectors import last_dose_get, saved_product_get
-
     product = saved_product_get(user=delivery.user)
     last = None if product else last_dose_get(user=delivery.user)
     return {

@@ -1,6 +1,7 @@
-"""Changes to reminder settings, and what the links in a reminder email do.
+"""Changes to reminder settings and to a delivery's link state.
 
-The tick, the sender and the sweeper (the delivery pipeline) live in `dispatch.py`.
+The tick, the sender and the sweeper (the delivery pipeline) live in the `dispatch`
+package; what the email links change in other apps lives in `flows.reminder_links`.
 """
 
 import datetime
@@ -8,6 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from reminders import scheduling, selectors
 from reminders.models import Delivery, ReminderKind, ReminderSetting
 
@@ -57,8 +59,6 @@ def reminder_setting_update(
 @transaction.atomic
 def reminder_schedules_recompute(*, user_id: int, now: datetime.datetime | None = None) -> None:
     """After a change of time zone, bedtime or wake time: every next due instant, at once."""
-    from accounts.models import User
-
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return
@@ -87,99 +87,7 @@ def delivery_link_used(*, delivery: Delivery, now: datetime.datetime) -> bool:
     return bool(changed)
 
 
-@transaction.atomic
-def reminder_preferences_save(
-    *,
-    user,
-    bedtime: datetime.time,
-    wake_time: datetime.time,
-    evening_enabled: bool,
-    minutes_before: int,
-    evening_weekdays: int,
-    skip_if_logged: bool,
-    morning_enabled: bool,
-    morning_weekdays: int,
-    paused_until: datetime.date | None,
-    now: datetime.datetime | None = None,
-) -> None:
-    """The settings page: the sleep schedule (through the profile) and both reminders."""
-    from accounts.services import profile_update
-
-    if (user.bedtime, user.wake_time) != (bedtime, wake_time):
-        profile_update(
-            user=user,
-            display_name=user.display_name,
-            time_zone=user.time_zone,
-            bedtime=bedtime,
-            wake_time=wake_time,
-        )
-    reminder_setting_update(
-        user=user,
-        kind=ReminderKind.EVENING,
-        enabled=evening_enabled,
-        weekdays=evening_weekdays,
-        minutes_before=minutes_before,
-        paused_until=paused_until,
-        skip_if_logged=skip_if_logged,
-        now=now,
-    )
-    reminder_setting_update(
-        user=user,
-        kind=ReminderKind.MORNING,
-        enabled=morning_enabled,
-        weekdays=morning_weekdays,
-        paused_until=paused_until,
-        skip_if_logged=False,
-        now=now,
-    )
-
-
-def reminder_taken_record(
-    *,
-    delivery: Delivery,
-    taken_at: datetime.datetime,
-    form: str,
-    amount_mg,
-    unit: str,
-    now: datetime.datetime,
-) -> bool:
-    """The "I took it" link: log the dose once. False when this reminder was already used.
-
-    One transaction: a dose the tracker rejects (ValidationError) leaves the link unused.
-    """
-    from tracker.services import dose_record
-
-    with transaction.atomic():
-        if not delivery_link_used(delivery=delivery, now=now):
-            return False
-        dose_record(
-            user=delivery.user,
-            taken_at=taken_at,
-            form=form,
-            amount_mg=amount_mg,
-            unit=unit,
-            now=now,
-        )
-    return True
-
-
-def reminder_skip_record(*, delivery: Delivery, now: datetime.datetime) -> bool:
-    """The "Skip tonight" link: the evening is skipped on purpose (not missed). Once."""
-    from tracker.evening import evening_of
-    from tracker.services import evening_skip_record
-
-    with transaction.atomic():
-        if not delivery_link_used(delivery=delivery, now=now):
-            return False
-        evening_skip_record(
-            user=delivery.user, evening=evening_of(delivery.due_at, delivery.user.zone)
-        )
-    return True
-
-
 def reminders_turn_off_for_address(*, email: str) -> int:
     """A hard bounce or complaint for an address: reminders off for its owner (if any)."""
-    from accounts.models import User
-
     user_ids = list(User.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True))
     return sum(reminders_turn_off(user_id=user_id) for user_id in user_ids)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "articles",
     "tracker",
     "reminders",
+    "flows",
 ]
 
 MIDDLEWARE = [

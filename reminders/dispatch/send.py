@@ -17,6 +17,7 @@ from reminders import scheduling, selectors
 from reminders.emails import DeliveryToSend, renderer_get
 from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
 from tracker import selectors as tracker_selectors
+from tracker.evening import evening_of
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class TransientSendError(Exception):
 
 def enqueue(delivery_ids: list[int]) -> None:
     """One send task per chunk of ids (called after commit)."""
+    # A real cycle: tasks.py imports this package to run it, so the task is looked up here.
     from reminders.tasks import deliveries_send_task
 
     for start in range(0, len(delivery_ids), SEND_CHUNK):
@@ -39,8 +41,6 @@ def enqueue(delivery_ids: list[int]) -> None:
 
 def _already_logged(deliveries: list[DeliveryToSend]) -> set[int]:
     """Ids of the evening deliveries whose user already logged a dose that evening."""
-    from tracker.evening import evening_of
-
     asked = {d.pk: (d.user_id, evening_of(d.due_at, d.zone)) for d in deliveries}
     dosed = tracker_selectors.evenings_with_dose(pairs=set(asked.values()))
     return {pk for pk, pair in asked.items() if pair in dosed}

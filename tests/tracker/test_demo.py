@@ -3,7 +3,7 @@ import datetime
 import pytest
 import time_machine
 
-from accounts.demo import demo_accounts_ensure
+from flows.demo import demo_accounts_ensure
 from tracker.demo import demo_data_ensure
 from tracker.models import Dose, EveningSkip, NightLog, Trial
 from tracker.selectors import dashboard_summary

@@ -1,21 +1,14 @@
-"""The one onboarding screen after the first sign-in; it writes through each app's services."""
+"""The one onboarding screen after the first sign-in: profile, "my magnesium", reminder."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from accounts.services import profile_update, user_onboarding_mark
 from reminders.models import ReminderKind
-
-
-def onboarding_offered(*, user) -> None:
-    """Record that onboarding was offered, so the next sign-in goes to the dashboard."""
-    from accounts.models import User
-
-    now = timezone.now()
-    User.objects.filter(pk=user.pk, onboarded_at__isnull=True).update(onboarded_at=now)
-    user.onboarded_at = user.onboarded_at or now
+from reminders.services import reminder_setting_update
+from tracker.services import saved_product_set
 
 
 @transaction.atomic
@@ -30,14 +23,10 @@ def onboarding_complete(
     product_amount_mg=None,
     product_unit: str = "",
 ) -> None:
-    """Sleep schedule (accounts), "my magnesium" (tracker) and the evening reminder (here).
+    """Sleep schedule (accounts), "my magnesium" (tracker) and the evening reminder.
 
-    Raises ValidationError (keyed by the service's field names) and writes nothing then.
+    Raises ValidationError (keyed by the onboarding form's field names) and writes nothing.
     """
-    from accounts.services import profile_update
-    from reminders.services import reminder_setting_update
-    from tracker.services import saved_product_set
-
     profile_update(
         user=user,
         display_name=user.display_name,
@@ -51,9 +40,10 @@ def onboarding_complete(
                 user=user, form=product_form, amount_mg=product_amount_mg, unit=product_unit
             )
         except ValidationError as error:
+            # The form names these fields product_*: keep each message next to its field.
             raise ValidationError(
                 {f"product_{k}": v for k, v in error.message_dict.items()}
             ) from error
     if evening_reminder:
         reminder_setting_update(user=user, kind=ReminderKind.EVENING, enabled=True)
-    onboarding_offered(user=user)
+    user_onboarding_mark(user=user)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_EDITOR, DEMO_USER, demo_accounts_ensure
+from flows.demo import DEMO_EDITOR, DEMO_USER, demo_accounts_ensure
 
 
 class Command(BaseCommand):

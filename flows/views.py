@@ -1,0 +1,161 @@
+"""Pages that start a cross-app flow: reminder settings, onboarding, the email's taken/skip.
+
+They are served under /reminders/ in the "reminders" URL namespace (see portal/urls.py):
+that is where users and emails know them.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.services import user_onboarding_mark
+from flows.forms import OnboardingForm, TakenForm
+from flows.onboarding import onboarding_complete
+from flows.reminder_links import (
+    reminder_preferences_save,
+    reminder_skip_record,
+    reminder_taken_record,
+)
+from portal.forms import apply_service_errors
+from reminders import selectors, tokens
+from reminders.forms import ReminderSettingsForm, bits_to_weekdays, weekdays_to_bits
+from reminders.models import ReminderKind
+from tracker.fields import dose_initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request):
+    user = request.user
+    current = selectors.reminder_settings_get(user=user)
+    evening, morning = current[ReminderKind.EVENING], current[ReminderKind.MORNING]
+    form = ReminderSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "evening_enabled": evening.enabled,
+            "minutes_before": evening.minutes_before,
+            "bedtime": user.bedtime,
+            "evening_days": bits_to_weekdays(evening.weekdays),
+            "skip_if_logged": evening.skip_if_logged,
+            "morning_enabled": morning.enabled,
+            "wake_time": user.wake_time,
+            "morning_days": bits_to_weekdays(morning.weekdays),
+            "paused_until": evening.paused_until or morning.paused_until,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reminder_preferences_save(
+                user=user,
+                bedtime=data["bedtime"],
+                wake_time=data["wake_time"],
+                evening_enabled=data["evening_enabled"],
+                minutes_before=data["minutes_before"],
+                evening_weekdays=weekdays_to_bits(data["evening_days"]),
+                skip_if_logged=data["skip_if_logged"],
+                morning_enabled=data["morning_enabled"],
+                morning_weekdays=weekdays_to_bits(data["morning_days"]),
+                paused_until=data["paused_until"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Your reminder settings are saved."))
+            return redirect("reminders:settings")
+    return render(
+        request,
+        "reminders/settings.html",
+        {
+            "form": form,
+            "evening": evening,
+            "morning": morning,
+            "evening_time": selectors.send_time_get(setting=evening, user=user),
+            "has_verified_email": selectors.user_has_verified_primary_email(user=user),
+        },
+    )
+
+
+def _bad_link(request):
+    return render(request, "reminders/link_invalid.html", status=400)
+
+
+def _used_link(request, delivery):
+    return render(request, "reminders/link_used.html", {"delivery": delivery})
+
+
+@never_cache  # link pages show a product or dose to whoever holds the link: never stored
+@require_http_methods(["GET", "POST"])
+def taken(request, token):
+    """ "I took it": GET confirms (mail scanners fetch links); POST logs the dose, once."""
+    delivery = selectors.delivery_for_token(token=token, purpose=tokens.TAKEN)
+    if delivery is None or delivery.kind != ReminderKind.EVENING:
+        return _bad_link(request)
+    with timezone.override(delivery.user.zone):
+        if delivery.acted_at:
+            return _used_link(request, delivery)
+        now = timezone.now()
+        need = selectors.taken_context_get(delivery=delivery, now=now)
+        form = TakenForm(
+            request.POST if request.method == "POST" else None,
+            needs_amount=need["product"] is None,
+            needs_time=need["late"],
+            initial=dose_initial(
+                taken_at=timezone.localtime(delivery.due_at), dose=need["last_dose"]
+            ),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                done = reminder_taken_record(delivery=delivery, now=now, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                if not done:
+                    return _used_link(request, delivery)
+                return render(request, "reminders/taken_done.html", {"delivery": delivery})
+        return render(request, "reminders/taken.html", {"form": form, "delivery": delivery, **need})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def skip(request, token):
+    """ "Skip tonight": GET confirms; POST records the evening as skipped on purpose."""
+    delivery = selectors.delivery_for_token(token=token, purpose=tokens.SKIP)
+    if delivery is None or delivery.kind != ReminderKind.EVENING:
+        return _bad_link(request)
+    with timezone.override(delivery.user.zone):
+        if delivery.acted_at:
+            return _used_link(request, delivery)
+        if request.method == "POST":
+            if not reminder_skip_record(delivery=delivery, now=timezone.now()):
+                return _used_link(request, delivery)
+            return render(request, "reminders/skip_done.html", {"delivery": delivery})
+        return render(request, "reminders/skip.html", {"delivery": delivery})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding(request):
+    """One screen after the first sign-in; skippable, and reachable again from a bookmark."""
+    user = request.user
+    if request.method == "POST" and "skip" in request.POST:
+        user_onboarding_mark(user=user)
+        return redirect("tracker:dashboard")
+    form = OnboardingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"time_zone": user.time_zone, "bedtime": user.bedtime, "wake_time": user.wake_time},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            onboarding_complete(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("All set. You can change any of this later."))
+            return redirect("tracker:dashboard")
+    return render(request, "reminders/onboarding.html", {"form": form})
