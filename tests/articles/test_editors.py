@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from flows.demo import demo_accounts_ensure
 from articles.services import EDITORS_GROUP, editors_group_ensure
+from flows.demo import demo_accounts_ensure
 
 
 def _codenames(group):

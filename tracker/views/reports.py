@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tracker import exports, selectors
-from tracker.pdf import report_css
 from tracker.forms import DateRangeForm
+from tracker.pdf import report_css
 
 
 @login_required
