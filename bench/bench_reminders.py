@@ -263,7 +263,6 @@ def main() -> int:
     from django.db import connection
 
     from reminders import dispatch
-    from reminders.emails import Renderer
     from reminders.models import Delivery
 
     due = datetime.datetime.now(datetime.UTC).replace(second=0, microsecond=0)
@@ -300,7 +299,7 @@ def main() -> int:
         # (d) the naive design on a sample: one task and one new SMTP connection per user.
         ids = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:NAIVE_USERS])
         Delivery.objects.filter(pk__in=ids).update(status="pending", sent_at=None)
-        from bench.naive_tasks import naive_send
+        from bench.naive_tasks import email_for, naive_send
 
         count.value = 0
         started = time.time()
@@ -309,7 +308,7 @@ def main() -> int:
         wait_for(count, NAIVE_USERS, timeout=3600)
         results["rate_d"] = NAIVE_USERS / (last.value - started)
         results["rss"] = [max(peak_rss_mb(pid) for pid in _tree(p.pid)) for p in workers]
-        message = Renderer().render(Delivery.objects.select_related("user").get(pk=ids[0]))
+        message = email_for(ids[0])
         raw = message.message().as_bytes(linesep="\r\n")
     finally:
         for process in workers:

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import greeting_name_for
 from reminders import tokens
-from reminders.models import Delivery, ReminderKind
+from reminders.models import ReminderKind
 
 # The public URL of the night form (contract.md), opened straight from the morning email.
 DIARY_PATH = "/tracker/nights/new/"
@@ -69,16 +69,6 @@ class DeliveryToSend:
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
-
-    @classmethod
-    def of(cls, delivery: Delivery) -> "DeliveryToSend":
-        user = delivery.user
-        return cls(
-            pk=delivery.pk, user_id=delivery.user_id, kind=delivery.kind,
-            local_date=delivery.local_date, due_at=delivery.due_at, email=user.email,
-            display_name=user.display_name, language=user.language,
-            time_zone=user.time_zone, bedtime=user.bedtime,
-        )  # fmt: skip
 
 
 @dataclass
@@ -217,9 +207,6 @@ class Renderer:
             html=_fill(html, escaped),
             boundary=f"{self._boundary}_{delivery.pk}",
         )
-
-    def render(self, delivery: Delivery) -> EmailMultiAlternatives:
-        return self.outgoing(DeliveryToSend.of(delivery)).as_email_message()
 
     def raw(self, outgoing: Outgoing) -> bytes:
         return outgoing.as_bytes(

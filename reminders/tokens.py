@@ -79,10 +79,6 @@ def _signer(purpose: str, keys: tuple | None = None) -> _KeyedSigner:
     return signer
 
 
-def token_make(*, purpose: str, user_id: int, delivery_id: int) -> str:
-    return tokens_make(purposes=[purpose], user_id=user_id, delivery_id=delivery_id)[purpose]
-
-
 def tokens_make(*, purposes: Iterable[str], user_id: int, delivery_id: int) -> dict[str, str]:
     """One token per purpose for the same delivery, signed at the same second.
 

@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
+from reminders import tokens
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -27,3 +28,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+def link_token(*, purpose: str, user_id: int, delivery_id: int) -> str:
+    """One email-link token, signed as the sender signs them (several per email)."""
+    return tokens.tokens_make(purposes=[purpose], user_id=user_id, delivery_id=delivery_id)[purpose]

@@ -25,25 +25,6 @@ def evening_of(instant: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.
     return local.date() if local.time() >= NOON else local.date() - datetime.timedelta(days=1)
 
 
-def evening_bounds(
-    evening: datetime.date, zone: zoneinfo.ZoneInfo
-) -> tuple[datetime.datetime, datetime.datetime]:
-    """The aware [start, end) instants of an evening: local noon to the next local noon.
-
-    Noon is never inside a DST transition in any zone, so both ends always exist. They are
-    returned in UTC: Python subtracts two datetimes that share a tzinfo by wall clock, which
-    would make a 23- or 25-hour evening look 24 hours long.
-    """
-    start = datetime.datetime.combine(evening, NOON, tzinfo=zone)
-    end = datetime.datetime.combine(evening + datetime.timedelta(days=1), NOON, tzinfo=zone)
-    return start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
-
-
-def current_evening(now: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.date:
-    """ "Tonight" as of `now`: before noon it is still last night's evening."""
-    return evening_of(now, zone)
-
-
 def last_night(now: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.date:
     """The most recent night that has ended (or is ending) — the one a morning log is about.
 

@@ -113,3 +113,16 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
             )
         )
     return notes
+
+
+def lab_below_threshold(*, result) -> bool:
+    """True when a result is at or past an AASM 2024 iron threshold for RLS."""
+    low_ferritin = (
+        result.ferritin_ng_ml is not None
+        and result.ferritin_ng_ml <= reference.FERRITIN_THRESHOLD_NG_ML.value
+    )
+    low_tsat = (
+        result.tsat_percent is not None
+        and result.tsat_percent < reference.TSAT_THRESHOLD_PERCENT.value
+    )
+    return low_ferritin or low_tsat

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from reminders import tokens
 from reminders.models import Delivery, ReminderSetting
 from tests.e2e.conftest import assert_accessible
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory, link_token
 from tracker.models import Dose
 from tracker.services import saved_product_set
 
@@ -55,7 +55,7 @@ def test_taken_link_from_the_email(page, live_server):
     delivery = Delivery.objects.create(
         user=user, kind="evening", local_date=due.date(), due_at=due, status="sent"
     )
-    token = tokens.token_make(purpose=tokens.TAKEN, user_id=user.pk, delivery_id=delivery.pk)
+    token = link_token(purpose=tokens.TAKEN, user_id=user.pk, delivery_id=delivery.pk)
     page.goto(f"/reminders/taken/{token}/")
     assert_accessible(page)
     assert Dose.objects.count() == 0

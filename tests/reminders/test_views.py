@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from reminders import dispatch, tokens
 from reminders.models import Delivery, ReminderSetting
+from tests.factories import link_token
 from tests.reminders.conftest import DUE, evening_reminder
 from tracker.models import Dose, EveningSkip
 from tracker.services import dose_record, saved_product_set
@@ -23,7 +24,7 @@ def _delivery(user):
 
 
 def _url(name, purpose, delivery):
-    token = tokens.token_make(purpose=purpose, user_id=delivery.user_id, delivery_id=delivery.pk)
+    token = link_token(purpose=purpose, user_id=delivery.user_id, delivery_id=delivery.pk)
     return reverse(name, args=[token])
 
 
@@ -192,7 +193,7 @@ def test_an_expired_token_gets_a_friendly_page(client, due_user):
 
 def test_a_token_for_another_users_delivery_does_not_work(client, due_user, other_user):
     delivery = _delivery(due_user)
-    token = tokens.token_make(purpose=tokens.TAKEN, user_id=other_user.pk, delivery_id=delivery.pk)
+    token = link_token(purpose=tokens.TAKEN, user_id=other_user.pk, delivery_id=delivery.pk)
     assert client.post(reverse("reminders:taken", args=[token])).status_code == 400
 
 

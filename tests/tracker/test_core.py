@@ -121,8 +121,9 @@ def test_a_dose_after_midnight_belongs_to_the_evening_before(ny_user):
         now=half_past_midnight,
     )
     assert dose.evening == datetime.date(2026, 6, 1)
-    assert selectors.evening_has_dose(user=ny_user, evening=datetime.date(2026, 6, 1))
-    assert not selectors.evening_has_dose(user=ny_user, evening=datetime.date(2026, 6, 2))
+    june_1, june_2 = datetime.date(2026, 6, 1), datetime.date(2026, 6, 2)
+    asked = {(ny_user.pk, june_1), (ny_user.pk, june_2)}
+    assert selectors.evenings_with_dose(pairs=asked) == {(ny_user.pk, june_1)}
 
 
 def test_evenings_with_dose_batches_pairs_in_one_query(user, other_user, django_assert_num_queries):

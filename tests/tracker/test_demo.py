@@ -6,7 +6,7 @@ import time_machine
 from flows.demo import demo_accounts_ensure
 from tracker.demo import demo_data_ensure
 from tracker.models import Dose, EveningSkip, NightLog, Trial
-from tracker.selectors import dashboard_summary
+from tracker.pages import dashboard_context
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 6, 15, 19, 0, tzinfo=datetime.UTC)
@@ -21,7 +21,7 @@ def test_demo_gives_sixty_nights_with_a_trial_result(user):
         doses = Dose.objects.filter(user=user)
         assert 20 <= doses.count() <= 30  # most evenings of the 30-night magnesium phase
         assert not doses.filter(evening__lt=trial.magnesium_start).exists()
-        context = dashboard_summary(user=user, days=90, now=NOW)
+        context = dashboard_context(user=user, days=90, now=NOW)
     result = context["trial_result"]
     assert result.ready
     assert {m.comparison is not None for m in result.metrics} == {True}

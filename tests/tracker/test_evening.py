@@ -3,7 +3,7 @@ import zoneinfo
 
 import pytest
 
-from tracker.evening import evening_bounds, evening_of, last_night
+from tracker.evening import evening_of, last_night
 
 NY = zoneinfo.ZoneInfo("America/New_York")
 KOLKATA = zoneinfo.ZoneInfo("Asia/Kolkata")
@@ -39,9 +39,14 @@ def test_the_same_instant_is_a_different_evening_in_another_zone():
     ],
 )
 def test_evenings_across_dst_are_23_or_25_hours_long(evening, hours):
-    start, end = evening_bounds(evening, NY)
-    assert (end - start) == datetime.timedelta(hours=hours)
-    assert start.astimezone(NY).time() == end.astimezone(NY).time() == datetime.time(12)
+    start = datetime.datetime.combine(evening, datetime.time(12), tzinfo=NY).astimezone(
+        datetime.UTC
+    )
+    last_minute = start + datetime.timedelta(hours=hours, minutes=-1)
+    assert evening_of(start, NY) == evening_of(last_minute, NY) == evening
+    next_noon = start + datetime.timedelta(hours=hours)
+    assert evening_of(next_noon, NY) == evening + datetime.timedelta(days=1)
+    assert next_noon.astimezone(NY).time() == datetime.time(12)
 
 
 def test_naive_datetimes_are_refused():

@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from reminders.forms import TakenForm
+from flows.forms import OnboardingForm, TakenForm
 from tracker.evening import local_to_instant
 from tracker.forms import DoseForm
 
@@ -102,8 +102,6 @@ def test_service_errors_land_on_their_fields_in_tracker_and_reminders_forms():
     ],
 )
 def test_dose_amounts_say_the_same_thing_on_every_form(typed, message):
-    from reminders.forms import OnboardingForm
-
     dose = DoseForm({"amount_mg": typed})
     taken = TakenForm({"amount_mg": typed}, needs_amount=True, needs_time=False)
     onboarding = OnboardingForm({"product_amount_mg": typed})

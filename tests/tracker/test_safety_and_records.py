@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tracker import reference, selectors, services
+from tracker import reference, safety, services
 from tracker.models import LabResult, OtherMedicine, Trial
 from tracker.safety import dose_safety_notes
 
@@ -133,11 +133,11 @@ def test_lab_results_and_thresholds(user_client, user):
     assert "Blood test result saved." in response.text
     assert "<svg" in response.text
     result = LabResult.objects.get(user=user)
-    assert selectors.lab_flags(result=result)  # ≤ 75 counts
+    assert safety.lab_below_threshold(result=result)  # ≤ 75 counts
     result.ferritin_ng_ml, result.tsat_percent = 76, 20
-    assert not selectors.lab_flags(result=result)  # TSAT 20 is not < 20
+    assert not safety.lab_below_threshold(result=result)  # TSAT 20 is not < 20
     result.tsat_percent = 19.9
-    assert selectors.lab_flags(result=result)
+    assert safety.lab_below_threshold(result=result)
     empty = user_client.post(reverse("tracker:labs"), {"taken_on": "2026-01-10"})
     assert "Enter a ferritin value, a transferrin saturation, or both." in empty.text
     high = user_client.post(

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tracker import selectors
+from tracker import pages
 from tracker.forms import QuickNightForm
 
 
@@ -14,9 +14,9 @@ def dashboard(request):
         days = int(request.GET.get("days", 30))
     except ValueError:
         days = 30
-    if days not in selectors.PERIODS:
+    if days not in pages.PERIODS:
         days = 30
-    context = selectors.dashboard_summary(user=request.user, days=days, now=timezone.now())
+    context = pages.dashboard_context(user=request.user, days=days, now=timezone.now())
     if context["last_night"] is None or context["last_night"].night is None:
         context["quick_night_form"] = QuickNightForm(
             initial={"evening": context["last_night_evening"]}, auto_id="quick_%s"

@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tracker import reference, selectors, services
+from tracker import pages, reference, selectors, services
 from tracker.evening import last_night
 from tracker.forms import LabForm, MedicineForm, ProductForm, TrialForm
 from tracker.models import LabResult, OtherMedicine
@@ -126,7 +126,7 @@ def labs(request):
         {
             "form": form,
             "results": list(reversed(results)),
-            "chart": selectors.lab_chart(results=results),
+            "chart": pages.lab_charts(results=results),
             "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
             "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
             "iron_article": reference.IRON_ARTICLE_PATH,

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tracker import exports, selectors
+from tracker import exports, pages
 from tracker.forms import DateRangeForm
 from tracker.pdf import report_css
 
@@ -27,7 +27,7 @@ def export_csv(request):
 def _report_context(request) -> dict:
     form = DateRangeForm(request.GET if request.GET.keys() & {"from", "to"} else None)
     start, end = form.bounds()
-    context = selectors.report_summary(user=request.user, start=start, end=end, now=timezone.now())
+    context = pages.report_context(user=request.user, start=start, end=end, now=timezone.now())
     context["filter_form"] = form
     return context
 

@@ -1,0 +1,159 @@
+"""What the dashboard and the clinician report show: charts and page contexts.
+
+Built from selectors (the rows), the period summary (nightly figures) and the SVG
+primitives in tracker/charts.py; views pass the result straight to a template.
+"""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from tracker import charts, reference, safety, selectors
+from tracker.evening import evening_of, last_night
+from tracker.summary import period_summary
+from tracker.trial import trial_result
+
+
+def lab_charts(*, results) -> dict:
+    """Ferritin and TSAT charts (SVG) against the AASM 2024 thresholds, from lab rows."""
+    ferritin = [(r.taken_on, r.ferritin_ng_ml) for r in results if r.ferritin_ng_ml is not None]
+    tsat = [(r.taken_on, r.tsat_percent) for r in results if r.tsat_percent is not None]
+    out = {}
+    if ferritin:
+        threshold = reference.FERRITIN_THRESHOLD_NG_ML.value
+        top = max(150.0, max(float(v) for _d, v in ferritin) * 1.1)
+        out["ferritin"] = charts.points_chart(
+            dates=[d for d, _v in ferritin],
+            values=[float(v) for _d, v in ferritin],
+            threshold=threshold,
+            threshold_label=_("%(n)s ng/mL (AASM 2024)") % {"n": threshold},
+            top=round(top, -1),
+            title=_("Ferritin over time"),
+            desc=_("Ferritin results in ng/mL with the guideline threshold of %(n)s ng/mL.")
+            % {"n": threshold},
+        )
+    if tsat:
+        threshold = reference.TSAT_THRESHOLD_PERCENT.value
+        out["tsat"] = charts.points_chart(
+            dates=[d for d, _v in tsat],
+            values=[float(v) for _d, v in tsat],
+            threshold=threshold,
+            threshold_label=_("%(n)s%% (AASM 2024)") % {"n": threshold},
+            top=60.0 if max(float(v) for _d, v in tsat) <= 54 else 100.0,
+            title=_("Transferrin saturation over time"),
+            desc=_("Transferrin saturation in percent with the guideline threshold of %(n)s%%.")
+            % {"n": threshold},
+        )
+    return out
+
+
+PERIODS = (30, 90, 365)
+
+
+def nightly_chart_for(summary) -> str:
+    """The nightly SVG chart of a period summary (shared by the dashboard and the report)."""
+    days = summary.days
+    logged = summary.nights_logged
+    return charts.nightly_chart(
+        days=[d.evening for d in days],
+        severity=[d.night.severity if d.night else None for d in days],
+        quality=[d.night.sleep_quality if d.night else None for d in days],
+        severity_avg=[d.severity_avg for d in days],
+        dosed=[d.dosed for d in days],
+        title=_("Legs and sleep, night by night"),
+        desc=_(
+            "Bars: how bad your legs were (0 to 10). Line: sleep quality (1 to 5). Dashed "
+            "line: 7-night average where at least 4 of 7 nights are logged. Marks under the "
+            "axis: evenings with a dose. %(n)s nights logged."
+        )
+        % {"n": logged},
+    )
+
+
+def weekly_chart_for(summary) -> str:
+    threshold = reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value
+    return charts.weekly_chart(
+        weeks=[w[0] for w in summary.weeks],
+        counts=[w[1] for w in summary.weeks],
+        threshold=threshold,
+        title=_("Nights with symptoms, week by week"),
+        desc=_("Bars: nights with symptoms in each 7-night block. Line: %(n)s a week.")
+        % {"n": threshold},
+    )
+
+
+def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
+    """Everything the dashboard shows, in a bounded number of queries."""
+
+    tonight = evening_of(now, user.zone)
+    morning_night = last_night(now, user.zone)
+    summary = period_summary(
+        user=user, start=tonight - datetime.timedelta(days=days - 1), end=tonight, now=now
+    )
+    by_evening = {d.evening: d for d in summary.days}
+    trial = selectors.trial_get(user=user)
+    return {
+        "days": days,
+        "periods": PERIODS,
+        "summary": summary,
+        "tonight": by_evening[tonight],
+        "last_night": by_evening.get(morning_night),
+        "last_night_evening": morning_night,
+        "over_limit": safety.over_upper_limit(by_evening[tonight].dose_mg),
+        "ul": reference.SUPPLEMENT_UL_MG,
+        "safety_article": reference.SAFETY_ARTICLE_PATH,
+        "product": selectors.saved_product_get(user=user),
+        "chart": nightly_chart_for(summary),
+        "table_rows": charts.nightly_table_rows(summary.days),
+        "weekly_chart": weekly_chart_for(summary),
+        "trial": trial,
+        "trial_result": trial_result(user=user, summary=summary, trial=trial),
+        "trial_article": reference.TRIAL_ARTICLE_PATH,
+        "latest_nights": [d.night for d in reversed(summary.days) if d.night][:5],
+        "latest_doses": list(selectors.dose_list(user=user)[:5]),
+        "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
+    }
+
+
+REPORT_MAX_DAYS = 366
+REPORT_DEFAULT_DAYS = 30
+
+
+def report_context(*, user, start, end, now: datetime.datetime) -> dict:
+    """The clinician report for evenings start..end (defaults: the last 30 evenings)."""
+
+    tonight = evening_of(now, user.zone)
+    span = datetime.timedelta(days=REPORT_DEFAULT_DAYS - 1)
+    if start and start > tonight:  # nothing can be logged after tonight
+        start = tonight
+    end = min(end or (start + span if start else tonight), tonight)
+    start = start or end - span
+    clamped = (end - start).days >= REPORT_MAX_DAYS
+    if clamped:
+        start = end - datetime.timedelta(days=REPORT_MAX_DAYS - 1)
+    if start > end:
+        start = end
+    summary = period_summary(user=user, start=start, end=end, now=now)
+    labs = selectors.lab_result_list(user=user, until=end)
+    trial = selectors.trial_get(user=user)
+    return {
+        "start": start,
+        "end": end,
+        "clamped": clamped,
+        "max_days": REPORT_MAX_DAYS,
+        "generated_at": now,
+        "summary": summary,
+        "chart": nightly_chart_for(summary),
+        "table_rows": charts.nightly_table_rows(summary.days),
+        "weekly_chart": weekly_chart_for(summary),
+        "labs": [(lab, safety.lab_below_threshold(result=lab)) for lab in labs],
+        "lab_charts": lab_charts(results=labs),
+        "trial": trial,
+        "trial_result": trial_result(user=user, summary=summary, trial=trial),
+        "trial_article": reference.TRIAL_ARTICLE_PATH,
+        "ul": reference.SUPPLEMENT_UL_MG,
+        "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
+        "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
+        "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
+        "entry_rows": charts.entries_table_rows(summary.days),
+    }
