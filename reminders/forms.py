@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import time_of_day_field
+from reminders.services import MAX_MINUTES_BEFORE, MINUTES_BEFORE_MESSAGE
 
 WEEKDAY_CHOICES = [
     ("0", _("Mon")),
@@ -15,7 +16,6 @@ WEEKDAY_CHOICES = [
     ("5", _("Sat")),
     ("6", _("Sun")),
 ]
-MAX_MINUTES_BEFORE = 240
 
 
 def weekdays_to_bits(values) -> int:
@@ -40,12 +40,9 @@ class ReminderSettingsForm(forms.Form):
         label=_("Minutes before bedtime"),
         min_value=0,
         max_value=MAX_MINUTES_BEFORE,
-        error_messages={
-            "min_value": _("Enter a number of minutes between 0 and 240."),
-            "max_value": _("Enter a number of minutes between 0 and 240."),
-            "invalid": _("Enter a number of minutes between 0 and 240."),
-            "required": _("Enter a number of minutes between 0 and 240."),
-        },
+        error_messages=dict.fromkeys(
+            ("min_value", "max_value", "invalid", "required"), MINUTES_BEFORE_MESSAGE
+        ),
     )
     bedtime = time_of_day_field(_("My usual bedtime"))
     evening_days = forms.MultipleChoiceField(

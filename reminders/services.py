@@ -6,12 +6,26 @@ package; what the email links change in other apps lives in `flows.reminder_link
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reminders import scheduling, selectors
 from reminders.models import Delivery, ReminderKind, ReminderSetting
+
+# Four hours: an "evening" reminder earlier than that is an afternoon one.
+MAX_MINUTES_BEFORE = 240
+
+
+def _minutes_before_message() -> str:
+    return _("Enter a number of minutes between 0 and %(top)s.") % {"top": MAX_MINUTES_BEFORE}
+
+
+# Lazy: the settings form builds its fields at import and shows it in each request's language.
+MINUTES_BEFORE_MESSAGE = lazy(_minutes_before_message, str)()
 
 
 def reminder_schedule_next(
@@ -44,6 +58,8 @@ def reminder_setting_update(
     now: datetime.datetime | None = None,
 ) -> ReminderSetting:
     """Save one reminder's settings and recompute its next due instant at once."""
+    if not 0 <= minutes_before <= MAX_MINUTES_BEFORE:
+        raise ValidationError({"minutes_before": MINUTES_BEFORE_MESSAGE})
     setting, _ = ReminderSetting.objects.select_for_update().get_or_create(user=user, kind=kind)
     setting.enabled = enabled
     setting.weekdays = weekdays

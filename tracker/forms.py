@@ -1,14 +1,15 @@
-"""Tracker forms: they parse and range-check input; services apply the domain rules."""
+"""Tracker forms: they parse and range-check input; services apply the domain rules.
+
+Rendered like every form in the project, through crispy-forms; Django ties each error and
+help text to its input (aria-invalid, aria-describedby), whichever side found the error.
+"""
 
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import apply_service_errors
-from tracker import reference
 from tracker.fields import (
     LocalDateTimeField,
     amount_mg_field,
@@ -23,38 +24,13 @@ from tracker.models import (
     MedicineKind,
     Quality,
 )
+from tracker.services import rules
 
 SEVERITY_CHOICES = [(n, str(n)) for n in range(11)]
 
 
-class AccessibleFormMixin:
-    """Tie each error to its field (aria-describedby, aria-invalid) and mark it invalid."""
-
-    def full_clean(self):
-        super().full_clean()
-        self.mark_errors()
-
-    def mark_errors(self):
-        for name, field in self.fields.items():
-            attrs = field.widget.attrs
-            base = self[name].auto_id
-            described = [f"{base}_help"] if field.help_text else []
-            if name in self.errors:
-                described.append(f"{base}_error")
-                attrs["aria-invalid"] = "true"
-                if not isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                    attrs["class"] = attrs.get("class", "") + " is-invalid"
-            if described:
-                attrs["aria-describedby"] = " ".join(described)
-
-    def apply_service_errors(self, error: ValidationError) -> None:
-        """Show a service's ValidationError next to its fields, tied for screen readers."""
-        apply_service_errors(self, error)
-        self.mark_errors()
-
-
 def _minutes(label, top):
-    message = _("Enter a number between 0 and %(top)s.") % {"top": top}
+    message = rules.range_message(top)
     return forms.IntegerField(
         label=label,
         required=False,
@@ -74,22 +50,17 @@ def _time(label):
     )
 
 
-# Dates before this are typos (and year-1 dates cannot be converted between time zones).
-EARLIEST = datetime.date(reference.EARLIEST_YEAR, 1, 1)
-EARLIEST_MESSAGE = _("Enter a date from 1950 on.")
-
-
 def _date(label, required=True):
     return forms.DateField(
         label=label,
         required=required,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-        validators=[MinValueValidator(EARLIEST, message=EARLIEST_MESSAGE)],
+        validators=[MinValueValidator(rules.EARLIEST_DATE, message=rules.EARLIEST_DATE_MESSAGE)],
         error_messages={"invalid": _("Enter a date such as 2026-03-08.")},
     )
 
 
-class QuickNightForm(AccessibleFormMixin, forms.Form):
+class QuickNightForm(forms.Form):
     """'How was last night?': the two required answers, nothing else."""
 
     evening = _date(_("Night of"))
@@ -98,14 +69,14 @@ class QuickNightForm(AccessibleFormMixin, forms.Form):
         choices=SEVERITY_CHOICES,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-        error_messages={"required": _("Choose a number from 0 (none) to 10 (worst imaginable).")},
+        error_messages={"required": rules.SEVERITY_MESSAGE},
     )
     sleep_quality = forms.TypedChoiceField(
         label=_("How did you sleep?"),
         choices=Quality.choices,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-        error_messages={"required": _("Choose how you slept, from very poor to very good.")},
+        error_messages={"required": rules.QUALITY_MESSAGE},
     )
 
 
@@ -178,9 +149,11 @@ class NightForm(QuickNightForm):
         return initial
 
 
-class DoseForm(AccessibleFormMixin, forms.Form):
+class DoseForm(forms.Form):
     taken_at = LocalDateTimeField(
-        label=_("Taken at"), earliest=EARLIEST, earliest_message=EARLIEST_MESSAGE
+        label=_("Taken at"),
+        earliest=rules.EARLIEST_DATE,
+        earliest_message=rules.EARLIEST_DATE_MESSAGE,
     )
     form = dose_form_field()
     amount_mg = amount_mg_field()
@@ -198,13 +171,13 @@ class DoseForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class ProductForm(AccessibleFormMixin, forms.Form):
+class ProductForm(forms.Form):
     form = dose_form_field()
     amount_mg = amount_mg_field()
     unit = unit_field()
 
 
-class MedicineForm(AccessibleFormMixin, forms.Form):
+class MedicineForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Medicine"),
         choices=MedicineKind.choices,
@@ -219,25 +192,25 @@ class MedicineForm(AccessibleFormMixin, forms.Form):
     usual_time = _time(_("Usual time you take it (optional)"))
 
 
-class LabForm(AccessibleFormMixin, forms.Form):
+class LabForm(forms.Form):
     taken_on = _date(_("Date of the blood test"))
     ferritin_ng_ml = forms.DecimalField(
         label=_("Ferritin (ng/mL, the same as µg/L)"),
         required=False,
         min_value=0,
-        max_value=5000,
+        max_value=rules.FERRITIN_MAX,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.1"}),
-        error_messages={"max_value": _("Enter a number between 0 and 5000.")},
+        error_messages={"max_value": rules.range_message(rules.FERRITIN_MAX)},
     )
     tsat_percent = forms.DecimalField(
         label=_("Transferrin saturation (%)"),
         required=False,
         min_value=0,
-        max_value=100,
+        max_value=rules.TSAT_MAX,
         decimal_places=1,
         widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.1"}),
-        error_messages={"max_value": _("Enter a number between 0 and 100.")},
+        error_messages={"max_value": rules.range_message(rules.TSAT_MAX)},
     )
     note = forms.CharField(
         label=_("Note"),
@@ -247,14 +220,14 @@ class LabForm(AccessibleFormMixin, forms.Form):
     )
 
 
-class TrialForm(AccessibleFormMixin, forms.Form):
+class TrialForm(forms.Form):
     baseline_start = _date(_("Baseline: first night"))
     baseline_end = _date(_("Baseline: last night"))
     magnesium_start = _date(_("Magnesium: first night"))
     magnesium_end = _date(_("Magnesium: last night (leave empty if ongoing)"), required=False)
 
 
-class DateRangeForm(AccessibleFormMixin, forms.Form):
+class DateRangeForm(forms.Form):
     """The list and report filter (?from=&to=); both ends optional and inclusive."""
 
     def __init__(self, *args, **kwargs):

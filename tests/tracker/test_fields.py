@@ -77,19 +77,25 @@ def test_dose_dates_before_1950_are_refused_before_any_zone_arithmetic():
 
 def test_service_errors_land_on_their_fields_in_tracker_and_reminders_forms():
     from django.core.exceptions import ValidationError
+    from django.template import Context, Template
 
     from portal.forms import apply_service_errors
 
     error = ValidationError({"amount_mg": ["Too much."], "evening": ["Not a form field."]})
     taken = TakenForm({}, needs_amount=True, needs_time=False)
-    taken.is_valid()
-    apply_service_errors(taken, error)
-    assert "Too much." in taken.errors["amount_mg"]
-    assert taken.non_field_errors() == ["Not a form field."]
     dose = DoseForm({})
-    dose.is_valid()
-    dose.apply_service_errors(ValidationError("Something else."))
-    assert dose.non_field_errors() == ["Something else."]
+    for form in (taken, dose):
+        form.is_valid()
+        apply_service_errors(form, error)
+        assert "Too much." in form.errors["amount_mg"]
+        assert "Not a form field." in form.non_field_errors()
+        # One rendering path for every form: the error is announced with its input.
+        html = Template("{% load crispy_forms_tags %}{{ form.amount_mg|as_crispy_field }}").render(
+            Context({"form": form})
+        )
+        assert 'aria-invalid="true"' in html
+        assert 'aria-describedby="id_amount_mg_error"' in html
+        assert 'id="id_amount_mg_error"' in html and "Too much." in html
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tracker import reference
 from tracker.evening import evening_of
 from tracker.models import Dose, EveningSkip, Form, SavedProduct, Unit
+from tracker.services import rules
 
 TENTH = Decimal("0.1")
 
@@ -49,8 +50,8 @@ def elemental_mg_of(*, form: str, amount_mg, unit: str) -> Decimal:
 def _check_taken_at(taken_at: datetime.datetime, *, now: datetime.datetime | None) -> None:
     if not isinstance(taken_at, datetime.datetime) or timezone.is_naive(taken_at):
         raise ValidationError({"taken_at": _("Enter the date and time you took it.")})
-    if taken_at.year < reference.EARLIEST_YEAR:
-        raise ValidationError({"taken_at": _("Enter a date from 1950 on.")})
+    if taken_at.date() < rules.EARLIEST_DATE:
+        raise ValidationError({"taken_at": rules.EARLIEST_DATE_MESSAGE})
     now = now or timezone.now()
     limit = datetime.timedelta(minutes=reference.DOSE_FUTURE_TOLERANCE_MINUTES)
     if taken_at > now + limit:
@@ -96,12 +97,19 @@ def dose_record(
     amount_mg,
     unit: str,
     note: str = "",
+    remember: bool = False,
     now: datetime.datetime | None = None,
 ) -> Dose:
-    """Record a dose; the amount is converted to elemental mg and the evening derived."""
+    """Record a dose; the amount is converted to elemental mg and the evening derived.
+
+    `remember` also saves form, amount and unit as "My magnesium", in the same transaction:
+    either both are saved or neither.
+    """
     values = _dose_values(
         user=user, taken_at=taken_at, form=form, amount_mg=amount_mg, unit=unit, note=note, now=now
     )
+    if remember:
+        saved_product_set(user=user, form=form, amount_mg=amount_mg, unit=unit)
     return Dose.objects.create(user=user, **values)
 
 
@@ -114,8 +122,10 @@ def dose_update(
     amount_mg,
     unit: str,
     note: str = "",
+    remember: bool = False,
     now: datetime.datetime | None = None,
 ) -> Dose:
+    """Change a dose (and, with `remember`, "My magnesium" too), in one transaction."""
     values = _dose_values(
         user=dose.user,
         taken_at=taken_at,
@@ -125,6 +135,8 @@ def dose_update(
         note=note,
         now=now,
     )
+    if remember:
+        saved_product_set(user=dose.user, form=form, amount_mg=amount_mg, unit=unit)
     for name, value in values.items():
         setattr(dose, name, value)
     dose.save()

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker import reference
 from tracker.evening import evening_of, night_instant
 from tracker.models import AWAKENINGS_MAX, LATENCY_MAX, SEVERITY_MAX, WASO_MAX, Factor, NightLog
+from tracker.services import rules
 
 NIGHT_TIME_FIELDS = ("symptoms_started", "in_bed", "tried_sleep", "final_wake", "out_of_bed")
 
@@ -33,21 +33,21 @@ def _night_values(
     now = now or timezone.now()
     if not isinstance(evening, datetime.date) or isinstance(evening, datetime.datetime):
         raise ValidationError({"evening": _("Enter the date of the evening.")})
-    if evening.year < reference.EARLIEST_YEAR:
-        raise ValidationError({"evening": _("Enter a date from 1950 on.")})
+    if evening < rules.EARLIEST_DATE:
+        raise ValidationError({"evening": rules.EARLIEST_DATE_MESSAGE})
     if evening > evening_of(now, user.zone):
         errors["evening"] = _("That night has not happened yet. Choose today or an earlier date.")
     if not isinstance(severity, int) or not 0 <= severity <= SEVERITY_MAX:
-        errors["severity"] = _("Choose a number from 0 (none) to 10 (worst imaginable).")
+        errors["severity"] = rules.SEVERITY_MESSAGE
     if not isinstance(sleep_quality, int) or not 1 <= sleep_quality <= 5:
-        errors["sleep_quality"] = _("Choose how you slept, from very poor to very good.")
+        errors["sleep_quality"] = rules.QUALITY_MESSAGE
     for field, value, top in (
         ("sleep_latency_min", sleep_latency_min, LATENCY_MAX),
         ("awakenings", awakenings, AWAKENINGS_MAX),
         ("waso_min", waso_min, WASO_MAX),
     ):
         if value is not None and not 0 <= value <= top:
-            errors[field] = _("Enter a number between 0 and %(top)s.") % {"top": top}
+            errors[field] = rules.range_message(top)
     unknown = set(factors) - set(Factor.values)
     if unknown:
         errors["factors"] = _("Choose factors from the list.")

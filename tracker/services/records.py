@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.models import LabResult, MedicineKind, OtherMedicine, Trial
+from tracker.services import rules
 
 
 @transaction.atomic
@@ -36,7 +37,7 @@ def _optional_decimal(value, field: str, top: int) -> Decimal | None:
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("Enter a number.")}) from None
     if not number.is_finite() or not 0 <= number <= top:
-        raise ValidationError({field: _("Enter a number between 0 and %(top)s.") % {"top": top}})
+        raise ValidationError({field: rules.range_message(top)})
     return number.quantize(Decimal("0.1"))
 
 
@@ -44,12 +45,14 @@ def _optional_decimal(value, field: str, top: int) -> Decimal | None:
 def lab_record(
     *, user, taken_on: datetime.date, ferritin_ng_ml=None, tsat_percent=None, note: str = ""
 ) -> LabResult:
-    ferritin = _optional_decimal(ferritin_ng_ml, "ferritin_ng_ml", 5000)
-    tsat = _optional_decimal(tsat_percent, "tsat_percent", 100)
+    ferritin = _optional_decimal(ferritin_ng_ml, "ferritin_ng_ml", rules.FERRITIN_MAX)
+    tsat = _optional_decimal(tsat_percent, "tsat_percent", rules.TSAT_MAX)
     if ferritin is None and tsat is None:
         raise ValidationError(
             {"ferritin_ng_ml": _("Enter a ferritin value, a transferrin saturation, or both.")}
         )
+    if taken_on < rules.EARLIEST_DATE:
+        raise ValidationError({"taken_on": rules.EARLIEST_DATE_MESSAGE})
     if taken_on > timezone.localdate(timezone=user.zone):
         raise ValidationError({"taken_on": _("That date is in the future.")})
     return LabResult.objects.create(

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.forms import apply_service_errors
 from tracker import reference, safety, selectors, services
 from tracker.evening import last_night
 from tracker.fields import dose_initial
@@ -58,7 +59,7 @@ def night_new(request):
             try:
                 night = services.night_log(user=user, **form.service_kwargs())
             except ValidationError as error:
-                form.apply_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -88,7 +89,7 @@ def night_edit(request, pk):
             try:
                 services.night_update(night=night, **form.service_kwargs())
             except ValidationError as error:
-                form.apply_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -192,13 +193,10 @@ def dose_new(request):
                     amount_mg=data["amount_mg"],
                     unit=data["unit"],
                     note=data["note"],
+                    remember=data["remember"],
                 )
-                if data["remember"]:
-                    services.saved_product_set(
-                        user=user, form=data["form"], amount_mg=data["amount_mg"], unit=data["unit"]
-                    )
             except ValidationError as error:
-                form.apply_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 _dose_saved(request, dose)
                 if data["remember"]:
@@ -233,16 +231,10 @@ def dose_edit(request, pk):
                     amount_mg=data["amount_mg"],
                     unit=data["unit"],
                     note=data["note"],
+                    remember=data["remember"],
                 )
-                if data["remember"]:
-                    services.saved_product_set(
-                        user=request.user,
-                        form=data["form"],
-                        amount_mg=data["amount_mg"],
-                        unit=data["unit"],
-                    )
             except ValidationError as error:
-                form.apply_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 _dose_saved(request, dose, updated=True)
                 return redirect("tracker:dose_list")

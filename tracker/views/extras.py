@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from portal.forms import apply_service_errors
 from tracker import pages, reference, selectors, services
 from tracker.evening import last_night
 from tracker.forms import LabForm, MedicineForm, ProductForm, TrialForm
@@ -43,7 +44,7 @@ def product(request):
             try:
                 services.saved_product_set(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.apply_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("“My magnesium” is saved. One tap now logs it."))
                 return redirect("tracker:dashboard")
@@ -67,7 +68,7 @@ def medicines(request):
         try:
             services.medicine_add(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.apply_service_errors(error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Medicine added."))
             return redirect("tracker:medicines")
@@ -115,7 +116,7 @@ def labs(request):
         try:
             services.lab_record(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.apply_service_errors(error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Blood test result saved."))
             return redirect("tracker:labs")
@@ -170,7 +171,7 @@ def trial(request):
             try:
                 services.trial_set(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.apply_service_errors(error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, _("Trial phases saved."))
                 return redirect("tracker:dashboard")

@@ -1,0 +1,31 @@
+"""Input rules the tracker's services enforce, each with its one message.
+
+A service is the last word (forms, email links and onboarding all write through one), so the
+rule lives here; forms reuse the same bound and message to answer before a round trip, and
+the user reads the same sentence whichever way they came.
+"""
+
+import datetime
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from tracker import reference
+
+# Dates before this are typos (and year-1 dates cannot be converted between time zones).
+EARLIEST_DATE = datetime.date(reference.EARLIEST_YEAR, 1, 1)
+EARLIEST_DATE_MESSAGE = _("Enter a date from 1950 on.")
+
+SEVERITY_MESSAGE = _("Choose a number from 0 (none) to 10 (worst imaginable).")
+QUALITY_MESSAGE = _("Choose how you slept, from very poor to very good.")
+
+FERRITIN_MAX = 5000  # ng/mL: far above any real result, so a larger number is a typo
+TSAT_MAX = 100  # percent
+
+
+def _range_message(top: int) -> str:
+    return _("Enter a number between 0 and %(top)s.") % {"top": top}
+
+
+# Lazy: a form field built at import shows it in the language of each request.
+range_message = lazy(_range_message, str)
