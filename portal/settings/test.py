@@ -1,16 +1,12 @@
-"""Test settings: the base settings plus what makes the suite fast and isolated.
+"""Test settings: the base settings with the values that make the suite fast and isolated.
 
 Everything the suite decides is written to the environment before the base settings read
 it, so a Celery worker process started by a test (which inherits the environment) sees the
 same Redis, database numbers, key prefix and queue — and `make run` sees none of them.
 """
 
-import atexit
 import os
 import uuid
-from pathlib import Path
-
-from portal import embedded_redis
 
 # One id per test process: pytest-xdist workers inherit the controller's environment, so the
 # worker name is part of it (their rate-limit counters and queues must not mix).
@@ -24,16 +20,8 @@ os.environ.setdefault("REDIS_DB_CACHE", "12")
 os.environ["CACHE_KEY_PREFIX"] = f"test-{_run_id}"
 os.environ["CELERY_QUEUE"] = f"test-{_run_id}"
 
-if not os.environ.get("REDIS_URL"):
-    if embedded_redis.reachable("redis://127.0.0.1:6379/0"):
-        os.environ["REDIS_URL"] = "redis://127.0.0.1:6379"
-    else:
-        # A fresh laptop: a private embedded Redis for this test run, stopped at exit.
-        _sock = Path(f"/tmp/rw-test-{_run_id}/redis.sock")  # noqa: S108 - short path on purpose
-        _redis = embedded_redis.start(sock=_sock, data_dir=_sock.parent)
-        atexit.register(embedded_redis.stop, _redis)
-        os.environ["REDIS_URL"] = f"unix://{_sock}"
-
+# REDIS_URL comes from the environment: tests/services_plugin.py sets it (starting an
+# embedded Redis when none is reachable) before these settings are imported.
 from portal.settings.base import *  # noqa: E402,F403
 from portal.settings.base import BASE_DIR, DATABASES, STORAGES  # noqa: E402
 
