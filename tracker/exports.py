@@ -1,6 +1,7 @@
 """CSV exports: UTF-8, ISO 8601 with the user's offset, safe to open in a spreadsheet."""
 
 import csv
+import datetime
 import io
 from collections import defaultdict
 
@@ -25,28 +26,28 @@ def _iso(instant, zone) -> str:
     return instant.astimezone(zone).isoformat() if instant else ""
 
 
+def _cell(value, zone):
+    """A night's field in a CSV cell: instants in the user's zone, factors joined by ";"."""
+    if isinstance(value, datetime.datetime):
+        return _iso(value, zone)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ";".join(value)
+    return value
+
+
 def _minutes(delta) -> str:
     return str(round(delta.total_seconds() / 60)) if delta is not None else ""
 
 
+# Derived columns follow the diary times, then the rest of the entry and that evening's doses.
+_DERIVED = ("time_in_bed_min", "total_sleep_min", "sleep_efficiency_percent")
+_SPLIT = NightLog.ENTRY_FIELDS.index("out_of_bed_at") + 1
 NIGHT_HEADER = [
-    "evening",
-    "severity",
-    "sleep_quality",
-    "symptoms_started_at",
-    "in_bed_at",
-    "tried_sleep_at",
-    "sleep_latency_min",
-    "awakenings",
-    "waso_min",
-    "final_wake_at",
-    "out_of_bed_at",
-    "time_in_bed_min",
-    "total_sleep_min",
-    "sleep_efficiency_percent",
-    "factors",
-    "tags",
-    "notes",
+    *NightLog.ENTRY_FIELDS[:_SPLIT],
+    *_DERIVED,
+    *NightLog.ENTRY_FIELDS[_SPLIT:],
     "elemental_mg_total",
     "dose_times",
 ]
@@ -71,25 +72,17 @@ def nights_csv(*, user) -> str:
     for n in NightLog.objects.filter(user=user).order_by("evening"):
         doses = sorted(per_evening.get(n.evening, []), key=lambda d: d.taken_at)
         efficiency = n.sleep_efficiency
+        entered = [_cell(getattr(n, name), zone) for name in NightLog.ENTRY_FIELDS]
+        derived = [
+            _minutes(n.time_in_bed),
+            _minutes(n.total_sleep),
+            f"{efficiency:.1f}" if efficiency is not None else "",
+        ]
         rows.append(
             [
-                n.evening.isoformat(),
-                n.severity,
-                n.sleep_quality,
-                _iso(n.symptoms_started_at, zone),
-                _iso(n.in_bed_at, zone),
-                _iso(n.tried_sleep_at, zone),
-                n.sleep_latency_min,
-                n.awakenings,
-                n.waso_min,
-                _iso(n.final_wake_at, zone),
-                _iso(n.out_of_bed_at, zone),
-                _minutes(n.time_in_bed),
-                _minutes(n.total_sleep),
-                f"{efficiency:.1f}" if efficiency is not None else "",
-                ";".join(n.factors),
-                n.tags,
-                n.notes,
+                *entered[:_SPLIT],
+                *derived,
+                *entered[_SPLIT:],
                 str(sum(d.elemental_mg for d in doses)) if doses else "0",
                 ";".join(_iso(d.taken_at, zone) for d in doses),
             ]

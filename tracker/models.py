@@ -54,6 +54,24 @@ class NightLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What the user enters, in diary order: the one list the exports and summaries read.
+    ENTRY_FIELDS = (
+        "evening",
+        "severity",
+        "sleep_quality",
+        "symptoms_started_at",
+        "in_bed_at",
+        "tried_sleep_at",
+        "sleep_latency_min",
+        "awakenings",
+        "waso_min",
+        "final_wake_at",
+        "out_of_bed_at",
+        "factors",
+        "tags",
+        "notes",
+    )
+
     class Meta:
         ordering = ["-evening"]
         constraints = [

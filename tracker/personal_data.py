@@ -1,5 +1,7 @@
 """What the tracker stores about a user (registered for the account's JSON export)."""
 
+import datetime
+
 from accounts.export_registry import exporter, iso
 from tracker.models import (
     Dose,
@@ -16,26 +18,16 @@ def _num(value):
     return str(value) if value is not None else None
 
 
+def _json(value):
+    """A night's field as JSON: dates and instants in ISO 8601, lists and numbers as they are."""
+    return iso(value) if isinstance(value, datetime.date) else value
+
+
 @exporter("tracker.nightlog")
 def export_nights(user) -> list[dict]:
     return [
-        {
-            "evening": iso(n.evening),
-            "severity": n.severity,
-            "sleep_quality": n.sleep_quality,
-            "symptoms_started_at": iso(n.symptoms_started_at),
-            "in_bed_at": iso(n.in_bed_at),
-            "tried_sleep_at": iso(n.tried_sleep_at),
-            "sleep_latency_min": n.sleep_latency_min,
-            "awakenings": n.awakenings,
-            "waso_min": n.waso_min,
-            "final_wake_at": iso(n.final_wake_at),
-            "out_of_bed_at": iso(n.out_of_bed_at),
-            "factors": list(n.factors),
-            "tags": n.tags,
-            "notes": n.notes,
-        }
-        for n in NightLog.objects.filter(user=user).order_by("evening")
+        {name: _json(getattr(night, name)) for name in NightLog.ENTRY_FIELDS}
+        for night in NightLog.objects.filter(user=user).order_by("evening")
     ]
 
 

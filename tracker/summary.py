@@ -17,22 +17,8 @@ from tracker.evening import evening_of
 from tracker.models import Dose, EveningSkip, Factor, NightLog
 
 DAY = datetime.timedelta(days=1)
-NIGHT_COLUMNS = (
-    "pk",
-    "evening",
-    "severity",
-    "sleep_quality",
-    "symptoms_started_at",
-    "in_bed_at",
-    "tried_sleep_at",
-    "sleep_latency_min",
-    "awakenings",
-    "waso_min",
-    "final_wake_at",
-    "out_of_bed_at",
-    "factors",
-    "tags",
-)
+# Every entered field: the summary, the charts and the comparison read nothing else.
+NIGHT_COLUMNS = ("pk", *NightLog.ENTRY_FIELDS)
 
 
 @dataclass
