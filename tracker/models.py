@@ -1,8 +1,8 @@
 """Tracker data: nights (a sleep diary), doses, the saved product, skips, medicines, labs.
 
-Models hold fields, constraints and small derived properties; writes go through
-tracker/services.py. Ranges are enforced twice: by forms (clear messages) and by database
-check constraints (so no code path can store nonsense).
+Models hold fields, constraints and small derived properties; writes go through the
+tracker/services package, whose rules (tracker/services/rules.py) the forms reuse for their
+messages. The database check constraints are the last line: no code path stores nonsense.
 """
 
 import datetime
