@@ -7,24 +7,29 @@ are left out of the analysis (magnesium takes a night or two to act and to wear 
 Analysis: the "summary measures" paired t. Each period is reduced to the mean of its analysed
 nights; each pair gives one difference (benefit = control mean − magnesium mean when lower is
 better); the interval is a one-sample t on the k differences with k − 1 degrees of freedom.
-This is the classical analysis of Guyatt et al. (N Engl J Med 1986;314:889–892; and the
-McMaster n-of-1 service, Ann Intern Med 1990;112:293–299), recommended in Kravitz & Duan
-(eds.), "Design and Implementation of N-of-1 Trials: A User's Guide", AHRQ 2014, ch. 4
-(statistical analysis), and argued for by Senn, Stat Methods Med Res 2019;28:372–383: nights
-within a period may be correlated in any way, because only the pairs are treated as
-independent replicates, and the randomised order within each pair protects the estimate from
-slow drifts (a bad spell at the start). `bench/bench_experiment.py` compares it with a GLS on
-all nights with AR(1) errors (more powerful when ρ is small, too often "significant" when
-nights are strongly correlated) and with the old baseline-vs-magnesium Welch interval.
+This is the classical analysis of the McMaster n-of-1 service (Guyatt et al., N Engl J Med
+1986;314:889–892; Ann Intern Med 1990;112:293–299), described in Kravitz & Duan (eds.),
+"Design and Implementation of N-of-1 Trials: A User's Guide", AHRQ 2014, ch. 4 (statistical
+design and analysis), and the "summary measures" approach of Senn, Stat Methods Med Res
+2019;28:372–383. Why it: only the pairs are treated as independent replicates, so nights
+within a period may be correlated in any way, and its validity rests on the randomised order
+within each pair, which protects it from slow drifts (a bad spell at the start) and from
+period-to-period patterns. `bench/bench_experiment.py` measured the alternatives on the same
+simulated trials: a GLS on all nights with AR(1) errors and pair terms is about twice as
+powerful but reads "helped" too often once nights are correlated (ρ ≥ 0.5); an unpaired t on
+the 2k period means is a little more powerful under AR(1) noise but miscalibrated when
+symptoms swing week on / week off; the old baseline-vs-magnesium Welch interval excludes 0
+in 24–39 % of trials with no effect at ρ = 0.5–0.7.
 
 Verdict (three states):
 - HELPED: the interval for the benefit lies above 0 and the estimate is at least δ;
 - NO_IMPORTANT_CHANGE: the interval's upper end is below δ;
 - CANT_TELL: anything else, including too little data or no variation at all.
-Looks before the planned end ("look now anyway") use a Haybittle–Peto boundary: 99.9 %
-intervals at interim looks, 95 % at the end, so the chance of ever reading HELPED when
-magnesium does nothing stays below 5 % however often one looks (about 2.5 % + 0.05 % per
-look, one-sided; measured by simulation in the bench and in tests/tracker/test_nof1.py).
+Looks before the planned end ("look now anyway") use a Haybittle–Peto boundary (Haybittle,
+Br J Radiol 1971;44:793–797; Peto et al., Br J Cancer 1976;34:585–612): 99.9 % intervals at
+interim looks, 95 % at the end, so the chance of ever reading HELPED when magnesium does
+nothing stays below 5 % however often one looks (about 2.5 % + 0.05 % per look, one-sided;
+measured by simulation in the bench and in tests/tracker/test_nof1.py).
 """
 
 import datetime
@@ -45,6 +50,23 @@ DEFAULT_PAIRS = 4
 DEFAULT_PERIOD_NIGHTS = 7
 DEFAULT_WASHOUT = 2
 RHO_CLIP = (0.0, 0.95)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    attribute: str  # on NightLog
+    lower_is_better: bool
+    smallest_change: float  # suggested δ, in the outcome's units
+
+
+# Suggested δ: about 1 point on an 11-point symptom scale (the usual minimal important change
+# for 0–10 ratings), half a step on the 5-step quality scale, 5 percentage points of sleep
+# efficiency. The user may choose another; the verdict is relative to their choice.
+OUTCOMES = {
+    "severity": Outcome("severity", lower_is_better=True, smallest_change=1.0),
+    "sleep_quality": Outcome("sleep_quality", lower_is_better=False, smallest_change=0.5),
+    "sleep_efficiency": Outcome("sleep_efficiency", lower_is_better=False, smallest_change=5.0),
+}
 
 
 class Verdict(enum.StrEnum):

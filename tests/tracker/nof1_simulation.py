@@ -31,6 +31,7 @@ class Scenario:
     ramp: tuple[float, ...] = (1 / 3, 2 / 3)  # share of the effect on a period's first nights
     carryover: tuple[float, ...] = (2 / 3, 1 / 3)  # share left on the nights after it
     smallest_change: float = 1.0
+    weekly_swing: float = 0.0  # ± points on alternate calendar weeks (week-on/week-off shifts)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def simulate(scenario: Scenario, rng: random.Random, orders: list[bool] | None =
     for night in range(length):
         if night:
             state = scenario.rho * state + rng.gauss(0.0, innovation_sd)
-        value = scenario.mean + state - scenario.effect * share[night]
+        swing = scenario.weekly_swing * (1 if (night // 7) % 2 == 0 else -1)
+        value = scenario.mean + state + swing - scenario.effect * share[night]
         true_nights.append(value)
         if rng.random() >= missing:
             nights[START + datetime.timedelta(days=night)] = float(min(10, max(0, round(value))))
