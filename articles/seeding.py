@@ -28,11 +28,20 @@ class SeedReport:
     conflicts: list[str] = field(default_factory=list)
 
 
-def _digest(values: dict, tags: list[str], references: list[dict]) -> str:
+def _text(value) -> str:
+    """A value as the admin would save it back: forms strip surrounding whitespace (a body
+    file's final newline) and article_save turns a browser's CRLF into LF."""
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def _digest(values: dict, tags: list[str], refs: list[dict], *, raw: bool = False) -> str:
+    """What the seed compares. `raw` is the digest as stored before values were normalised
+    (unstripped): databases seeded then still hold it, so it is recognised once."""
+    text = str if raw else _text
     payload = {
-        "fields": {name: str(values[name]) for name in _FIELDS},
+        "fields": {name: text(values[name]) for name in _FIELDS},
         "tags": sorted(tags),
-        "references": [[ref.get(name, "") for name in _REFERENCE_FIELDS] for ref in references],
+        "references": [[text(ref.get(name, "")) for name in _REFERENCE_FIELDS] for ref in refs],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -45,13 +54,13 @@ def _spec_digest(spec: LaunchArticle) -> str:
     return _digest(_spec_values(spec), list(spec.tags), list(spec.references))
 
 
-def _current_digest(article: Article) -> str:
+def _current_digest(article: Article, *, raw: bool = False) -> str:
     values = {name: getattr(article, name) for name in _FIELDS}
     tags = [tag.name for tag in article.tags.all()]
     references = [
         {name: getattr(ref, name) for name in _REFERENCE_FIELDS} for ref in article.references.all()
     ]
-    return _digest(values, tags, references)
+    return _digest(values, tags, references, raw=raw)
 
 
 def _write(article: Article, spec: LaunchArticle) -> None:
@@ -89,9 +98,19 @@ def launch_content_seed(*, articles: tuple[LaunchArticle, ...] = LAUNCH_ARTICLES
             article = Article(status=Article.Status.PUBLISHED, publish_at=timezone.now())
             _write(article, spec)
             report.created.append(spec.slug)
-        elif _current_digest(article) != article.seed_digest:
+            continue
+        current = _current_digest(article)
+        stored_raw = current != article.seed_digest and (
+            _current_digest(article, raw=True) == article.seed_digest
+        )
+        if stored_raw:
+            # Seeded before digests were normalised and untouched since: carry it over, so an
+            # update of the launch text still reaches it (updated_at stays as it is).
+            Article.objects.filter(pk=article.pk).update(seed_digest=current)
+            article.seed_digest = current
+        if current != article.seed_digest:
             report.kept_edits.append(article.slug)
-        elif article.seed_digest == _spec_digest(spec):
+        elif current == _spec_digest(spec):
             report.unchanged.append(article.slug)
         else:
             _write(article, spec)

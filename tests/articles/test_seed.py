@@ -1,13 +1,17 @@
 """seed_content: creates the launch articles once, updates them, never clobbers staff edits."""
 
 import dataclasses
+import shutil
 
 from django.core.management import call_command
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
+from articles import launch_content
+from articles.admin import ArticleAdminForm
 from articles.launch_content import LAUNCH_ARTICLES
 from articles.models import Article
-from articles.seeding import launch_content_seed
+from articles.seeding import _current_digest, launch_content_seed
 from articles.services import article_save
 
 
@@ -58,6 +62,68 @@ def test_seed_updates_articles_it_still_owns(db):
     assert report.updated == [spec.slug]
     assert Article.objects.get(slug=spec.slug).summary == "A new summary from the seed."
     assert Article.objects.count() == 3
+
+
+def _content_dir_with(tmp_path, monkeypatch, slug, body):
+    """A copy of articles/content/ in which one article's Markdown file is replaced."""
+    content = tmp_path / "content"
+    shutil.copytree(launch_content.CONTENT_DIR, content)
+    (content / f"{slug}.md").write_text(body, encoding="utf-8")
+    monkeypatch.setattr(launch_content, "CONTENT_DIR", content)
+
+
+def test_a_changed_body_reaches_an_unedited_article(db, tmp_path, monkeypatch):
+    launch_content_seed()
+    spec = LAUNCH_ARTICLES[2]
+    before = Article.objects.get(slug=spec.slug)
+    _content_dir_with(
+        tmp_path, monkeypatch, spec.slug, "## A new section\n\nThe rewritten launch text.\n"
+    )
+    report = launch_content_seed()
+    assert report.updated == [spec.slug]
+    assert sorted(report.unchanged) == sorted(a.slug for a in LAUNCH_ARTICLES[:2])
+    article = Article.objects.get(slug=spec.slug)
+    assert article.body == "## A new section\n\nThe rewritten launch text.\n"
+    assert "The rewritten launch text." in article.body_html
+    assert [entry["text"] for entry in article.toc] == ["A new section"]
+    assert article.updated_at > before.updated_at  # the cached rendering is keyed on it
+    assert launch_content_seed().unchanged == [a.slug for a in LAUNCH_ARTICLES]
+
+
+def _admin_save_unchanged(article: Article) -> None:
+    """What the admin does when an editor opens an article and saves it without a change."""
+    data = model_to_dict(article, fields=ArticleAdminForm._meta.fields)
+    data["publish_at"] = article.publish_at.strftime("%Y-%m-%dT%H:%M")
+    form = ArticleAdminForm(data=data, instance=article)
+    assert form.is_valid(), form.errors
+    article_save(article=form.save(commit=False))
+    form.save_m2m()
+
+
+def test_an_unchanged_admin_save_does_not_block_later_updates(db, tmp_path, monkeypatch):
+    launch_content_seed()
+    spec = LAUNCH_ARTICLES[2]
+    _admin_save_unchanged(Article.objects.get(slug=spec.slug))  # strips the final newline
+    assert launch_content_seed().kept_edits == []
+    _content_dir_with(tmp_path, monkeypatch, spec.slug, "## New\n\nNew launch text.\n")
+    assert launch_content_seed().updated == [spec.slug]
+    assert "New launch text." in Article.objects.get(slug=spec.slug).body
+
+
+def test_articles_seeded_with_the_older_digest_still_get_updates(db, tmp_path, monkeypatch):
+    launch_content_seed()
+    for article in Article.objects.all():  # as the seed stored it before normalising values
+        Article.objects.filter(pk=article.pk).update(seed_digest=_current_digest(article, raw=True))
+    edited = Article.objects.get(slug=LAUNCH_ARTICLES[0].slug)
+    edited.summary = "Edited by our editor."
+    article_save(article=edited)
+    spec = LAUNCH_ARTICLES[2]
+    _content_dir_with(tmp_path, monkeypatch, spec.slug, "## New\n\nNew launch text.\n")
+    report = launch_content_seed()
+    assert report.updated == [spec.slug]
+    assert report.unchanged == [LAUNCH_ARTICLES[1].slug]
+    assert report.kept_edits == [LAUNCH_ARTICLES[0].slug]
+    assert Article.objects.get(slug=LAUNCH_ARTICLES[0].slug).summary == "Edited by our editor."
 
 
 def test_seed_never_overwrites_an_article_staff_edited(db):
