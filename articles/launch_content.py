@@ -67,6 +67,37 @@ LILLIE_2011 = {
     "url": "https://doi.org/10.2217/pme.11.7",
     "doi": "10.2217/pme.11.7",
 }
+GUYATT_1986 = {
+    "title": "Guyatt G, Sackett D, Taylor DW, et al. Determining optimal therapy: randomized "
+    "trials in individual patients. N Engl J Med. 1986;314(14):889-892.",
+    "url": "https://doi.org/10.1056/NEJM198604033141406",
+    "doi": "10.1056/NEJM198604033141406",
+}
+GUYATT_1990 = {
+    "title": "Guyatt GH, Keller JL, Jaeschke R, et al. The n-of-1 randomized controlled trial: "
+    "clinical usefulness. Our three-year experience. Ann Intern Med. 1990;112(4):293-299.",
+    "url": "https://doi.org/10.7326/0003-4819-112-4-293",
+    "doi": "10.7326/0003-4819-112-4-293",
+}
+AHRQ_NOF1_GUIDE = {
+    "title": "Kravitz RL, Duan N, eds. Design and Implementation of N-of-1 Trials: A User's "
+    "Guide. AHRQ Publication No. 13(14)-EHC122-EF. Rockville, MD: Agency for Healthcare "
+    "Research and Quality; 2014.",
+    "url": "https://effectivehealthcare.ahrq.gov/products/n-1-trials/research-2014-1",
+}
+CENT_2015 = {
+    "title": "Vohra S, Shamseer L, Sampson M, et al. CONSORT extension for reporting N-of-1 "
+    "trials (CENT) 2015 Statement. BMJ. 2015;350:h1738.",
+    "url": "https://doi.org/10.1136/bmj.h1738",
+    "doi": "10.1136/bmj.h1738",
+}
+PREEMPT_2018 = {
+    "title": "Kravitz RL, Schmid CH, Marois M, et al. Effect of Mobile Device-Supported "
+    "Single-Patient Multi-crossover Trials on Treatment of Chronic Musculoskeletal Pain: A "
+    "Randomized Clinical Trial. JAMA Intern Med. 2018;178(10):1368-1377.",
+    "url": "https://doi.org/10.1001/jamainternmed.2018.3981",
+    "doi": "10.1001/jamainternmed.2018.3981",
+}
 
 
 @dataclass(frozen=True)
@@ -134,18 +165,34 @@ LAUNCH_ARTICLES = (
         title="Running a fair personal experiment",
         slug="running-a-fair-personal-experiment",
         summary=(
-            "How to test a change such as magnesium on yourself fairly: a baseline week, one "
-            "change at a time, steady timing, prompt logging — and why one person's data can "
-            "mislead."
+            "How Restwell's personal magnesium trial works: a plan locked in advance, pairs of "
+            "periods in a random order, optional blinding with look-alike capsules, a verdict "
+            "from pairs rather than nights — and what a trial of one cannot show."
         ),
         evidence_strength="moderate",
         evidence_note=(
-            "Single-person (n-of-1) trials are an established method, and placebo responses "
-            "and regression to the mean are well documented, including in restless legs "
-            "studies. A personal log still cannot prove cause and effect on its own."
+            "Randomised single-person (n-of-1) trials are an established method with their "
+            "own reporting guideline (CENT 2015). A randomised study found app-supported "
+            "personal trials feasible, though on average they did not reduce pain more than "
+            "usual care. Placebo responses and regression to the mean are well "
+            "documented, including in restless legs studies. A personal trial speaks only "
+            "about you, in your log; it cannot prove safety and is not a diagnosis."
         ),
         tags=("Tracking", "Supplements", "Magnesium"),
-        references=(LILLIE_2011, FULDA_2008, BARNETT_2005),
+        references=(
+            GUYATT_1986,
+            GUYATT_1990,
+            AHRQ_NOF1_GUIDE,
+            CENT_2015,
+            PREEMPT_2018,
+            LILLIE_2011,
+            FULDA_2008,
+            BARNETT_2005,
+        ),
         call_to_action="open_log",
+        # Rewritten for the randomised trial and checked against its sources a week after
+        # the other launch articles; reviewed yearly like them.
+        reviewed_on=datetime.date(2026, 12, 2),
+        next_review_due=datetime.date(2027, 12, 2),
     ),
 )

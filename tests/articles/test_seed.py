@@ -44,6 +44,33 @@ def test_the_magnesium_article_carries_what_the_seed_left_out(db):
     assert {"10.5664/jcsm.11390", "10.1016/j.smrv.2019.101218"} <= dois
 
 
+def test_the_experiment_article_describes_the_randomised_trial(db):
+    launch_content_seed()
+    article = Article.objects.get(slug="running-a-fair-personal-experiment")
+    for fact in (
+        "washout", "first 2 nights", "drawn at random", "fingerprint", "dated amendment",
+        "size 0 or 00", "microcrystalline cellulose", "allergies", "sealed", "double up",
+        "not a treatment", "deviation", "look now anyway", "99.9%", "Haybittle–Peto",
+        "Your log suggests magnesium helped by at least the change you chose",
+        "Your log suggests no change as large as you chose", "Your log can't tell yet",
+        "paired t-test", "effective number of nights", "about a quarter", "CENT 2015",
+        "PREEMPT", "Regression to the mean", "Autocorrelation", "placebo", "in your log",
+        "not a diagnosis",
+    ):  # fmt: skip
+        assert fact in article.body, fact
+    assert "!" not in article.body and "<" not in article.body
+    assert article.reading_minutes == 6
+    dois = set(article.references.values_list("doi", flat=True))
+    assert {
+        "10.1056/NEJM198604033141406", "10.7326/0003-4819-112-4-293", "10.1136/bmj.h1738",
+        "10.1001/jamainternmed.2018.3981", "10.1093/brain/awm244", "10.1093/ije/dyh299",
+    } <= dois  # fmt: skip
+    urls = set(article.references.values_list("url", flat=True))
+    assert "https://effectivehealthcare.ahrq.gov/products/n-1-trials/research-2014-1" in urls
+    for reference in article.references.all():
+        reference.full_clean()
+
+
 def test_seed_is_idempotent(db):
     first = launch_content_seed()
     stamps = dict(Article.objects.values_list("slug", "updated_at"))
