@@ -34,6 +34,14 @@ def reminder_settings(request):
     user = request.user
     current = selectors.reminder_settings_get(user=user)
     evening, morning = current[ReminderKind.EVENING], current[ReminderKind.MORNING]
+    # The sentence and the preview describe what is saved, read before the POST is handled:
+    # a rejected input (10000 minutes, an empty field) is shown by its field, never repeated
+    # there, and a save that fails half-way may have changed `user` in memory.
+    saved = {
+        "evening_time": selectors.send_time_get(setting=evening, user=user),
+        "minutes_before": evening.minutes_before,
+        "bedtime": user.bedtime,
+    }
     form = ReminderSettingsForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -75,7 +83,7 @@ def reminder_settings(request):
             "form": form,
             "evening": evening,
             "morning": morning,
-            "evening_time": selectors.send_time_get(setting=evening, user=user),
+            **saved,
             "has_verified_email": selectors.user_has_verified_primary_email(user=user),
         },
     )

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,12 +75,25 @@ def _wait_until_serving(url: str, stopping, timeout: float = 60) -> bool:
     return False
 
 
-def main() -> int:
-    env = os.environ.copy()
+def run_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment of every set-up step and child: development defaults, PORT always set.
+
+    SITE_URL is left to the settings, which derive it from PORT when it is unset (here or in
+    .env): web, worker, beat and the set-up commands then all link to the address served.
+    Setting it here instead would override a SITE_URL written in .env.
+    """
+    env = dict(environ)
     env.setdefault("DEBUG", "true")
     env.setdefault("ADMIN_REQUIRE_MFA", "false")  # the demo editor can open the admin at once
     env.setdefault("PYTHONUNBUFFERED", "1")
-    port = env.setdefault("PORT", "8000")
+    if not env.get("PORT"):
+        env["PORT"] = "8000"
+    return env
+
+
+def main() -> int:
+    env = run_environment(os.environ)
+    port = env["PORT"]
     VAR_DIR.mkdir(exist_ok=True)
 
     redis_process = None

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from tracker.amounts import mg_text
 from tracker.models import Quality
 
 WIDTH, HEIGHT = 480, 250
@@ -241,7 +242,7 @@ def nightly_table_rows(days) -> SafeString:
         night = day.night
         average = "—" if day.severity_avg is None else f"{day.severity_avg:.1f}"
         if day.dosed:
-            dose = _fmt(day.dose_mg)
+            dose = mg_text(day.dose_mg)
         else:
             dose = skipped if day.skipped else "—"
         rows.append(
@@ -272,6 +273,6 @@ def entries_table_rows(days) -> SafeString:
             f"<td>{night.severity if night else '—'}</td>"
             f"<td>{quality_labels[night.sleep_quality] if night else '—'}</td>"
             f"<td>{'—' if efficiency is None else f'{efficiency:.0f}%'}</td>"
-            f"<td>{_fmt(day.dose_mg) if day.dosed else '—'}</td></tr>"
+            f"<td>{mg_text(day.dose_mg) if day.dosed else '—'}</td></tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 - text escaped above, numbers formatted

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker import services
-from tracker.evening import last_night
+from tracker.evening import last_night, night_instant
 from tracker.models import EveningSkip, Factor, LabResult, NightLog, SavedProduct, Trial
 
 BASELINE_NIGHTS = 30
@@ -100,6 +100,11 @@ def demo_data_ensure(*, user, now: datetime.datetime | None = None) -> int:
             times["tried_sleep"] = (bed + datetime.timedelta(minutes=rng.randint(5, 25))).time()
             wake = datetime.datetime.combine(datetime.date(2000, 1, 1), times["final_wake"])
             times["out_of_bed"] = (wake + datetime.timedelta(minutes=rng.randint(3, 25))).time()
+            # Seeded at any hour: a time of this night still ahead (the morning, at 01:30) is
+            # left out, as a user filling in the diary at that hour would leave it.
+            for name, clock in times.items():
+                if clock is not None and night_instant(evening, clock, zone) > now:
+                    times[name] = None
             services.night_log(user=user, evening=evening, now=now, **values)
             if magnesium:
                 roll = rng.random()

@@ -5,6 +5,7 @@ import datetime
 import io
 from collections import defaultdict
 
+from tracker.amounts import mg_text
 from tracker.models import Dose, NightLog
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets.
@@ -83,7 +84,7 @@ def nights_csv(*, user) -> str:
                 *entered[:_SPLIT],
                 *derived,
                 *entered[_SPLIT:],
-                str(sum(d.elemental_mg for d in doses)) if doses else "0",
+                mg_text(sum(d.elemental_mg for d in doses)) if doses else "0",
                 ";".join(_iso(d.taken_at, zone) for d in doses),
             ]
         )
@@ -99,8 +100,8 @@ def doses_csv(*, user) -> str:
                 _iso(d.taken_at, zone),
                 d.evening.isoformat(),
                 d.form,
-                d.elemental_mg,
-                d.compound_mg,
+                mg_text(d.elemental_mg),
+                mg_text(d.compound_mg) if d.compound_mg is not None else "",
                 d.note,
             ]
         )

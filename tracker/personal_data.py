@@ -15,7 +15,8 @@ from tracker.models import (
 
 
 def _num(value):
-    return str(value) if value is not None else None
+    # Fixed-point, as str() of a Decimal may not be ("1E+2"): readers expect plain numbers.
+    return f"{value:f}" if value is not None else None
 
 
 def _json(value):

@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from tracker import reference
+from tracker.amounts import mg_text
 from tracker.models import Dose, MedicineKind, OtherMedicine
 
 
@@ -54,7 +55,7 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
                     "above the %(ul)s mg a day upper level for adults. Diarrhoea is usually the "
                     "first sign of too much. Worth a word with your doctor or pharmacist."
                 )
-                % {"total": total.normalize(), "ul": ul.value},
+                % {"total": mg_text(total), "ul": mg_text(ul.value)},
                 ul.source,
             )
         )

@@ -38,7 +38,9 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_or("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
-SITE_URL = env_or("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset: the address `make run` serves on, so every process (web, worker, beat, a management
+# command) builds the same links as the pages the browser is on.
+SITE_URL = env_or("SITE_URL", f"http://127.0.0.1:{env_or('PORT', '8000')}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_or("CSRF_TRUSTED_ORIGINS", SITE_URL).split(",")
 ARTICLES_PUBLIC = env.bool("ARTICLES_PUBLIC", default=False)
 ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)

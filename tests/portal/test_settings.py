@@ -6,6 +6,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from portal.launcher import run_environment
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -16,6 +18,34 @@ def _settings_import(env_overrides: dict) -> subprocess.CompletedProcess:
         [sys.executable, "-c", "import portal.settings.base"],
         cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
+
+
+def _site_url(env: dict) -> str:
+    """SITE_URL as a fresh process with exactly `env` (plus PATH) computes it."""
+    env = {"PATH": os.environ.get("PATH", ""), "DEBUG": "true", **env}
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "from portal.settings import base; print(base.SITE_URL, base.CSRF_TRUSTED_ORIGINS)"],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return result.stdout.strip()
+
+
+def test_site_url_follows_the_port_when_unset():
+    assert _site_url({"PORT": "8101"}) == "http://127.0.0.1:8101 ['http://127.0.0.1:8101']"
+    assert _site_url({"PORT": "8101", "SITE_URL": ""}).startswith("http://127.0.0.1:8101 ")
+    assert _site_url({}).startswith("http://127.0.0.1:8000 ")
+    assert _site_url({"PORT": "8101", "SITE_URL": "https://restwell.example/"}).startswith(
+        "https://restwell.example "
+    )
+
+
+def test_make_run_gives_every_process_the_port_it_serves():
+    env = run_environment({"PORT": "8101", "PATH": os.environ.get("PATH", "")})
+    assert env["PORT"] == "8101"
+    assert _site_url(env).startswith("http://127.0.0.1:8101 ")
+    assert run_environment({"PORT": ""})["PORT"] == "8000"
+    assert run_environment({})["PORT"] == "8000"
 
 
 def test_missing_secret_key_in_production_stops_with_one_line():

@@ -104,6 +104,21 @@ def test_bad_settings_get_a_clear_message_and_keep_the_input(
     assert ReminderSetting.objects.count() == 0
 
 
+@pytest.mark.parametrize("minutes_before", ["10000", "", "x"])
+def test_the_settings_sentence_shows_what_is_saved_never_the_rejected_input(
+    user_client, minutes_before
+):
+    user_client.post(reverse("reminders:settings"), _form())  # 45 min before 23:00 is saved
+    response = user_client.post(
+        reverse("reminders:settings"), _form(minutes_before=minutes_before, bedtime="21:00")
+    )
+    assert response.status_code == 200
+    assert "Enter a number of minutes between 0 and 240." in response.text
+    assert "Email me at 22:15 (45 min before my 23:00 bedtime)." in response.text
+    assert "it is 22:15: time for your magnesium. Your usual bedtime is 23:00." in response.text
+    assert f"({minutes_before} min before" not in response.text
+
+
 def test_settings_page_query_count(user_client, user, django_assert_max_num_queries):
     evening_reminder(user)
     with django_assert_max_num_queries(12):

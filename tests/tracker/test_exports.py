@@ -78,7 +78,7 @@ def test_nights_csv(user_client, history):
     last = rows[-1]
     assert last["evening"] == "2026-06-14"
     assert last["in_bed_at"] == "2026-06-14T23:00:00+01:00"  # ISO 8601 in the user's zone
-    assert last["elemental_mg_total"] == "141.0"
+    assert last["elemental_mg_total"] == "141"
     assert last["dose_times"] == "2026-06-14T21:00:00+01:00"
     assert last["notes"].startswith("'=HYPERLINK")
     assert last["time_in_bed_min"] == "480"
@@ -91,7 +91,7 @@ def test_doses_csv(user_client, history):
     assert rows[0] == exports.DOSE_HEADER
     assert len(rows) == 21
     assert rows[-1][0] == "2026-06-14T21:00:00+01:00"
-    assert rows[-1][3:5] == ["141.0", "1000.0"]
+    assert rows[-1][3:5] == ["141", "1000"]
     assert rows[-1][5] == "'-2+3"
 
 

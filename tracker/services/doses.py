@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker import reference
+from tracker.amounts import mg_text
 from tracker.evening import evening_of
 from tracker.models import Dose, EveningSkip, Form, SavedProduct, Unit
 from tracker.services import rules
@@ -70,7 +71,10 @@ def _dose_values(*, user, taken_at, form, amount_mg, unit, note, now) -> dict:
                     "That is %(mg)s mg elemental in one dose, above %(limit)s mg — probably a "
                     "typo. Check the label: most print elemental magnesium per serving."
                 )
-                % {"mg": elemental, "limit": reference.SINGLE_DOSE_TYPO_LIMIT_MG.value}
+                % {
+                    "mg": mg_text(elemental),
+                    "limit": mg_text(reference.SINGLE_DOSE_TYPO_LIMIT_MG.value),
+                }
             }
         )
     note = (note or "").strip()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.forms import apply_service_errors
 from tracker import reference, safety, selectors, services
+from tracker.amounts import mg_text
 from tracker.evening import last_night
 from tracker.fields import dose_initial
 from tracker.forms import DateRangeForm, DoseForm, NightForm
@@ -144,7 +145,7 @@ def _dose_saved(request, dose, *, updated=False):
         request,
         template
         % {
-            "mg": dose.elemental_mg.normalize(),
+            "mg": mg_text(dose.elemental_mg),
             "time": formats.time_format(timezone.localtime(dose.taken_at), "H:i"),
         },
     )
