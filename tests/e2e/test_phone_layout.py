@@ -143,3 +143,31 @@ def test_dashboard_daily_actions_need_no_scrolling(page, transactional_db):
     for label in ("label[for=quick_severity_10]", "label[for=quick_sleep_quality_4]"):
         assert _in_viewport(page, page.locator(label)), label
     assert_accessible(page)
+
+
+def test_a_missed_night_is_one_tap_from_the_nights_list(page, transactional_db):
+    user = UserFactory(display_name="Sam", time_zone="Europe/London")
+    newest = timezone.localdate(timezone=user.zone) - datetime.timedelta(days=1)
+    missed = newest - datetime.timedelta(days=2)
+    for days in range(0, 6):
+        evening = newest - datetime.timedelta(days=days)
+        if evening != missed:
+            services.night_log(user=user, evening=evening, severity=3, sleep_quality=3)
+    _sign_in(page, user)
+    page.goto("/tracker/nights/")
+    assert_accessible(page)
+    name = f"{missed.day} {missed:%B}, not logged"
+    link = page.get_by_role("link", name=name)
+    box = link.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    link.click()
+    page.wait_for_url(f"**/tracker/nights/new/?evening={missed.isoformat()}")
+    heading = f"How was the night of {missed.day} {missed:%B %Y}?"
+    assert page.get_by_role("heading", name=heading).is_visible()
+    assert_accessible(page)
+    page.locator("label[for=id_severity_4]").click()
+    page.locator("label[for=id_sleep_quality_2]").click()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/tracker/nights/")
+    assert page.get_by_role("link", name=f"{missed.day} {missed:%B}, logged").is_visible()
+    assert NightLog.objects.filter(user=user).count() == 6
