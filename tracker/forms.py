@@ -149,6 +149,16 @@ class NightForm(QuickNightForm):
         return initial
 
 
+class NightEditForm(NightForm):
+    """Editing keeps the night's date unless the user ticks "move" (the service asks first)."""
+
+    move = forms.BooleanField(
+        label=rules.MOVE_LABEL,
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
 class DoseForm(forms.Form):
     taken_at = LocalDateTimeField(
         label=_("Taken at"),

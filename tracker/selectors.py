@@ -23,6 +23,14 @@ def night_for_evening_get(*, user, evening: datetime.date) -> NightLog | None:
     return NightLog.objects.filter(user=user, evening=evening).first()
 
 
+def night_ids_by_evening(
+    *, user, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, int]:
+    """The user's logged nights from `start` to `end` (inclusive), evening → id: one query."""
+    rows = NightLog.objects.filter(user=user, evening__range=(start, end))
+    return dict(rows.values_list("evening", "pk"))
+
+
 def evening_has_night(*, user, evening: datetime.date) -> bool:
     return NightLog.objects.filter(user=user, evening=evening).exists()
 

@@ -51,12 +51,26 @@ def test_logging_a_night_and_its_message(user_client, user):
     assert night.total_sleep == datetime.timedelta(hours=7, minutes=10)
 
 
-def test_logging_the_same_night_twice_updates_it(user_client, user):
+def test_logging_a_logged_night_again_is_refused_and_links_to_it(user_client, user):
     evening = _yesterday(user)
     user_client.post(reverse("tracker:night_new"), _night_data(evening))
-    user_client.post(reverse("tracker:night_new"), _night_data(evening, severity="7"))
+    night = NightLog.objects.get(user=user)
+    response = user_client.post(reverse("tracker:night_new"), _night_data(evening, severity="7"))
+    assert response.status_code == 200
+    assert "You already logged the night of" in response.text
+    assert 'id="id_evening_error"' in response.text
+    assert reverse("tracker:night_edit", kwargs={"pk": night.pk}) in response.text
+    night.refresh_from_db()
+    assert night.severity == 3  # not overwritten
     assert NightLog.objects.filter(user=user).count() == 1
-    assert NightLog.objects.get(user=user).severity == 7
+
+
+def test_a_double_tap_saves_the_night_once(user_client, user):
+    data = {**_night_data(_yesterday(user)), "quick": "1"}
+    first = user_client.post(reverse("tracker:night_new"), data)
+    second = user_client.post(reverse("tracker:night_new"), data)
+    assert first["Location"] == second["Location"] == reverse("tracker:dashboard")
+    assert NightLog.objects.filter(user=user).count() == 1
 
 
 def test_quick_night_from_the_dashboard_returns_there(user_client, user):
@@ -100,8 +114,11 @@ def test_new_night_form_opens_last_nights_entry_when_it_exists(user_client, user
         night = services.night_log(
             user=user, evening=datetime.date(2026, 6, 1), severity=2, sleep_quality=4
         )
-        response = user_client.get(reverse("tracker:night_new"))
-    assert response["Location"] == reverse("tracker:night_edit", kwargs={"pk": night.pk})
+        response = user_client.get(reverse("tracker:night_new"), follow=True)
+    assert response.redirect_chain == [
+        (reverse("tracker:night_edit", kwargs={"pk": night.pk}), 302)
+    ]
+    assert "You already logged the night of 1 June 2026, so here it is." in response.text
 
 
 def test_editing_a_night_onto_another_logged_night_is_refused(user_client, user):
@@ -111,7 +128,7 @@ def test_editing_a_night_onto_another_logged_night_is_refused(user_client, user)
     response = user_client.post(
         reverse("tracker:night_edit", kwargs={"pk": a.pk}), _night_data(earlier)
     )
-    assert "already logged that night" in response.text
+    assert "You already logged the night of" in response.text
     assert NightLog.objects.get(pk=a.pk).evening == _yesterday(user)
 
 
@@ -283,17 +300,18 @@ def _fill(user, days):
         )
 
 
-@pytest.mark.parametrize("view", [entries.night_list, entries.dose_list])
-def test_list_pages_take_two_queries_whatever_the_data(
-    user, call_view, view, django_assert_num_queries
+# count + page; the nights list also shows the last weeks' calendar (one query).
+@pytest.mark.parametrize(("view", "queries"), [(entries.night_list, 3), (entries.dose_list, 2)])
+def test_list_pages_take_a_fixed_number_of_queries_whatever_the_data(
+    user, call_view, view, queries, django_assert_num_queries
 ):
     _fill(user, 3)
-    with django_assert_num_queries(2):  # count + page
+    with django_assert_num_queries(queries):
         call_view(view, user)
     NightLog.objects.all().delete()
     Dose.objects.all().delete()
     _fill(user, 45)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(queries):
         response = call_view(view, user, data={"page": "2", "from": "2000-01-01"})
     assert "Page 2 of 3" in response.content.decode()
 

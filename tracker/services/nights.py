@@ -107,9 +107,16 @@ def _night_values(
     }
 
 
+def _taken(evening: datetime.date) -> ValidationError:
+    return ValidationError(
+        {"evening": ValidationError(rules.night_taken_message(evening), code=rules.NIGHT_TAKEN)}
+    )
+
+
 @transaction.atomic
 def night_log(*, user, evening: datetime.date, **fields) -> NightLog:
-    """Log a night. Logging the same night again updates it: one row per user per evening.
+    """Log a new night. A night already logged is refused (code NIGHT_TAKEN), never
+    overwritten — unless the same answers arrive again (a double tap), which returns it.
 
     Fields: severity (0-10) and sleep_quality (1-5) required; optional `times` mapping
     symptoms_started / in_bed / tried_sleep / final_wake / out_of_bed to local wall-clock
@@ -125,24 +132,33 @@ def night_log(*, user, evening: datetime.date, **fields) -> NightLog:
                 return NightLog.objects.create(user=user, **values)
         except IntegrityError:
             night = NightLog.objects.get(user=user, evening=evening)
-    for name, value in values.items():
-        setattr(night, name, value)
-    night.save()
-    return night
+    if all(getattr(night, name) == value for name, value in values.items()):
+        return night
+    raise _taken(evening)
 
 
 @transaction.atomic
-def night_update(*, night: NightLog, evening: datetime.date, **fields) -> NightLog:
-    """Edit a logged night; moving it onto another logged night is refused, not merged."""
-    taken = NightLog.objects.filter(user=night.user, evening=evening).exclude(pk=night.pk)
-    if taken.exists():
-        raise ValidationError(
-            {"evening": _("You already logged that night. Edit that entry instead.")}
-        )
+def night_update(
+    *, night: NightLog, evening: datetime.date, move: bool = False, **fields
+) -> NightLog:
+    """Edit a logged night. It keeps its date unless `move` says to change it (code
+    NIGHT_MOVE asks), and it never moves onto another logged night (NIGHT_TAKEN): a tired
+    thumb on the date field must not turn last night's entry into another night's.
+    """
+    if evening != night.evening:
+        if NightLog.objects.filter(user=night.user, evening=evening).exclude(pk=night.pk).exists():
+            raise _taken(evening)
+        if not move:
+            message = rules.night_move_message(current=night.evening, wanted=evening)
+            raise ValidationError({"evening": ValidationError(message, code=rules.NIGHT_MOVE)})
     values = _night_values(user=night.user, evening=evening, **fields)
     for name, value in values.items():
         setattr(night, name, value)
-    night.save()
+    try:
+        with transaction.atomic():
+            night.save()
+    except IntegrityError:  # another request logged that night a moment ago
+        raise _taken(evening) from None
     return night
 
 

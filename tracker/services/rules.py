@@ -7,6 +7,7 @@ the user reads the same sentence whichever way they came.
 
 import datetime
 
+from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +30,28 @@ def _range_message(top: int) -> str:
 
 # Lazy: a form field built at import shows it in the language of each request.
 range_message = lazy(_range_message, str)
+
+# One entry per night, and an entry never silently becomes another night. The codes let a
+# view offer the right next step (open the logged night; tick "move") beside the message.
+NIGHT_TAKEN = "night_taken"
+NIGHT_MOVE = "night_move"
+MOVE_LABEL = _("Move this entry to the new date")
+
+
+def night_taken_message(evening: datetime.date) -> str:
+    return _(
+        "You already logged the night of %(night)s. Nothing was changed: open that entry to "
+        "edit it."
+    ) % {"night": night_label(evening)}
+
+
+def night_move_message(*, current: datetime.date, wanted: datetime.date) -> str:
+    return _(
+        "This entry is the night of %(current)s. To give it the date %(wanted)s instead, tick "
+        "“%(move)s” and save again; to log %(wanted)s as another night, log a new night."
+    ) % {"current": night_label(current), "wanted": night_label(wanted), "move": MOVE_LABEL}
+
+
+def night_label(evening: datetime.date) -> str:
+    """How a night is named in messages: "30 November 2026"."""
+    return formats.date_format(evening, "j F Y")

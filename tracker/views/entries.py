@@ -1,5 +1,7 @@
 """Night and dose pages: list (paged, date filter), new, edit, delete (confirm, then POST)."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,8 +17,10 @@ from tracker import reference, safety, selectors, services
 from tracker.amounts import mg_text
 from tracker.evening import last_night
 from tracker.fields import dose_initial
-from tracker.forms import DateRangeForm, DoseForm, NightForm
+from tracker.forms import DateRangeForm, DoseForm, NightEditForm, NightForm
 from tracker.models import Dose, Form, NightLog
+from tracker.night_calendar import night_calendar
+from tracker.services import rules
 
 PAGE_SIZE = 20
 
@@ -43,10 +47,40 @@ def _night_label(evening):
 def night_list(request):
     nights = selectors.night_list(user=request.user)
     filter_form, page, query = _filtered_page(request, nights, "evening")
+    calendar = night_calendar(user=request.user, now=timezone.now())
     return render(
         request,
         "tracker/night_list.html",
-        {"filter_form": filter_form, "page": page, "query": query},
+        {"filter_form": filter_form, "page": page, "query": query, "calendar": calendar},
+    )
+
+
+def _requested_evening(request, newest):
+    """?evening=YYYY-MM-DD (a calendar link); None when absent, malformed or not yet over."""
+    try:
+        evening = datetime.date.fromisoformat(request.GET.get("evening", ""))
+    except ValueError:
+        return None
+    return evening if rules.EARLIEST_DATE <= evening <= newest else None
+
+
+def _error_code(error, field):
+    errors = getattr(error, "error_dict", {}).get(field, [])
+    return errors[0].code if errors else None
+
+
+def _night_page(request, form, *, night, evening, newest, now, **extra):
+    return render(
+        request,
+        "tracker/night_form.html",
+        {
+            "form": form,
+            "night": night,
+            "evening": evening,
+            "is_last_night": evening == newest,
+            "calendar": night_calendar(user=request.user, now=now, current=evening),
+            **extra,
+        },
     )
 
 
@@ -54,13 +88,20 @@ def night_list(request):
 @require_http_methods(["GET", "POST"])
 def night_new(request):
     user = request.user
+    now = timezone.now()
+    newest = last_night(now, user.zone)
+    taken = None
     if request.method == "POST":
         form = NightForm(request.POST)
+        evening = None
         if form.is_valid():
+            evening = form.cleaned_data["evening"]
             try:
                 night = services.night_log(user=user, **form.service_kwargs())
             except ValidationError as error:
                 apply_service_errors(form, error)
+                if _error_code(error, "evening") == rules.NIGHT_TAKEN:
+                    taken = selectors.night_for_evening_get(user=user, evening=evening)
             else:
                 messages.success(
                     request,
@@ -70,37 +111,64 @@ def night_new(request):
                     "tracker:dashboard" if "quick" in request.POST else "tracker:night_list"
                 )
     else:
-        evening = last_night(timezone.now(), user.zone)
+        evening = _requested_evening(request, newest) or newest
         existing = selectors.night_for_evening_get(user=user, evening=evening)
         if existing:
+            # Open it rather than offer a blank form that could only be refused.
+            messages.info(
+                request,
+                format_html(
+                    '{} <a href="#calendar">{}</a>',
+                    _("You already logged the night of %(night)s, so here it is.")
+                    % {"night": _night_label(evening)},
+                    _("Log another night from the calendar."),
+                ),
+            )
             return redirect("tracker:night_edit", pk=existing.pk)
         # The diary times are not prefilled with the usual schedule: a default submitted
         # unread would become a made-up sleep efficiency. The template shows them as a hint.
         form = NightForm(initial={"evening": evening})
-    return render(request, "tracker/night_form.html", {"form": form, "night": None})
+    return _night_page(
+        request, form, night=None, evening=evening, newest=newest, now=now, taken_night=taken
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def night_edit(request, pk):
     night = get_object_or_404(NightLog, pk=pk, user=request.user)
+    now = timezone.now()
+    evening = night.evening  # the night this entry is, until a move succeeds
+    extra = {}
     if request.method == "POST":
-        form = NightForm(request.POST)
+        form = NightEditForm(request.POST)
         if form.is_valid():
+            wanted = form.cleaned_data["evening"]
             try:
                 services.night_update(night=night, **form.service_kwargs())
             except ValidationError as error:
                 apply_service_errors(form, error)
+                code = _error_code(error, "evening")
+                if code == rules.NIGHT_TAKEN:
+                    extra["taken_night"] = selectors.night_for_evening_get(
+                        user=request.user, evening=wanted
+                    )
+                elif code == rules.NIGHT_MOVE:
+                    extra["offer_move"] = True
+                    extra["wanted_evening"] = wanted
             else:
-                messages.success(
-                    request,
+                template = (
                     _("The night of %(night)s is updated.")
-                    % {"night": _night_label(night.evening)},
+                    if night.evening == evening
+                    else _("The entry is moved to the night of %(night)s.")
                 )
+                messages.success(request, template % {"night": _night_label(night.evening)})
                 return redirect("tracker:night_list")
+        night.evening = evening  # a refused save leaves the entry where it was
     else:
-        form = NightForm(initial=NightForm.initial_from(night))
-    return render(request, "tracker/night_form.html", {"form": form, "night": night})
+        form = NightEditForm(initial=NightForm.initial_from(night))
+    newest = last_night(now, request.user.zone)
+    return _night_page(request, form, night=night, evening=evening, newest=newest, now=now, **extra)
 
 
 @login_required
