@@ -7,7 +7,18 @@ import datetime
 
 from django.db.models import QuerySet
 
-from tracker.models import Dose, LabResult, NightLog, OtherMedicine, SavedProduct, Trial
+from tracker.crossover import ExperimentLog, last_evening
+from tracker.models import (
+    Dose,
+    Experiment,
+    ExperimentStatus,
+    LabResult,
+    NightLog,
+    OtherMedicine,
+    SavedProduct,
+    Trial,
+)
+from tracker.summary import NIGHT_COLUMNS
 
 
 def saved_product_get(*, user) -> SavedProduct | None:
@@ -67,3 +78,33 @@ def evenings_with_dose(*, pairs: set[tuple[int, datetime.date]]) -> set[tuple[in
 
 def last_dose_get(*, user) -> Dose | None:
     return dose_list(user=user).first()
+
+
+def experiment_current(*, user) -> Experiment | None:
+    """The plan or running experiment; else the latest stopped or finished one (to read)."""
+    experiments = Experiment.objects.filter(user=user)
+    return (
+        experiments.filter(status__in=[ExperimentStatus.PLANNING, ExperimentStatus.RUNNING])
+        .order_by("-created_at")
+        .first()
+        or experiments.order_by("-created_at").first()
+    )
+
+
+def experiment_log(*, experiment: Experiment) -> ExperimentLog:
+    """The nights and dosed evenings of the experiment's schedule: two queries."""
+    if experiment.orders is None:
+        return ExperimentLog(nights={}, dosed=set())
+    span = (experiment.start_evening, last_evening(experiment))
+    user = experiment.user_id
+    return ExperimentLog(
+        nights={
+            night.evening: night
+            for night in NightLog.objects.filter(user_id=user, evening__range=span).only(
+                *NIGHT_COLUMNS
+            )
+        },
+        dosed=set(
+            Dose.objects.filter(user_id=user, evening__range=span).values_list("evening", flat=True)
+        ),
+    )

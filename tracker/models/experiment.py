@@ -93,9 +93,7 @@ class Experiment(models.Model):
                 name="experiment_period_range",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    washout_nights__lte=models.F("period_nights") - MIN_ANALYSED_NIGHTS
-                ),
+                condition=Q(washout_nights__lte=models.F("period_nights") - MIN_ANALYSED_NIGHTS),
                 name="experiment_washout_leaves_nights",
             ),
             models.CheckConstraint(
