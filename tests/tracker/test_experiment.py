@@ -266,9 +266,9 @@ def test_stopping_early_reads_the_result_with_the_stricter_boundary(user, produc
 def test_a_running_experiment_is_stopped_before_it_is_discarded(user, product):
     experiment = _started(user)
     with pytest.raises(ValidationError, match="Stop the experiment first"):
-        services.experiment_discard(experiment=experiment)
+        services.experiment_discard(experiment=experiment, now=NOW)
     services.experiment_stop(experiment=experiment, now=NOW)
-    services.experiment_discard(experiment=experiment)
+    services.experiment_discard(experiment=experiment, now=NOW)
     assert not Experiment.objects.filter(user=user).exists()
 
 
