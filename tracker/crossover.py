@@ -150,3 +150,47 @@ def analysis(
         lower_is_better=LOWER_IS_BETTER.get(experiment.outcome, False),
         interim=not final,
     )
+
+
+@dataclass(frozen=True)
+class Secondary:
+    outcome: str  # an Outcome value
+    magnesium_mean: float | None
+    magnesium_nights: int
+    control_mean: float | None
+    control_nights: int
+
+    @property
+    def label(self) -> str:
+        return Outcome(self.outcome).label
+
+
+def secondary_outcomes(
+    experiment: Experiment, log: ExperimentLog, *, tonight: datetime.date
+) -> list[Secondary]:
+    """The other outcomes as plain averages over the analysed nights of the complete pairs:
+    descriptive only (no interval, no verdict), so only the locked outcome is judged."""
+    complete = pairs_complete(experiment, tonight=tonight)
+    rows = []
+    for outcome in Outcome.values:
+        if outcome == experiment.outcome:
+            continue
+        arms: dict[bool, list[float]] = {True: [], False: []}
+        for period in periods(experiment):
+            if period.pair >= complete:
+                continue
+            for i in range(experiment.washout_nights, experiment.period_nights):
+                night = log.nights.get(period.first + DAY * i)
+                value = getattr(night, outcome) if night is not None else None
+                if value is not None:
+                    arms[period.magnesium].append(float(value))
+        rows.append(
+            Secondary(
+                outcome=outcome,
+                magnesium_mean=sum(arms[True]) / len(arms[True]) if arms[True] else None,
+                magnesium_nights=len(arms[True]),
+                control_mean=sum(arms[False]) / len(arms[False]) if arms[False] else None,
+                control_nights=len(arms[False]),
+            )
+        )
+    return rows

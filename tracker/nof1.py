@@ -80,6 +80,10 @@ class Analysis:
     effective_nights: float | None
     more_pairs_needed: int | None  # only for CANT_TELL with a usable spread
 
+    @property
+    def confidence_percent(self) -> str:
+        return f"{self.confidence * 100:g}"
+
 
 def draw_orders(pairs: int, rng=None) -> list[bool]:
     """Per pair, True when the magnesium period comes first. The operating system's CSPRNG

@@ -5,7 +5,7 @@ They return data; what a page shows (charts, cards) is built in tracker/pages.py
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from tracker.crossover import ExperimentLog, last_evening
 from tracker.models import (
@@ -82,12 +82,11 @@ def last_dose_get(*, user) -> Dose | None:
 
 def experiment_current(*, user) -> Experiment | None:
     """The plan or running experiment; else the latest stopped or finished one (to read)."""
-    experiments = Experiment.objects.filter(user=user)
+    is_open = Q(status__in=[ExperimentStatus.PLANNING, ExperimentStatus.RUNNING])
     return (
-        experiments.filter(status__in=[ExperimentStatus.PLANNING, ExperimentStatus.RUNNING])
-        .order_by("-created_at")
+        Experiment.objects.filter(user=user)
+        .order_by(Case(When(is_open, then=0), default=1), "-created_at")
         .first()
-        or experiments.order_by("-created_at").first()
     )
 
 

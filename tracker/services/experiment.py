@@ -26,6 +26,7 @@ from tracker.models import (
     SavedProduct,
 )
 from tracker.models.experiment import MIN_ANALYSED_NIGHTS, PAIRS_RANGE, PERIOD_NIGHTS_RANGE
+from tracker.services import rules
 from tracker.services.doses import elemental_mg_of
 
 ANALYSIS_METHOD = (
@@ -41,8 +42,9 @@ def _check_design(*, outcome, smallest_change, pairs, period_nights, washout_nig
     errors = {}
     if outcome not in Outcome.values:
         errors["outcome"] = _("Choose one of the listed outcomes.")
-    if not isinstance(smallest_change, Decimal) or not Decimal("0.1") <= smallest_change <= 50:
-        errors["smallest_change"] = _("Enter a change between 0.1 and 50.")
+    low, high = rules.SMALLEST_CHANGE_RANGE
+    if not isinstance(smallest_change, Decimal) or not low <= smallest_change <= high:
+        errors["smallest_change"] = rules.SMALLEST_CHANGE_MESSAGE
     if not PAIRS_RANGE[0] <= pairs <= PAIRS_RANGE[1]:
         errors["pairs"] = _("Choose between %(low)s and %(high)s pairs.") % {
             "low": PAIRS_RANGE[0],
