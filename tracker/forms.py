@@ -22,8 +22,10 @@ from tracker.models import (
     WASO_MAX,
     Factor,
     MedicineKind,
+    Outcome,
     Quality,
 )
+from tracker.models.experiment import MIN_ANALYSED_NIGHTS, PAIRS_RANGE, PERIOD_NIGHTS_RANGE
 from tracker.services import rules
 
 SEVERITY_CHOICES = [(n, str(n)) for n in range(11)]
@@ -258,3 +260,73 @@ class DateRangeForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return None, None
         return self.cleaned_data.get("from"), self.cleaned_data.get("to")
+
+
+def _choice_range(low: int, high: int) -> list[tuple[int, str]]:
+    return [(n, str(n)) for n in range(low, high + 1)]
+
+
+class ExperimentPlanForm(forms.Form):
+    """The planner: one screen, defaults that work (tracker/reference.py says why)."""
+
+    outcome = forms.ChoiceField(
+        label=_("What should the experiment judge by?"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Chosen now and locked when you start, so the answer cannot be picked later."),
+    )
+    smallest_change = forms.DecimalField(
+        label=_("The smallest change that would matter to you"),
+        min_value=rules.SMALLEST_CHANGE_RANGE[0],
+        max_value=rules.SMALLEST_CHANGE_RANGE[1],
+        decimal_places=1,
+        error_messages={
+            "min_value": rules.SMALLEST_CHANGE_MESSAGE,
+            "max_value": rules.SMALLEST_CHANGE_MESSAGE,
+            "invalid": _("Enter a number such as 1 or 1.5."),
+        },
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    pairs = forms.TypedChoiceField(
+        label=_("Pairs of periods"),
+        coerce=int,
+        choices=_choice_range(*PAIRS_RANGE),
+        help_text=_("Each pair is one magnesium period and one without, in a random order."),
+    )
+    period_nights = forms.TypedChoiceField(
+        label=_("Nights per period"),
+        coerce=int,
+        choices=_choice_range(*PERIOD_NIGHTS_RANGE),
+    )
+    washout_nights = forms.TypedChoiceField(
+        label=_("Washout: first nights of each period left out of the comparison"),
+        coerce=int,
+        choices=_choice_range(0, PERIOD_NIGHTS_RANGE[1] - MIN_ANALYSED_NIGHTS),
+        help_text=_("Magnesium may take a night or two to act and to wear off."),
+    )
+    start_evening = _date(_("First evening"))
+    blinded = forms.BooleanField(
+        label=_("Someone else fills identical capsules (magnesium or placebo) for me"),
+        required=False,
+        help_text=_(
+            "Then Restwell only says which packet tonight's capsule comes from, and shows the "
+            "allocation at the end. The article explains how to do it safely."
+        ),
+    )
+
+
+class ExperimentAmendForm(forms.Form):
+    """A change after the start: recorded, dated and shown beside the result."""
+
+    reason = forms.CharField(
+        label=_("Why are you changing the plan?"),
+        max_length=300,
+        error_messages={"required": _("Say in a few words why you change the plan.")},
+    )
+    smallest_change = ExperimentPlanForm.base_fields["smallest_change"]
+    pairs = forms.TypedChoiceField(
+        label=_("Pairs of periods (you can add pairs, not remove them)"),
+        coerce=int,
+        choices=_choice_range(*PAIRS_RANGE),
+    )
+    dose_elemental_mg = amount_mg_field(label=_("Magnesium per evening (mg elemental)"))

@@ -46,27 +46,7 @@ CONFIDENCE = 0.95
 INTERIM_CONFIDENCE = 0.999  # Haybittle–Peto
 MIN_PAIRS = 2
 MAX_PAIRS_PROPOSED = 50  # beyond this "more pairs" is not a useful answer
-DEFAULT_PAIRS = 4
-DEFAULT_PERIOD_NIGHTS = 7
-DEFAULT_WASHOUT = 2
 RHO_CLIP = (0.0, 0.95)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    attribute: str  # on NightLog
-    lower_is_better: bool
-    smallest_change: float  # suggested δ, in the outcome's units
-
-
-# Suggested δ: about 1 point on an 11-point symptom scale (the usual minimal important change
-# for 0–10 ratings), half a step on the 5-step quality scale, 5 percentage points of sleep
-# efficiency. The user may choose another; the verdict is relative to their choice.
-OUTCOMES = {
-    "severity": Outcome("severity", lower_is_better=True, smallest_change=1.0),
-    "sleep_quality": Outcome("sleep_quality", lower_is_better=False, smallest_change=0.5),
-    "sleep_efficiency": Outcome("sleep_efficiency", lower_is_better=False, smallest_change=5.0),
-}
 
 
 class Verdict(enum.StrEnum):
@@ -99,6 +79,10 @@ class Analysis:
     autocorrelation: float | None  # lag-1, within periods, bias-corrected (see _lag1)
     effective_nights: float | None
     more_pairs_needed: int | None  # only for CANT_TELL with a usable spread
+
+    @property
+    def confidence_percent(self) -> str:
+        return f"{self.confidence * 100:g}"
 
 
 def draw_orders(pairs: int, rng=None) -> list[bool]:

@@ -8,8 +8,9 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from tracker import charts, reference, safety, selectors
+from tracker import charts, crossover, reference, safety, selectors
 from tracker.evening import evening_of, last_night
+from tracker.models import ExperimentStatus
 from tracker.summary import period_summary
 from tracker.trial import trial_result
 
@@ -112,6 +113,31 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
         "latest_nights": [d.night for d in reversed(summary.days) if d.night][:5],
         "latest_doses": list(selectors.dose_list(user=user)[:5]),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
+        "experiment_card": experiment_card(user=user, tonight=tonight),
+    }
+
+
+def experiment_card(*, user, tonight: datetime.date) -> dict | None:
+    """The dashboard's experiment card while one runs: tonight and progress, no comparison."""
+    experiment = selectors.experiment_current(user=user)
+    if experiment is None or experiment.status != ExperimentStatus.RUNNING:
+        return None
+    finished = crossover.is_finished(experiment, tonight=tonight)
+    rows = (
+        []
+        if finished
+        else crossover.progress(
+            experiment, selectors.experiment_log(experiment=experiment), tonight=tonight
+        )
+    )
+    return {
+        "experiment": experiment,
+        "tonight": crossover.tonight_plan(experiment, evening=tonight),
+        "finished": finished,
+        "pairs_complete": crossover.pairs_complete(experiment, tonight=tonight),
+        "nights_logged": sum(row.nights_logged for row in rows),
+        "nights_missing": sum(row.nights_missing for row in rows),
+        "reveal": not experiment.blinded,
     }
 
 
@@ -156,4 +182,61 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
         "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "entry_rows": charts.entries_table_rows(summary.days),
+        # The experiment's CENT section (its own names: nothing above uses them).
+        **_report_experiment(user=user, tonight=tonight),
     }
+
+
+def _report_experiment(*, user, tonight: datetime.date) -> dict:
+    experiment = selectors.experiment_current(user=user)
+    if experiment is None or experiment.orders is None:
+        return {"experiment": None}
+    return experiment_state(experiment=experiment, tonight=tonight)
+
+
+def experiment_context(*, user, now: datetime.datetime) -> dict:
+    """The experiment page: the planner's defaults, and the experiment's state if started."""
+    experiment = selectors.experiment_current(user=user)
+    context = {
+        "experiment": experiment,
+        "defaults": {
+            "pairs": reference.EXPERIMENT_PAIRS,
+            "period_nights": reference.EXPERIMENT_PERIOD_NIGHTS,
+            "washout_nights": reference.EXPERIMENT_WASHOUT_NIGHTS,
+            "smallest_change": reference.SMALLEST_CHANGE,
+        },
+        "product": selectors.saved_product_get(user=user),
+        "trial_article": reference.TRIAL_ARTICLE_PATH,
+    }
+    if experiment is not None and experiment.orders is not None:
+        context |= experiment_state(experiment=experiment, tonight=evening_of(now, user.zone))
+    return context
+
+
+def experiment_state(*, experiment, tonight: datetime.date) -> dict:
+    """A started experiment as the page and the report show it: tonight, progress, looks,
+    amendments, and — only once the planned end has passed, or it was stopped — the result."""
+    log = selectors.experiment_log(experiment=experiment)
+    finished = crossover.is_finished(experiment, tonight=tonight)
+    stopped = experiment.status == ExperimentStatus.STOPPED
+    rows = crossover.progress(experiment, log, tonight=tonight)
+    state = {
+        "experiment": experiment,
+        "periods": rows,
+        "last_evening": crossover.last_evening(experiment),
+        "pairs_complete": crossover.pairs_complete(experiment, tonight=tonight),
+        "tonight": crossover.tonight_plan(experiment, evening=tonight),
+        "finished": finished,
+        "stopped": stopped,
+        "nights_logged": sum(row.nights_logged for row in rows),
+        "nights_missing": sum(row.nights_missing for row in rows),
+        "deviations": sum(len(row.deviations) for row in rows),
+        "amendments": list(experiment.amendments.all()),
+        "looks": list(experiment.looks.all()),
+        # A blinded allocation stays hidden until the end.
+        "reveal": not experiment.blinded or finished or stopped,
+    }
+    if finished or stopped:
+        state["result"] = crossover.analysis(experiment, log, tonight=tonight)
+        state["secondary"] = crossover.secondary_outcomes(experiment, log, tonight=tonight)
+    return state

@@ -6,6 +6,9 @@ from accounts.export_registry import exporter, iso
 from tracker.models import (
     Dose,
     EveningSkip,
+    Experiment,
+    ExperimentAmendment,
+    ExperimentLook,
     LabResult,
     NightLog,
     OtherMedicine,
@@ -94,4 +97,59 @@ def export_trial(user) -> list[dict]:
             "magnesium_end": iso(t.magnesium_end),
         }
         for t in Trial.objects.filter(user=user)
+    ]
+
+
+@exporter("tracker.experiment")
+def export_experiments(user) -> list[dict]:
+    return [
+        {
+            "id": e.pk,
+            "status": e.status,
+            "outcome": e.outcome,
+            "smallest_change": _num(e.smallest_change),
+            "pairs": e.pairs,
+            "period_nights": e.period_nights,
+            "washout_nights": e.washout_nights,
+            "start_evening": iso(e.start_evening),
+            "dose_form": e.dose_form,
+            "dose_elemental_mg": _num(e.dose_elemental_mg),
+            "blinded": e.blinded,
+            "allocation_magnesium_first": e.orders,
+            "protocol": e.protocol,
+            "fingerprint": e.fingerprint,
+            "registered_at": iso(e.locked_at),
+            "stopped_at": iso(e.stopped_at),
+        }
+        for e in Experiment.objects.filter(user=user).order_by("created_at")
+    ]
+
+
+@exporter("tracker.experimentamendment")
+def export_experiment_amendments(user) -> list[dict]:
+    return [
+        {
+            "experiment": a.experiment_id,
+            "made_at": iso(a.made_at),
+            "changes": a.changes,
+            "reason": a.reason,
+            "fingerprint": a.fingerprint,
+        }
+        for a in ExperimentAmendment.objects.filter(experiment__user=user)
+    ]
+
+
+@exporter("tracker.experimentlook")
+def export_experiment_looks(user) -> list[dict]:
+    return [
+        {
+            "experiment": look.experiment_id,
+            "looked_at": iso(look.looked_at),
+            "pairs_complete": look.pairs_complete,
+            "verdict": look.verdict,
+            "estimate": look.estimate,
+            "low": look.low,
+            "high": look.high,
+        }
+        for look in ExperimentLook.objects.filter(experiment__user=user)
     ]

@@ -111,6 +111,41 @@ CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK = Sourced(
     ),
 )
 
+# --- The personal experiment (tracker/nof1.py; the article explains each choice) -----------
+NOF1_GUIDE_SOURCE = _(
+    "Kravitz RL, Duan N (eds.). Design and Implementation of N-of-1 Trials: A User's Guide. "
+    "AHRQ Publication No. 13(14)-EHC122-EF, 2014: several pairs of treatment and control "
+    "periods, randomized order within each pair, a washout where effects may carry over."
+)
+EXPERIMENT_PAIRS = Sourced(
+    4,
+    _(
+        "Four pairs: the McMaster n-of-1 service ran three or more pairs (Guyatt GH et al., Ann "
+        "Intern Med 1990;112:293-299); each pair adds a replicate, and our simulation "
+        "(bench/README.md) shows more pairs help more than longer periods."
+    ),
+)
+EXPERIMENT_PERIOD_NIGHTS = Sourced(7, NOF1_GUIDE_SOURCE)  # a week: weekdays balance out
+EXPERIMENT_WASHOUT_NIGHTS = Sourced(
+    2,
+    _(
+        "Product rule: the first two nights of each period are left out of the comparison "
+        "because magnesium may take a night or two to act and to wear off (carry-over); the "
+        "AHRQ n-of-1 user's guide advises an analytic washout where carry-over is possible."
+    ),
+)
+# The smallest change that matters, per outcome (the user may choose another before starting).
+SMALLEST_CHANGE_SOURCE = _(
+    "A change of about 1 point on a 0-10 rating is the usual minimal important difference "
+    "for symptom scales (Farrar JT et al., Pain 2001;94:149-158); half a step on a 5-step "
+    "quality rating and 5 percentage points of sleep efficiency are Restwell's equivalents."
+)
+SMALLEST_CHANGE = {
+    "severity": Sourced(Decimal("1.0"), SMALLEST_CHANGE_SOURCE),
+    "sleep_quality": Sourced(Decimal("0.5"), SMALLEST_CHANGE_SOURCE),
+    "sleep_efficiency": Sourced(Decimal("5.0"), SMALLEST_CHANGE_SOURCE),
+}
+
 # The launch articles (articles/launch_content.py) that explain these numbers, by their
 # public URL (/articles/<slug>/ is part of the contract).
 SAFETY_ARTICLE_PATH = "/articles/magnesium-glycinate-and-restless-legs/"

@@ -5,9 +5,20 @@ They return data; what a page shows (charts, cards) is built in tracker/pages.py
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
-from tracker.models import Dose, LabResult, NightLog, OtherMedicine, SavedProduct, Trial
+from tracker.crossover import ExperimentLog, last_evening
+from tracker.models import (
+    Dose,
+    Experiment,
+    ExperimentStatus,
+    LabResult,
+    NightLog,
+    OtherMedicine,
+    SavedProduct,
+    Trial,
+)
+from tracker.summary import NIGHT_COLUMNS
 
 
 def saved_product_get(*, user) -> SavedProduct | None:
@@ -75,3 +86,32 @@ def evenings_with_dose(*, pairs: set[tuple[int, datetime.date]]) -> set[tuple[in
 
 def last_dose_get(*, user) -> Dose | None:
     return dose_list(user=user).first()
+
+
+def experiment_current(*, user) -> Experiment | None:
+    """The plan or running experiment; else the latest stopped or finished one (to read)."""
+    is_open = Q(status__in=[ExperimentStatus.PLANNING, ExperimentStatus.RUNNING])
+    return (
+        Experiment.objects.filter(user=user)
+        .order_by(Case(When(is_open, then=0), default=1), "-created_at")
+        .first()
+    )
+
+
+def experiment_log(*, experiment: Experiment) -> ExperimentLog:
+    """The nights and dosed evenings of the experiment's schedule: two queries."""
+    if experiment.orders is None:
+        return ExperimentLog(nights={}, dosed=set())
+    span = (experiment.start_evening, last_evening(experiment))
+    user = experiment.user_id
+    return ExperimentLog(
+        nights={
+            night.evening: night
+            for night in NightLog.objects.filter(user_id=user, evening__range=span).only(
+                *NIGHT_COLUMNS
+            )
+        },
+        dosed=set(
+            Dose.objects.filter(user_id=user, evening__range=span).values_list("evening", flat=True)
+        ),
+    )

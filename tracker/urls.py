@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import dashboard, entries, extras, reports
+from tracker.views import dashboard, entries, experiment, extras, reports
 
 app_name = "tracker"
 
@@ -22,6 +22,13 @@ urlpatterns = [
     path("labs/", extras.labs, name="labs"),
     path("labs/<int:pk>/delete/", extras.lab_delete, name="lab_delete"),
     path("trial/", extras.trial, name="trial"),
+    path("experiment/", experiment.experiment, name="experiment"),
+    path("experiment/start/", experiment.experiment_start, name="experiment_start"),
+    path("experiment/look/", experiment.experiment_look, name="experiment_look"),
+    path("experiment/amend/", experiment.experiment_amend, name="experiment_amend"),
+    path("experiment/stop/", experiment.experiment_stop, name="experiment_stop"),
+    path("experiment/discard/", experiment.experiment_discard, name="experiment_discard"),
+    path("experiment/report/", experiment.experiment_report, name="experiment_report"),
     path("export.csv", reports.export_csv, name="export_csv"),
     path("report/", reports.report, name="report"),
     path("report.pdf", reports.report_pdf, name="report_pdf"),

@@ -32,6 +32,22 @@ def test_every_model_that_stores_something_about_a_user_is_exported():
     )
 
 
+def _owner_path(model) -> str:
+    """The lookup from a registered model to its user: itself, `user`, or through a parent
+    (an experiment's amendments belong to the experiment's user)."""
+    if model is User:
+        return "pk"
+    names = {field.name: field for field in model._meta.get_fields()}
+    if "user" in names:
+        return "user"
+    for field in names.values():
+        if isinstance(field, models.ForeignKey) and any(
+            f.name == "user" for f in field.related_model._meta.get_fields()
+        ):
+            return f"{field.name}__user"
+    raise AssertionError(f"{model} has no path to its user")
+
+
 def _sign_in(client, user):
     """Sign in and confirm the password again, as allauth asks before sensitive actions."""
     client.force_login(user)
@@ -86,8 +102,7 @@ def test_delete_removes_the_account_and_everything_it_owns(client, user, other_u
     assert response.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()
     for model in owned:
-        user_field = "pk" if model is User else "user"
-        assert not model.objects.filter(**{user_field: user.pk}).exists(), model
+        assert not model.objects.filter(**{_owner_path(model): user.pk}).exists(), model
     assert User.objects.filter(pk=other_user.pk).exists()
     assert client.get(reverse("tracker:dashboard")).status_code == 302
 

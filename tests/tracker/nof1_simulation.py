@@ -12,7 +12,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from tracker import nof1
+from tracker import nof1, reference
 
 START = datetime.date(2026, 1, 5)
 
@@ -21,16 +21,16 @@ START = datetime.date(2026, 1, 5)
 class Scenario:
     rho: float = 0.5
     effect: float = 0.0  # true benefit in points (score falls by this on magnesium)
-    pairs: int = nof1.DEFAULT_PAIRS
-    period_nights: int = nof1.DEFAULT_PERIOD_NIGHTS
-    washout: int = nof1.DEFAULT_WASHOUT
+    pairs: int = reference.EXPERIMENT_PAIRS.value
+    period_nights: int = reference.EXPERIMENT_PERIOD_NIGHTS.value
+    washout: int = reference.EXPERIMENT_WASHOUT_NIGHTS.value
     sd: float = 1.75  # marginal SD of the nightly noise
     mean: float = 5.0
     missing: tuple[float, float] = (0.10, 0.20)  # each trial draws its rate in this range
     bad_spell_sd: float = 2.0  # the AR state's start, in marginal SDs
     ramp: tuple[float, ...] = (1 / 3, 2 / 3)  # share of the effect on a period's first nights
     carryover: tuple[float, ...] = (2 / 3, 1 / 3)  # share left on the nights after it
-    smallest_change: float = 1.0
+    smallest_change: float = float(reference.SMALLEST_CHANGE["severity"].value)
     weekly_swing: float = 0.0  # ± points on alternate calendar weeks (week-on/week-off shifts)
 
 

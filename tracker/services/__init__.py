@@ -13,6 +13,14 @@ from tracker.services.doses import (
     evening_skip_record,
     saved_product_set,
 )
+from tracker.services.experiment import (
+    experiment_amend,
+    experiment_discard,
+    experiment_look,
+    experiment_plan,
+    experiment_start,
+    experiment_stop,
+)
 from tracker.services.nights import night_delete, night_log, night_update
 from tracker.services.records import (
     lab_delete,
@@ -30,6 +38,12 @@ __all__ = [
     "dose_update",
     "elemental_mg_of",
     "evening_skip_record",
+    "experiment_amend",
+    "experiment_discard",
+    "experiment_look",
+    "experiment_plan",
+    "experiment_start",
+    "experiment_stop",
     "lab_delete",
     "lab_record",
     "medicine_add",

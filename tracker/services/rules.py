@@ -6,6 +6,7 @@ the user reads the same sentence whichever way they came.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import formats
 from django.utils.functional import lazy
@@ -22,6 +23,11 @@ QUALITY_MESSAGE = _("Choose how you slept, from very poor to very good.")
 
 FERRITIN_MAX = 5000  # ng/mL: far above any real result, so a larger number is a typo
 TSAT_MAX = 100  # percent
+
+
+# The experiment's smallest important change, in the outcome's units (points or %).
+SMALLEST_CHANGE_RANGE = (Decimal("0.1"), Decimal("50"))
+SMALLEST_CHANGE_MESSAGE = _("Enter a change between 0.1 and 50.")
 
 
 def _range_message(top: int) -> str:

@@ -1,0 +1,52 @@
+"""Tracker data: the diary (nights, doses, product, skips), records (medicines, labs, the
+before/after trial) and the randomized experiment.
+
+Models hold fields, constraints and small derived properties; writes go through the
+tracker/services package, whose rules (tracker/services/rules.py) the forms reuse for their
+messages. The database check constraints are the last line: no code path stores nonsense.
+"""
+
+from tracker.choices import (
+    AWAKENINGS_MAX,
+    LATENCY_MAX,
+    SEVERITY_MAX,
+    WASO_MAX,
+    Factor,
+    Form,
+    MedicineKind,
+    Quality,
+    Unit,
+)
+from tracker.models.diary import Dose, EveningSkip, NightLog, SavedProduct
+from tracker.models.experiment import (
+    Experiment,
+    ExperimentAmendment,
+    ExperimentLook,
+    ExperimentStatus,
+    Outcome,
+)
+from tracker.models.records import LabResult, OtherMedicine, Trial
+
+__all__ = [
+    "AWAKENINGS_MAX",
+    "LATENCY_MAX",
+    "SEVERITY_MAX",
+    "WASO_MAX",
+    "Dose",
+    "Experiment",
+    "ExperimentAmendment",
+    "ExperimentLook",
+    "ExperimentStatus",
+    "EveningSkip",
+    "Factor",
+    "Form",
+    "LabResult",
+    "MedicineKind",
+    "NightLog",
+    "OtherMedicine",
+    "Outcome",
+    "Quality",
+    "SavedProduct",
+    "Trial",
+    "Unit",
+]
