@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.tracker.nof1_simulation import START, Scenario, looks, run, simulate  # noqa: E402
+from tests.tracker.welch import welch_interval  # noqa: E402
 from tracker import nof1, stats  # noqa: E402
 
 TRIALS = int(os.environ.get("BENCH_TRIALS", "2000"))
@@ -149,7 +150,7 @@ def old_welch(scenario, rng):
     baseline, magnesium = [], []
     for day, value in trial.nights.items():
         (magnesium if (day - START).days >= 28 else baseline).append(value)
-    c = stats.welch_interval(magnesium, baseline)  # baseline − magnesium = benefit
+    c = welch_interval(magnesium, baseline)  # baseline − magnesium = benefit
     return c.excludes_zero, c.low > 0 and c.difference >= scenario.smallest_change
 
 

