@@ -38,7 +38,7 @@ from reminders.models import ReminderKind
 DIARY_PATH = "/tracker/nights/new/"
 # Context keys whose values differ per message; the templates use them only as {{ key }}.
 PER_MESSAGE = (
-    "name", "local_time", "bedtime", "taken_url", "skip_url", "unsubscribe_url",
+    "name", "local_time", "bedtime", "intro", "taken_url", "skip_url", "unsubscribe_url",
 )  # fmt: skip
 _MARK = "\x1f{}\x1f"  # a control character no template text or escaped value contains
 # The signed links each kind of email carries.
@@ -65,6 +65,9 @@ class DeliveryToSend:
     language: str
     time_zone: str
     bedtime: datetime.time
+    # In a running experiment: ("magnesium", mg), ("none", "") or ("packet", number) for
+    # tonight — said in the body, never the subject (the subject is the same for everyone).
+    experiment: tuple[str, str] | None = None
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -141,6 +144,18 @@ class Renderer:
                 ReminderKind.MORNING: _("How did you sleep?"),
             }
             self.skeletons = {kind: self._skeleton(kind) for kind in ReminderKind.values}
+            self.intros = {
+                None: _("It is %(time)s: time for your magnesium. Your usual bedtime is %(bed)s."),
+                "magnesium": _(
+                    "It is %(time)s. Tonight is a magnesium night: %(value)s mg. "
+                    "Your usual bedtime is %(bed)s."
+                ),
+                "none": _("It is %(time)s. Tonight: no magnesium. Your usual bedtime is %(bed)s."),
+                "packet": _(
+                    "It is %(time)s. Tonight: a capsule from packet %(value)s. "
+                    "Your usual bedtime is %(bed)s."
+                ),
+            }
         self.encoded_from = _encode_address(self.from_email)
         self.encoded_subjects = {
             kind: Header(subject, "utf-8").encode() for kind, subject in self.subjects.items()
@@ -189,6 +204,12 @@ class Renderer:
             "unsubscribe_url": unsubscribe,
             "taken_url": links.get(tokens.TAKEN, ""),
             "skip_url": links.get(tokens.SKIP, ""),
+        }
+        variant, value = delivery.experiment or (None, "")
+        values["intro"] = self.intros[variant] % {
+            "time": values["local_time"],
+            "bed": values["bedtime"],
+            "value": value,
         }
         text, html = self.skeletons[delivery.kind]
         escaped = {key: html_escape(value) for key, value in values.items()}

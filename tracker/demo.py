@@ -146,4 +146,3 @@ def _demo_experiment(*, user, now: datetime.datetime) -> Experiment:
     # A seeded order: the demo looks the same on every run (real users get the OS's CSPRNG).
     rng = random.Random(f"restwell-demo-order-{user.pk}")  # noqa: S311
     return services.experiment_start(experiment=plan, now=registered, rng=rng)
-

@@ -7,7 +7,7 @@ import datetime
 
 from django.db.models import Case, Q, QuerySet, When
 
-from tracker.crossover import ExperimentLog, last_evening
+from tracker.crossover import ExperimentLog, last_evening, tonight_plan
 from tracker.models import (
     Dose,
     Experiment,
@@ -115,3 +115,19 @@ def experiment_log(*, experiment: Experiment) -> ExperimentLog:
             Dose.objects.filter(user_id=user, evening__range=span).values_list("evening", flat=True)
         ),
     )
+
+
+def experiment_tonights(*, evenings: dict[int, datetime.date]) -> dict[int, tuple]:
+    """For the reminders' sender: {user id: (experiment, Tonight)} for the users among
+    `evenings` whose running experiment has that evening in its schedule. One query."""
+    if not evenings:
+        return {}
+    found = {}
+    running = Experiment.objects.filter(
+        user_id__any_of=list(evenings), status=ExperimentStatus.RUNNING
+    )
+    for experiment in running:
+        tonight = tonight_plan(experiment, evening=evenings[experiment.user_id])
+        if tonight is not None:
+            found[experiment.user_id] = (experiment, tonight)
+    return found

@@ -1,5 +1,6 @@
 """Sending: lease a chunk of pending deliveries, send them over one SMTP connection."""
 
+import dataclasses
 import datetime
 import logging
 import smtplib
@@ -17,6 +18,7 @@ from reminders import scheduling, selectors
 from reminders.emails import DeliveryToSend, renderer_get
 from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
 from tracker import selectors as tracker_selectors
+from tracker.amounts import mg_text
 from tracker.evening import evening_of
 
 logger = logging.getLogger(__name__)
@@ -98,11 +100,38 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
             Delivery.objects.filter(pk__any_of=ids).update(
                 status=DeliveryStatus.SKIPPED, reason=reason, lease_until=None
             )
-        leased = [d for d in undecided if d.pk not in logged]
+        leased = _with_experiment([d for d in undecided if d.pk not in logged])
         Delivery.objects.filter(pk__any_of=[d.pk for d in leased]).update(
             status=DeliveryStatus.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1
         )
         return leased
+
+
+def _with_experiment(deliveries: list[DeliveryToSend]) -> list[DeliveryToSend]:
+    """Evening deliveries of users in a running experiment carry tonight's allocation (one
+    query per chunk); a blinded one says only the packet."""
+    evenings = {
+        d.user_id: evening_of(d.due_at, d.zone)
+        for d in deliveries
+        if d.kind == ReminderKind.EVENING
+    }
+    tonights = tracker_selectors.experiment_tonights(evenings=evenings)
+    if not tonights:
+        return deliveries
+    out = []
+    for delivery in deliveries:
+        found = tonights.get(delivery.user_id) if delivery.kind == ReminderKind.EVENING else None
+        if found is not None:
+            experiment, tonight = found
+            if experiment.blinded:
+                line = ("packet", str(tonight.packet))
+            elif tonight.magnesium:
+                line = ("magnesium", mg_text(experiment.dose_elemental_mg))
+            else:
+                line = ("none", "")
+            delivery = dataclasses.replace(delivery, experiment=line)
+        out.append(delivery)
+    return out
 
 
 def _release(deliveries: list[DeliveryToSend], reason: str) -> None:
