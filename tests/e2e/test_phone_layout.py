@@ -34,6 +34,8 @@ SIGNED_IN_PAGES = (
     "/tracker/labs/",
     "/tracker/trial/",
     "/tracker/report/",
+    "/tracker/experiment/",
+    "/tracker/experiment/report/",
     "/reminders/",
     "/accounts/profile/",
     "/accounts/email/",
