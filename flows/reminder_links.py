@@ -15,8 +15,8 @@ from accounts.services import profile_update
 from reminders.models import Delivery, ReminderKind
 from reminders.services import delivery_link_used, reminder_setting_update
 from tracker.evening import evening_of
-from tracker.selectors import saved_product_get
-from tracker.services import dose_record, evening_skip_record
+from tracker.selectors import blinded_experiment_for, saved_product_get
+from tracker.services import dose_record, evening_skip_record, experiment_capsule_record
 
 
 def reminder_taken_record(
@@ -30,11 +30,21 @@ def reminder_taken_record(
 ) -> bool:
     """The "I took it" link: log the dose once. False when this reminder was already used.
 
-    The saved "My magnesium" wins over typed values (the page asks for an amount only when
+    In a blinded experiment it logs the evening's capsule instead. Otherwise the saved
+    "My magnesium" wins over typed values (the page asks for an amount only when
     there is none); `taken_at` defaults to now. A dose the tracker rejects
     (ValidationError) leaves the link unused: the same transaction marks it.
     """
     user = delivery.user
+    evening = evening_of(delivery.due_at, user.zone)
+    blinded = blinded_experiment_for(user=user, evening=evening)
+    if blinded is not None:
+        # A blinded experiment: the capsule may be placebo, so no magnesium dose is logged.
+        with transaction.atomic():
+            if not delivery_link_used(delivery=delivery, now=now):
+                return False
+            experiment_capsule_record(experiment=blinded, now=now, evening=evening)
+        return True
     product = saved_product_get(user=user)
     if product is not None:
         form, amount_mg, unit = product.form, product.amount_mg, product.unit

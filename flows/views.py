@@ -111,7 +111,7 @@ def taken(request, token):
         need = selectors.taken_context_get(delivery=delivery, now=now)
         form = TakenForm(
             request.POST if request.method == "POST" else None,
-            needs_amount=need["product"] is None,
+            needs_amount=need["product"] is None and not need["capsule"],
             needs_time=need["late"],
             initial=dose_initial(
                 taken_at=timezone.localtime(delivery.due_at), dose=need["last_dose"]

@@ -8,7 +8,8 @@ from django.db.models import Exists, OuterRef
 
 from reminders import scheduling, tokens
 from reminders.models import Delivery, ReminderKind, ReminderSetting
-from tracker.selectors import last_dose_get, saved_product_get
+from tracker.evening import evening_of
+from tracker.selectors import blinded_experiment_for, last_dose_get, saved_product_get
 
 DEFAULT_MINUTES_BEFORE = 30
 
@@ -63,11 +64,16 @@ TAKEN_LATE_AFTER = datetime.timedelta(hours=3)
 
 
 def taken_context_get(*, delivery: Delivery, now: datetime.datetime) -> dict:
-    """What the "I took it" page needs: saved product, last dose, and whether it is late."""
-    product = saved_product_get(user=delivery.user)
-    last = None if product else last_dose_get(user=delivery.user)
+    """What the "I took it" page needs: saved product, last dose, whether it is late, and
+    whether it is a blinded experiment's capsule (then nothing else is asked)."""
+    user = delivery.user
+    evening = evening_of(delivery.due_at, user.zone)
+    capsule = blinded_experiment_for(user=user, evening=evening) is not None
+    product = saved_product_get(user=user)
+    last = None if product or capsule else last_dose_get(user=user)
     return {
+        "capsule": capsule,
         "product": product,
         "last_dose": last,
-        "late": now - delivery.due_at > TAKEN_LATE_AFTER,
+        "late": not capsule and now - delivery.due_at > TAKEN_LATE_AFTER,
     }

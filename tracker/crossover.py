@@ -51,6 +51,7 @@ class ExperimentLog:
 
     nights: dict[datetime.date, NightLog]
     dosed: set[datetime.date]
+    capsules: set[datetime.date] = frozenset()  # blinded: evenings a capsule was logged
 
 
 def periods(experiment: Experiment) -> list[nof1.Period]:
@@ -91,7 +92,8 @@ def outcome_value(experiment: Experiment, night: NightLog) -> float | None:
 def progress(
     experiment: Experiment, log: ExperimentLog, *, tonight: datetime.date
 ) -> list[PeriodProgress]:
-    """Per period, up to the last evening that has ended (tonight has not: it is not missed)."""
+    """Per period, up to the last evening that has ended (tonight has not: it is not missed).
+    Nights are compared as allocated, whatever was taken; deviations are only counted."""
     rows = []
     for number, period in enumerate(periods(experiment), start=1):
         end = min(period.last, tonight - DAY)
@@ -103,7 +105,7 @@ def progress(
             if (e - period.first).days >= experiment.washout_nights
             and outcome_value(experiment, log.nights[e]) is not None
         ]
-        deviations = [e for e in evenings if (e in log.dosed) != period.magnesium]
+        deviations = [e for e in evenings if not _as_planned(experiment, log, e, period)]
         rows.append(
             PeriodProgress(
                 number=number,
@@ -120,6 +122,16 @@ def progress(
             )
         )
     return rows
+
+
+def _as_planned(
+    experiment: Experiment, log: ExperimentLog, evening: datetime.date, period: nof1.Period
+) -> bool:
+    """Open label: a dose on magnesium evenings, none on the others. Blinded: tonight's
+    capsule, and no other magnesium logged on top of it."""
+    if experiment.blinded:
+        return evening in log.capsules and evening not in log.dosed
+    return (evening in log.dosed) == period.magnesium
 
 
 def pairs_complete(experiment: Experiment, *, tonight: datetime.date) -> int:

@@ -138,6 +138,8 @@ def experiment_card(*, user, tonight: datetime.date) -> dict | None:
         "nights_logged": sum(row.nights_logged for row in rows),
         "nights_missing": sum(row.nights_missing for row in rows),
         "reveal": not experiment.blinded,
+        "capsule_logged": experiment.blinded
+        and experiment.capsules.filter(evening=tonight).exists(),
     }
 
 
@@ -240,3 +242,17 @@ def experiment_state(*, experiment, tonight: datetime.date) -> dict:
         state["result"] = crossover.analysis(experiment, log, tonight=tonight)
         state["secondary"] = crossover.secondary_outcomes(experiment, log, tonight=tonight)
     return state
+
+
+def helper_sheet(*, experiment) -> list[dict]:
+    """Blinded: per packet, its evenings and what the helper puts in it."""
+    return [
+        {
+            "number": number,
+            "first": period.first,
+            "last": period.last,
+            "capsules": experiment.period_nights,
+            "magnesium": period.magnesium,
+        }
+        for number, period in enumerate(crossover.periods(experiment), start=1)
+    ]

@@ -8,6 +8,7 @@ from tracker.models import (
     EveningSkip,
     Experiment,
     ExperimentAmendment,
+    ExperimentCapsule,
     ExperimentLook,
     LabResult,
     NightLog,
@@ -152,4 +153,12 @@ def export_experiment_looks(user) -> list[dict]:
             "high": look.high,
         }
         for look in ExperimentLook.objects.filter(experiment__user=user)
+    ]
+
+
+@exporter("tracker.experimentcapsule")
+def export_experiment_capsules(user) -> list[dict]:
+    return [
+        {"experiment": c.experiment_id, "evening": iso(c.evening), "taken_at": iso(c.taken_at)}
+        for c in ExperimentCapsule.objects.filter(experiment__user=user)
     ]

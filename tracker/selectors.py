@@ -99,7 +99,8 @@ def experiment_current(*, user) -> Experiment | None:
 
 
 def experiment_log(*, experiment: Experiment) -> ExperimentLog:
-    """The nights and dosed evenings of the experiment's schedule: two queries."""
+    """The nights, dosed evenings (and, blinded, capsule evenings) of the experiment's
+    schedule: two queries, three when blinded."""
     if experiment.orders is None:
         return ExperimentLog(nights={}, dosed=set())
     span = (experiment.start_evening, last_evening(experiment))
@@ -114,6 +115,9 @@ def experiment_log(*, experiment: Experiment) -> ExperimentLog:
         dosed=set(
             Dose.objects.filter(user_id=user, evening__range=span).values_list("evening", flat=True)
         ),
+        capsules=set(experiment.capsules.values_list("evening", flat=True))
+        if experiment.blinded
+        else set(),
     )
 
 
@@ -131,3 +135,16 @@ def experiment_tonights(*, evenings: dict[int, datetime.date]) -> dict[int, tupl
         if tonight is not None:
             found[experiment.user_id] = (experiment, tonight)
     return found
+
+
+def blinded_experiment_for(*, user, evening: datetime.date) -> Experiment | None:
+    """The user's running blinded experiment if `evening` is one of its capsule evenings:
+    then "I took it" means a capsule, never a magnesium dose."""
+    experiment = (
+        Experiment.objects.filter(user=user, status=ExperimentStatus.RUNNING, blinded=True)
+        .select_related("user")
+        .first()
+    )
+    if experiment is None or tonight_plan(experiment, evening=evening) is None:
+        return None
+    return experiment

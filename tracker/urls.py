@@ -29,6 +29,12 @@ urlpatterns = [
     path("experiment/stop/", experiment.experiment_stop, name="experiment_stop"),
     path("experiment/discard/", experiment.experiment_discard, name="experiment_discard"),
     path("experiment/report/", experiment.experiment_report, name="experiment_report"),
+    path("experiment/capsule/", experiment.experiment_capsule, name="experiment_capsule"),
+    path(
+        "experiment/helper-sheet/",
+        experiment.experiment_helper_sheet,
+        name="experiment_helper_sheet",
+    ),
     path("export.csv", reports.export_csv, name="export_csv"),
     path("report/", reports.report, name="report"),
     path("report.pdf", reports.report_pdf, name="report_pdf"),

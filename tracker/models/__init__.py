@@ -21,6 +21,7 @@ from tracker.models.diary import Dose, EveningSkip, NightLog, SavedProduct
 from tracker.models.experiment import (
     Experiment,
     ExperimentAmendment,
+    ExperimentCapsule,
     ExperimentLook,
     ExperimentStatus,
     Outcome,
@@ -35,6 +36,7 @@ __all__ = [
     "Dose",
     "Experiment",
     "ExperimentAmendment",
+    "ExperimentCapsule",
     "ExperimentLook",
     "ExperimentStatus",
     "EveningSkip",

@@ -5,6 +5,7 @@ A plan is editable until the user starts it. Starting draws the order within eac
 canonical JSON is stored with a SHA-256 fingerprint, shown to the user and printed on the
 report, so anyone can check nothing changed afterwards. A later change is an amendment
 row (dated, with the fingerprint it produced); a look before the planned end is a look row.
+Blinded, the user logs a capsule each evening (not a dose: they cannot know which it was).
 """
 
 from django.conf import settings
@@ -59,6 +60,9 @@ class Experiment(models.Model):
     protocol = models.JSONField(_("frozen protocol"), null=True, blank=True)
     fingerprint = models.CharField(_("protocol fingerprint"), max_length=64, blank=True)
     locked_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    # Blinded: each time the helper's sheet (the allocation key) was shown, and how often.
+    key_shown_at = models.DateTimeField(_("helper's sheet last shown"), null=True, blank=True)
+    key_shown_count = models.PositiveSmallIntegerField(_("helper's sheet shown"), default=0)
     stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -123,6 +127,25 @@ class ExperimentAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"amendment {self.made_at.isoformat()}"
+
+
+class ExperimentCapsule(models.Model):
+    """Blinded: tonight's capsule was taken (the user cannot say whether it was magnesium)."""
+
+    experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="capsules")
+    evening = models.DateField(_("evening"))
+    taken_at = models.DateTimeField(_("taken at"))
+
+    class Meta:
+        ordering = ["evening"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["experiment", "evening"], name="capsule_one_per_evening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"capsule {self.evening.isoformat()}"
 
 
 class ExperimentLook(models.Model):

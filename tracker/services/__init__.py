@@ -15,7 +15,9 @@ from tracker.services.doses import (
 )
 from tracker.services.experiment import (
     experiment_amend,
+    experiment_capsule_record,
     experiment_discard,
+    experiment_key_show,
     experiment_look,
     experiment_plan,
     experiment_start,
@@ -39,7 +41,9 @@ __all__ = [
     "elemental_mg_of",
     "evening_skip_record",
     "experiment_amend",
+    "experiment_capsule_record",
     "experiment_discard",
+    "experiment_key_show",
     "experiment_look",
     "experiment_plan",
     "experiment_start",

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from tracker.evening import evening_of
 from tracker.models import (
     Experiment,
     ExperimentAmendment,
+    ExperimentCapsule,
     ExperimentLook,
     ExperimentStatus,
     Outcome,
@@ -268,3 +270,32 @@ def experiment_discard(*, experiment: Experiment, now: datetime.datetime | None 
     ):
         raise ValidationError(_("Stop the experiment first."))
     experiment.delete()
+
+
+@transaction.atomic
+def experiment_capsule_record(
+    *,
+    experiment: Experiment,
+    now: datetime.datetime | None = None,
+    evening: datetime.date | None = None,
+) -> ExperimentCapsule:
+    """Blinded: the evening's capsule is taken (tonight's unless `evening` is given, as for
+    a reminder's link). Safe to repeat: one per evening."""
+    now = now or timezone.now()
+    evening = evening or evening_of(now, experiment.user.zone)
+    if not experiment.blinded or crossover.tonight_plan(experiment, evening=evening) is None:
+        raise ValidationError(_("There is no capsule to log tonight."))
+    capsule, _created = ExperimentCapsule.objects.get_or_create(
+        experiment=experiment, evening=evening, defaults={"taken_at": now}
+    )
+    return capsule
+
+
+def experiment_key_show(*, experiment: Experiment, now: datetime.datetime | None = None) -> None:
+    """Blinded: the helper's sheet (which packets hold magnesium) is shown; count it, so the
+    report can say how often the key was seen before the end."""
+    if not experiment.blinded or experiment.status != ExperimentStatus.RUNNING:
+        raise ValidationError(_("Only a running blinded experiment has a helper's sheet."))
+    Experiment.objects.filter(pk=experiment.pk).update(
+        key_shown_at=now or timezone.now(), key_shown_count=F("key_shown_count") + 1
+    )

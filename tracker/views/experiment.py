@@ -159,6 +159,38 @@ def experiment_discard(request):
 
 
 @login_required
+@require_POST
+def experiment_capsule(request):
+    """Blinded: "I took tonight's capsule" (one POST, works without JavaScript)."""
+    experiment = _open_experiment(request.user, ExperimentStatus.RUNNING)
+    try:
+        services.experiment_capsule_record(experiment=experiment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Tonight's capsule is logged."))
+    return redirect("tracker:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def experiment_helper_sheet(request):
+    """Blinded: which packets hold magnesium, for the person who fills them. GET only warns;
+    the sheet shows after a POST, and every showing is counted on the report."""
+    experiment = _open_experiment(request.user, ExperimentStatus.RUNNING)
+    if not experiment.blinded:
+        raise Http404
+    if request.method == "POST":
+        services.experiment_key_show(experiment=experiment)
+        return render(
+            request,
+            "tracker/experiment_helper_sheet.html",
+            {"experiment": experiment, "packets": pages.helper_sheet(experiment=experiment)},
+        )
+    return render(request, "tracker/experiment_helper_sheet.html", {"experiment": experiment})
+
+
+@login_required
 @require_GET
 def experiment_report(request):
     context = pages.experiment_context(user=request.user, now=timezone.now())
