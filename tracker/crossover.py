@@ -63,7 +63,10 @@ def last_evening(experiment: Experiment) -> datetime.date:
 
 
 def is_finished(experiment: Experiment, *, tonight: datetime.date) -> bool:
-    """Running and past its last evening (that night has been slept: tonight is later)."""
+    """Past its last evening (that night has been slept: tonight is later), or closed as
+    finished when the next plan was made."""
+    if experiment.status == ExperimentStatus.FINISHED:
+        return True
     return experiment.status == ExperimentStatus.RUNNING and tonight > last_evening(experiment)
 
 

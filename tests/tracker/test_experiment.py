@@ -253,14 +253,14 @@ def test_a_look_before_the_end_is_recorded_as_interim(user, product):
 def test_stopping_early_reads_the_result_with_the_stricter_boundary(user, product):
     experiment = _started(user, orders=(True, False))
     _run_whole_experiment(user, experiment, magnesium_score=3, control_score=6)
-    services.experiment_stop(experiment=experiment, now=NOW + 40 * DAY)
+    services.experiment_stop(experiment=experiment, now=NOW + 20 * DAY)
     experiment.refresh_from_db()
     assert experiment.status == ExperimentStatus.STOPPED
     log = selectors.experiment_log(experiment=experiment)
-    result = crossover.analysis(experiment, log, tonight=TONIGHT + 40 * DAY)
+    result = crossover.analysis(experiment, log, tonight=TONIGHT + 20 * DAY)
     assert result.interim and result.confidence == nof1.INTERIM_CONFIDENCE
     with pytest.raises(ValidationError):
-        services.experiment_stop(experiment=experiment, now=NOW + 41 * DAY)
+        services.experiment_stop(experiment=experiment, now=NOW + 21 * DAY)
 
 
 def test_a_running_experiment_is_stopped_before_it_is_discarded(user, product):
@@ -278,3 +278,24 @@ def test_a_new_plan_can_follow_a_stopped_experiment(user, product):
         fresh = _plan(user)
     assert fresh.status == ExperimentStatus.PLANNING
     assert selectors.experiment_current(user=user) == fresh
+
+
+def test_a_finished_experiment_makes_room_for_the_next_plan(user, product):
+    experiment = _started(user)
+    after_the_end = datetime.datetime.combine(
+        crossover.last_evening(experiment) + 2 * DAY, datetime.time(19), tzinfo=datetime.UTC
+    )
+    with pytest.raises(ValidationError, match="already over"):
+        services.experiment_stop(experiment=experiment, now=after_the_end)
+    fresh = _plan(user, start_evening=after_the_end.date() + DAY, now=after_the_end)
+    experiment.refresh_from_db()
+    assert experiment.status == ExperimentStatus.FINISHED
+    assert crossover.is_finished(experiment, tonight=after_the_end.date())
+    assert fresh.status == ExperimentStatus.PLANNING and fresh.pk != experiment.pk
+    assert selectors.experiment_current(user=user) == fresh
+
+
+def test_a_plan_cannot_replace_an_experiment_still_running(user, product):
+    _started(user)
+    with pytest.raises(ValidationError, match="already running"):
+        _plan(user, start_evening=TONIGHT + 3 * DAY, now=NOW + 2 * DAY)

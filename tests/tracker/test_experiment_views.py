@@ -257,3 +257,8 @@ def test_another_user_sees_and_changes_nothing(client, other_user, running):
         assert client.post(reverse(f"tracker:experiment_{action}")).status_code == 404, action
     running.refresh_from_db()
     assert running.status == ExperimentStatus.RUNNING and not running.looks.exists()
+
+
+def test_the_clinician_pdf_carries_the_experiment(user_client, running):
+    response = user_client.get(reverse("tracker:report_pdf"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")

@@ -25,6 +25,7 @@ class Outcome(models.TextChoices):
 class ExperimentStatus(models.TextChoices):
     PLANNING = "planning", _("Planning")
     RUNNING = "running", _("Running")  # locked; finished once its last evening has passed
+    FINISHED = "finished", _("Finished")  # set when the next plan is made, to make room
     STOPPED = "stopped", _("Stopped early")
 
 

@@ -98,9 +98,14 @@ def experiment_plan(
     open_ones = Experiment.objects.select_for_update().filter(
         user=user, status__in=[ExperimentStatus.PLANNING, ExperimentStatus.RUNNING]
     )
-    if open_ones.filter(status=ExperimentStatus.RUNNING).exists():
-        raise ValidationError(_("An experiment is already running."))
-    experiment = open_ones.first() or Experiment(user=user)
+    running = open_ones.filter(status=ExperimentStatus.RUNNING).first()
+    if running is not None:
+        if not crossover.is_finished(running, tonight=tonight):
+            raise ValidationError(_("An experiment is already running."))
+        # Its last night is over: close it, so the new plan is the one open experiment.
+        running.status = ExperimentStatus.FINISHED
+        running.save(update_fields=["status", "updated_at"])
+    experiment = open_ones.filter(status=ExperimentStatus.PLANNING).first() or Experiment(user=user)
     experiment.outcome = outcome
     experiment.smallest_change = smallest_change
     experiment.pairs = pairs
@@ -253,6 +258,8 @@ def experiment_look(
 def experiment_stop(*, experiment: Experiment, now: datetime.datetime | None = None) -> None:
     """End early; what is logged stays and is read with the interim boundary."""
     now = now or timezone.now()
+    if crossover.is_finished(experiment, tonight=evening_of(now, experiment.user.zone)):
+        raise ValidationError(_("The experiment is already over: its result is ready."))
     updated = Experiment.objects.filter(pk=experiment.pk, status=ExperimentStatus.RUNNING).update(
         status=ExperimentStatus.STOPPED, stopped_at=now, updated_at=now
     )

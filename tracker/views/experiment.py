@@ -146,9 +146,7 @@ def experiment_stop(request):
 @login_required
 @require_POST
 def experiment_discard(request):
-    experiment = _open_experiment(
-        request.user, ExperimentStatus.PLANNING, ExperimentStatus.STOPPED, ExperimentStatus.RUNNING
-    )
+    experiment = _open_experiment(request.user, *ExperimentStatus.values)
     try:
         services.experiment_discard(experiment=experiment)
     except ValidationError as error:
