@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import DEFAULT_PASSWORD
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
 # body are still made synchronously, one at a time. Only the browser tests opt in.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -99,3 +101,12 @@ def assert_accessible(page) -> None:
         for v in result["violations"]
     ]
     assert violations == [], f"accessibility violations on {page.url}:\n" + "\n".join(violations)
+
+
+def sign_in(page, user) -> None:
+    """Sign in through the login form as a user past onboarding; lands on the dashboard."""
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/tracker/")

@@ -2,25 +2,17 @@
 
 from django.utils import timezone
 
-from tests.e2e.conftest import assert_accessible
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import UserFactory
 from tracker import services
 from tracker.evening import evening_of
 from tracker.models import Experiment
 
 
-def _sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/tracker/")
-
-
 def test_plan_start_and_read_tonight(page, transactional_db):
     user = UserFactory(display_name="Robin", time_zone="Europe/London")
     services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
-    _sign_in(page, user)
+    sign_in(page, user)
 
     page.get_by_role("link", name="Plan an experiment").click()
     page.wait_for_url("**/tracker/experiment/")

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.seeding import launch_content_seed
-from tests.e2e.conftest import assert_accessible
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import UserFactory
 from tracker import services
 from tracker.demo import demo_data_ensure
 from tracker.models import NightLog
@@ -80,14 +80,6 @@ def _sideways(page, path):
     return [] if found["scroll"] <= found["width"] else [f"{path} scrolls sideways: {found}"]
 
 
-def _sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/tracker/")
-
-
 def test_no_page_scrolls_sideways_at_360_px(page, transactional_db, settings):
     settings.ARTICLES_PUBLIC = True
     launch_content_seed()
@@ -99,7 +91,7 @@ def test_no_page_scrolls_sideways_at_360_px(page, transactional_db, settings):
     problems = []
     for path in SIGNED_OUT_PAGES:
         problems += _sideways(page, path)
-    _sign_in(page, user)
+    sign_in(page, user)
     extra = (
         f"/tracker/nights/{night.pk}/edit/",
         f"/tracker/doses/{dose.pk}/edit/",
@@ -129,7 +121,7 @@ def _bottom_nav_top(page):
 def test_dashboard_daily_actions_need_no_scrolling(page, transactional_db):
     user = UserFactory(display_name="Alexandrina Montgomery-Smythe", time_zone="Europe/London")
     services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
-    _sign_in(page, user)
+    sign_in(page, user)
     # As on any later visit: without the one-off "signed in" message above the cards.
     page.goto("/tracker/")
     assert page.viewport_size == {"width": 360, "height": 740}
@@ -155,7 +147,7 @@ def test_a_missed_night_is_one_tap_from_the_nights_list(page, transactional_db):
         evening = newest - datetime.timedelta(days=days)
         if evening != missed:
             services.night_log(user=user, evening=evening, severity=3, sleep_quality=3)
-    _sign_in(page, user)
+    sign_in(page, user)
     page.goto("/tracker/nights/")
     assert_accessible(page)
     name = f"{missed.day} {missed:%B}, not logged"

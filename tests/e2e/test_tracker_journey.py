@@ -2,8 +2,8 @@
 
 import os
 
-from tests.e2e.conftest import assert_accessible
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import UserFactory
 
 SHOTS = os.environ.get("TRACKER_SCREENSHOTS")  # a folder: save screenshots for review
 
@@ -13,17 +13,9 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
 
 
-def _sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(user.email)
-    page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/tracker/")
-
-
 def test_product_one_tap_dose_last_night_chart_and_pdf(page, transactional_db):
     user = UserFactory(display_name="Robin", time_zone="Europe/London")
-    _sign_in(page, user)
+    sign_in(page, user)
     assert_accessible(page)
     _shot(page, "01-dashboard-empty")
 
@@ -76,7 +68,7 @@ def test_log_pages_are_accessible(page, transactional_db):
 
     user = UserFactory(display_name="Sam", time_zone="America/New_York")
     demo_data_ensure(user=user)
-    _sign_in(page, user)
+    sign_in(page, user)
     assert_accessible(page)
     _shot(page, "04-dashboard-demo")
     for path in (

@@ -1,8 +1,6 @@
 """The evening reminder says what tonight is in a running experiment — in the body only."""
 
 import datetime
-import random
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -10,29 +8,20 @@ from django.core import mail
 from reminders import dispatch
 from reminders.models import Delivery
 from tests.reminders.conftest import DUE
-from tracker import services
-from tracker.models import Experiment
+from tests.tracker.conftest import experiment_running
 
 pytestmark = pytest.mark.django_db
 TONIGHT = datetime.date(2026, 6, 10)  # the evening DUE falls in (London)
 
 
 def _experiment(user, *, orders, blinded=False):
-    services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
-    planned_at = DUE - datetime.timedelta(days=3)
-    plan = services.experiment_plan(
-        user=user,
-        outcome="severity",
-        smallest_change=Decimal("1.0"),
-        pairs=2,
-        period_nights=7,
-        washout_nights=2,
+    experiment_running(
+        user,
         start_evening=TONIGHT - datetime.timedelta(days=1),
+        now=DUE - datetime.timedelta(days=3),
+        orders=orders,
         blinded=blinded,
-        now=planned_at,
     )
-    experiment = services.experiment_start(experiment=plan, now=planned_at, rng=random.Random(1))
-    Experiment.objects.filter(pk=experiment.pk).update(orders=orders)
 
 
 def _send():

@@ -1,11 +1,14 @@
 """Tracker fixtures: a user's night, dose and other rows built through the services."""
 
 import datetime
+import random
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from tracker import services
+from tracker.models import Experiment
 
 
 @pytest.fixture
@@ -58,3 +61,24 @@ def call_view(rf):
         return view(request, **kwargs)
 
     return call
+
+
+def experiment_running(user, *, start_evening, now, orders, blinded=False):
+    """A 2 × 7 experiment (washout 2, the legs score, δ 1) planned and started through the
+    services at `now`, with its drawn order pinned to `orders` so a test can name tonight."""
+    services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
+    plan = services.experiment_plan(
+        user=user,
+        outcome="severity",
+        smallest_change=Decimal("1.0"),
+        pairs=2,
+        period_nights=7,
+        washout_nights=2,
+        start_evening=start_evening,
+        blinded=blinded,
+        now=now,
+    )
+    experiment = services.experiment_start(experiment=plan, now=now, rng=random.Random(1))
+    Experiment.objects.filter(pk=experiment.pk).update(orders=list(orders))
+    experiment.refresh_from_db()
+    return experiment

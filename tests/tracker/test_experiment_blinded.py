@@ -2,8 +2,6 @@
 POST, and counted), adherence from capsules, and the email link logging a capsule."""
 
 import datetime
-import random
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -11,6 +9,7 @@ from django.urls import reverse
 
 from reminders.models import Delivery, ReminderKind
 from tests.factories import link_token
+from tests.tracker.conftest import experiment_running
 from tracker import crossover, selectors, services
 from tracker.models import Dose, Experiment, ExperimentCapsule
 
@@ -21,22 +20,9 @@ DAY = datetime.timedelta(days=1)
 
 @pytest.fixture
 def blinded(user):
-    services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
-    plan = services.experiment_plan(
-        user=user,
-        outcome="severity",
-        smallest_change=Decimal("1.0"),
-        pairs=2,
-        period_nights=7,
-        washout_nights=2,
-        start_evening=FIRST,
-        blinded=True,
-        now=NOW,
+    return experiment_running(
+        user, start_evening=FIRST, now=NOW, orders=[False, True], blinded=True
     )
-    experiment = services.experiment_start(experiment=plan, now=NOW, rng=random.Random(2))
-    Experiment.objects.filter(pk=experiment.pk).update(orders=[False, True])
-    experiment.refresh_from_db()
-    return experiment
 
 
 def _evening(day, hour=21):

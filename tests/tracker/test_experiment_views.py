@@ -4,8 +4,6 @@ user's view of it all (nothing, or 404)."""
 
 import datetime
 import json
-import random
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -13,6 +11,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from tests.tracker.conftest import experiment_running
 from tracker import nof1, services
 from tracker.models import Experiment, ExperimentAmendment, ExperimentLook, ExperimentStatus
 
@@ -46,20 +45,9 @@ def _plan_data(**overrides):
 
 @pytest.fixture
 def running(user, product, travel):
-    plan = services.experiment_plan(
-        user=user,
-        outcome="severity",
-        smallest_change=Decimal("1.0"),
-        pairs=2,
-        period_nights=7,
-        washout_nights=2,
-        start_evening=datetime.date(2026, 3, 2),
-        now=NOW,
+    return experiment_running(
+        user, start_evening=datetime.date(2026, 3, 2), now=NOW, orders=[True, False]
     )
-    experiment = services.experiment_start(experiment=plan, now=NOW, rng=random.Random(3))
-    experiment.orders = [True, False]  # pinned: tonight's allocation is named in the tests
-    experiment.save(update_fields=["orders"])
-    return experiment
 
 
 @pytest.mark.parametrize("name", ["experiment", "experiment_report"])
