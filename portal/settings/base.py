@@ -195,6 +195,16 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 55},
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    # Daily at 03:17 UTC (a quiet hour, off the busy top of the hour): delete expired
+    # sessions, which Django never removes by itself; each keeps a user id and any unread
+    # flash message (which can name a dose) until then.
+    "sessions-clear-expired": {
+        "task": "accounts.tasks.expired_sessions_clear",
+        "schedule": crontab(hour=3, minute=17),
+        "options": {"expires": 3600},
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
