@@ -8,7 +8,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from portal.logging import redact_email_link_tokens
+from portal.logging import RedactEmailLinkTokensFilter, redact_email_link_tokens
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT') or '8000'}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
@@ -27,7 +27,14 @@ access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%({x-request-
 
 
 class RedactingLogger(Logger):
-    """Access-log lines never carry the signed tokens of email links."""
+    """Access-log and error-log lines never carry the signed tokens of email links."""
+
+    redact = RedactEmailLinkTokensFilter()
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        # gunicorn's error log names the URI of a request that failed inside the worker.
+        self.error_log.addFilter(self.redact)
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)

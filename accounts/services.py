@@ -1,6 +1,9 @@
 import datetime
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from allauth.usersessions.adapter import get_adapter as usersessions_adapter
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -79,5 +82,20 @@ def account_delete(*, user: User) -> None:
 
     Pending reminder deliveries cascade with it; a task already queued for this user finds
     no row and does nothing.
+
+    Every session of the user ends first: a session outlives its user otherwise, carrying
+    the user's id and any unread flash message (which can name a dose or a medicine) until
+    it expires. allauth records each sign-in as a UserSession and ends it in whatever store
+    SESSION_ENGINE names; those records cascade with the user, so they are read before.
     """
+    usersessions_adapter().end_sessions(UserSession.objects.filter(user_id=user.pk))
     User.objects.filter(pk=user.pk).delete()
+
+
+def expired_sessions_clear() -> None:
+    """Delete the sessions past their expiry, as Django's `clearsessions` does.
+
+    Django never removes an expired session by itself; the row keeps a user id and any
+    unread flash message until something does.
+    """
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

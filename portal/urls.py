@@ -1,6 +1,7 @@
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 
 from articles import discovery
 from flows import urls as flows_urls
@@ -8,6 +9,22 @@ from portal import views
 from reminders import urls as reminders_urls
 
 handler403 = "portal.views.permission_denied"
+
+
+def anymail_tracking_urls(email_backend: str) -> list[URLPattern]:
+    """The tracking webhook of the provider EMAIL_BACKEND names, and no other.
+
+    anymail.urls would mount every provider's webhooks, and one without its settings answers
+    an anonymous POST with a 500 and an ERROR traceback. A provider is configured as
+    `anymail.backends.<esp>.EmailBackend`, its webhook anymail's `<esp>_tracking_webhook`
+    (at `<esp>/tracking/`); SMTP, files or an unknown provider mount none.
+    """
+    module = email_backend.rpartition(".")[0]
+    if not module.startswith("anymail.backends."):
+        return []
+    name = module.removeprefix("anymail.backends.") + "_tracking_webhook"
+    return [pattern for pattern in anymail_urls.urlpatterns if pattern.name == name]
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,8 +42,8 @@ urlpatterns = [
         "reminders/",
         include((reminders_urls.urlpatterns + flows_urls.urlpatterns, "reminders")),
     ),
-    # Email provider tracking webhooks (bounces, complaints): reminders turn themselves off.
-    path("anymail/", include("anymail.urls")),
+    # The email provider's tracking webhook: a bounce or a complaint turns reminders off.
+    path("anymail/", include((anymail_tracking_urls(settings.EMAIL_BACKEND), "anymail"))),
     path("admin/", admin.site.urls),
     path("sitemap.xml", discovery.sitemap, name="sitemap"),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),

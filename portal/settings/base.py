@@ -195,6 +195,16 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 55},
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    # Daily at 03:17 UTC (a quiet hour, off the busy top of the hour): delete expired
+    # sessions, which Django never removes by itself; each keeps a user id and any unread
+    # flash message (which can name a dose) until then.
+    "sessions-clear-expired": {
+        "task": "accounts.tasks.expired_sessions_clear",
+        "schedule": crontab(hour=3, minute=17),
+        "options": {"expires": 3600},
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
@@ -347,6 +357,11 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own handlers (its console one when DEBUG, runserver's django.server) print
+        # email-link tokens unredacted, and a request's warning a second time: without them,
+        # every Django record goes up to the one stdout handler.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": LOG_LEVEL},
     },

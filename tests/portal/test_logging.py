@@ -1,10 +1,17 @@
 import io
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
 from portal.logging import RedactEmailLinkTokensFilter, redact_email_link_tokens
+
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def test_email_link_tokens_are_redacted():
@@ -62,3 +69,50 @@ def test_gunicorn_access_log_redacts_tokens():
     )  # fmt: skip
     assert "tok3n-value" not in f"{atoms['U']} {atoms['r']} {atoms['f']}"
     assert atoms["U"] == "/reminders/unsubscribe/[redacted]/"
+
+
+# What runserver's request handler and Django's request logging emit, with a token in each.
+EMIT_AS_DJANGO_DOES = """
+import logging, django
+django.setup()
+logging.getLogger("django.server").info(
+    '"%s" %s %s', "GET /reminders/taken/tok3n-server/ HTTP/1.1", 200, 1234,
+    extra={"status_code": 200},
+)
+logging.getLogger("django.request").warning(
+    "Not Found: %s", "/reminders/unsubscribe/tok3n-request/", extra={"status_code": 404},
+)
+"""
+
+
+@pytest.mark.parametrize("debug", ["true", "false"], ids=["development", "production"])
+def test_django_server_and_request_lines_are_redacted_once(debug):
+    """Logging configured as the settings configure it (Django's defaults, then LOGGING)."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "DEBUG": debug,
+        "SECRET_KEY": "logging-test-only-secret-key",
+        "LOG_LEVEL": "INFO",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", EMIT_AS_DJANGO_DOES],
+        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert "tok3n" not in output
+    assert output.count("/reminders/taken/[redacted]/") == 1
+    assert output.count("/reminders/unsubscribe/[redacted]/") == 1
+
+
+def test_gunicorn_error_log_redacts_tokens(capsys):
+    import runpy
+
+    from gunicorn.config import Config
+
+    conf = runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+    logger = conf["RedactingLogger"](Config())
+    logger.error("Error handling request %s", "/reminders/skip/tok3n-value/")
+    written = capsys.readouterr()
+    assert "tok3n-value" not in written.out + written.err
+    assert "/reminders/skip/[redacted]/" in written.out + written.err
