@@ -5,6 +5,7 @@ import zoneinfo
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from portal import fallback_cache
 from portal.logging import request_id_var
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -60,3 +61,14 @@ class UserTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class CacheOutageMiddleware:
+    """Redis unreachable: fallback_cache warns once per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with fallback_cache.request_scope():
+            return self.get_response(request)
