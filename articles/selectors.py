@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.services import CATALOGUE_KEY
+from portal import fallback_cache
 
 # The longest the catalogue is kept even when nothing is scheduled: a safety net for changes
 # that bypass the services (a shell, a raw SQL fix). Scheduled publishing never waits on it.
@@ -79,10 +79,10 @@ def catalogue(*, now: datetime | None = None) -> list[ArticleCard]:
     """Every live article as a card, newest first; cached until the next scheduled publish.
 
     The expiry is stored inside the value (and as the Redis TTL): a scheduled article goes
-    live on time without anyone saving anything.
+    live on time without anyone saving anything. With Redis down it is read from the database.
     """
     now = now or timezone.now()
-    cached = cache.get(CATALOGUE_KEY)
+    cached = fallback_cache.get(CATALOGUE_KEY)
     if cached is not None and cached["valid_until"] > now:
         return cached["cards"]
     cards = [
@@ -100,7 +100,7 @@ def catalogue(*, now: datetime | None = None) -> list[ArticleCard]:
     if upcoming is not None:
         valid_until = min(valid_until, upcoming)
     timeout = max(1, math.ceil((valid_until - now).total_seconds()))
-    cache.set(CATALOGUE_KEY, {"valid_until": valid_until, "cards": cards}, timeout)
+    fallback_cache.set(CATALOGUE_KEY, {"valid_until": valid_until, "cards": cards}, timeout)
     return cards
 
 
@@ -207,11 +207,11 @@ def article_for_reader(*, slug: str, user, now: datetime | None = None) -> Artic
 def article_body(*, article: Article) -> dict:
     """The rendered body and table of contents, from Redis when this version is cached."""
     key = f"articles:body:{article.pk}:{article.updated_at.timestamp()}"
-    cached = cache.get(key)
+    cached = fallback_cache.get(key)
     if cached is None:
         html, toc = Article.objects.filter(pk=article.pk).values_list("body_html", "toc").get()
         cached = {"html": html, "toc": toc}
-        cache.set(key, cached, BODY_CACHE_TIMEOUT)
+        fallback_cache.set(key, cached, BODY_CACHE_TIMEOUT)
     return cached
 
 

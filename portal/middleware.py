@@ -1,11 +1,16 @@
+import logging
 import re
 import uuid
 import zoneinfo
 
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from portal import fallback_cache
 from portal.logging import request_id_var
+
+logger = logging.getLogger(__name__)
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -60,3 +65,31 @@ class UserTimeZoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class CacheOutageMiddleware:
+    """Redis unreachable: fallback_cache warns once per request; allauth's actions wait (503).
+
+    allauth keeps its rate limits (sign-in, sign-up, password reset, codes) in the cache. If
+    Redis is down, running those actions would mean running them unthrottled, so the visitor
+    is asked to come back in a minute. Every other error, and every other page, is untouched.
+    """
+
+    RETRY_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with fallback_cache.request_scope():
+            return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, fallback_cache.UNREACHABLE):
+            return None
+        if not request.resolver_match.func.__module__.startswith("allauth."):
+            return None
+        logger.warning("Redis unreachable: %s waits for its rate limit (503)", request.path)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

@@ -1,5 +1,6 @@
-"""Shared fixtures: isolated Redis keys, users, a real SMTP sink and a real Celery worker."""
+"""Shared fixtures: isolated Redis keys, a dead Redis, users, an SMTP sink, a Celery worker."""
 
+import logging
 import os
 import socket
 import subprocess
@@ -30,6 +31,33 @@ def _isolated_cache():
     if keys:
         client.delete(*keys)
     yield
+
+
+@pytest.fixture
+def stop_redis(settings, caplog):
+    """Call it (after setting up data) to point the cache at a Redis nothing listens on.
+
+    Returns caplog, capturing warnings from then on. Django drops its cache connections when
+    CACHES changes, and again when the test ends.
+    """
+
+    def stop():
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            }
+        }
+        caplog.clear()
+        caplog.set_level(logging.WARNING)
+        return caplog
+
+    return stop
+
+
+def tracebacks(caplog) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.exc_info]
 
 
 @pytest.fixture
