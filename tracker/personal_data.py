@@ -2,7 +2,11 @@
 
 import datetime
 
+from django.utils import timezone
+
 from accounts.export_registry import exporter, iso
+from tracker import crossover, selectors
+from tracker.evening import evening_of
 from tracker.models import (
     Dose,
     EveningSkip,
@@ -10,6 +14,7 @@ from tracker.models import (
     ExperimentAmendment,
     ExperimentCapsule,
     ExperimentLook,
+    ExperimentStatus,
     LabResult,
     NightLog,
     OtherMedicine,
@@ -121,9 +126,35 @@ def export_experiments(user) -> list[dict]:
             "fingerprint": e.fingerprint,
             "registered_at": iso(e.locked_at),
             "stopped_at": iso(e.stopped_at),
+            "result": _experiment_result(e),
         }
         for e in Experiment.objects.filter(user=user).order_by("created_at")
     ]
+
+
+def _experiment_result(experiment) -> dict | None:
+    """The verdict and its figures once the planned end has passed (or it was stopped)."""
+    if experiment.orders is None:
+        return None
+    tonight = evening_of(timezone.now(), experiment.user.zone)
+    stopped = experiment.status == ExperimentStatus.STOPPED
+    if not (stopped or crossover.is_finished(experiment, tonight=tonight)):
+        return None
+    result = crossover.analysis(
+        experiment, selectors.experiment_log(experiment=experiment), tonight=tonight
+    )
+    return {
+        "verdict": str(result.verdict),
+        "interim": result.interim,
+        "confidence": result.confidence,
+        "estimate": result.estimate,
+        "low": result.low,
+        "high": result.high,
+        "nights_analysed": result.nights_analysed,
+        "pairs_used": result.pairs_used,
+        "lag1_autocorrelation": result.autocorrelation,
+        "effective_nights": result.effective_nights,
+    }
 
 
 @exporter("tracker.experimentamendment")

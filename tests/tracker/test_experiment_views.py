@@ -14,6 +14,7 @@ from django.urls import reverse
 from tests.tracker.conftest import experiment_running
 from tracker import nof1, services
 from tracker.models import Experiment, ExperimentAmendment, ExperimentLook, ExperimentStatus
+from tracker.personal_data import export_experiments
 
 NOW = datetime.datetime(2026, 3, 1, 19, 0, tzinfo=datetime.UTC)  # Sunday evening, London
 DAY = datetime.timedelta(days=1)
@@ -250,3 +251,11 @@ def test_another_user_sees_and_changes_nothing(client, other_user, running):
 def test_the_clinician_pdf_carries_the_experiment(user_client, running):
     response = user_client.get(reverse("tracker:report_pdf"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+
+
+def test_export_carries_the_result_once_the_experiment_is_over(client, user, running):
+    assert export_experiments(user)[0]["result"] is None  # running: no comparison yet
+    with time_machine.travel(NOW + 40 * DAY, tick=False):
+        result = export_experiments(user)[0]["result"]
+    assert result["verdict"] == "cant_tell" and not result["interim"]
+    assert result["pairs_used"] == 0 and result["confidence"] == 0.95
