@@ -34,6 +34,6 @@ def demo_accounts_ensure() -> tuple[User, User]:
         email=email, password=password, display_name="Eddie (editor)", is_staff=True
     )
     editor.groups.add(editors_group_ensure())
-    demo_data_ensure(user=user)  # ~60 nights: a baseline month, then a magnesium month
+    demo_data_ensure(user=user)  # ~60 nights, most of them a finished 4 x 7 experiment
     reminder_setting_update(user=user, kind=ReminderKind.EVENING, enabled=True)
     return user, editor

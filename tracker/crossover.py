@@ -8,7 +8,8 @@ tracker.selectors.experiment_log), so the dashboard, the page and the report agr
 import datetime
 from dataclasses import dataclass
 
-from tracker import nof1
+from tracker import nof1, stats
+from tracker.evening import evening_of
 from tracker.models import Experiment, ExperimentStatus, NightLog, Outcome
 
 DAY = datetime.timedelta(days=1)
@@ -38,12 +39,6 @@ class PeriodProgress:
     doses_as_planned: int  # a dose on a magnesium evening, none on a no-magnesium evening
     deviations: list[datetime.date]
 
-    @property
-    def adherence_percent(self) -> float | None:
-        if not self.evenings_so_far:
-            return None
-        return 100.0 * self.doses_as_planned / self.evenings_so_far
-
 
 @dataclass(frozen=True)
 class ExperimentLog:
@@ -68,6 +63,20 @@ def is_finished(experiment: Experiment, *, tonight: datetime.date) -> bool:
     if experiment.status == ExperimentStatus.FINISHED:
         return True
     return experiment.status == ExperimentStatus.RUNNING and tonight > last_evening(experiment)
+
+
+def reading_evening(experiment: Experiment, *, tonight: datetime.date) -> datetime.date:
+    """The evening from which an experiment is read: tonight, or for a stopped one the
+    evening it was stopped in, so nights logged after the stop (when no allocation was
+    followed) never count as its periods, missing nights or deviations."""
+    if experiment.status == ExperimentStatus.STOPPED and experiment.stopped_at is not None:
+        return min(tonight, evening_of(experiment.stopped_at, experiment.user.zone))
+    return tonight
+
+
+def is_over(experiment: Experiment, *, tonight: datetime.date) -> bool:
+    """Its result can be read: the planned end has passed, or it was stopped."""
+    return experiment.status == ExperimentStatus.STOPPED or is_finished(experiment, tonight=tonight)
 
 
 def tonight_plan(experiment: Experiment, *, evening: datetime.date) -> Tonight | None:
@@ -151,11 +160,7 @@ def analysis(
     and only the stricter boundary keeps "helped" rare when magnesium does nothing."""
     complete = pairs_complete(experiment, tonight=tonight)
     used = [p for p in periods(experiment) if p.pair < complete]
-    values = {
-        evening: outcome_value(experiment, night)
-        for evening, night in log.nights.items()
-        if night is not None
-    }
+    values = {evening: outcome_value(experiment, night) for evening, night in log.nights.items()}
     final = is_finished(experiment, tonight=tonight)
     return nof1.analyse(
         nights=values,
@@ -202,9 +207,9 @@ def secondary_outcomes(
         rows.append(
             Secondary(
                 outcome=outcome,
-                magnesium_mean=sum(arms[True]) / len(arms[True]) if arms[True] else None,
+                magnesium_mean=stats.mean(arms[True]) if arms[True] else None,
                 magnesium_nights=len(arms[True]),
-                control_mean=sum(arms[False]) / len(arms[False]) if arms[False] else None,
+                control_mean=stats.mean(arms[False]) if arms[False] else None,
                 control_nights=len(arms[False]),
             )
         )

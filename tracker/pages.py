@@ -8,7 +8,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from tracker import charts, crossover, reference, safety, selectors
+from tracker import charts, crossover, nof1, reference, safety, selectors
 from tracker.evening import evening_of, last_night
 from tracker.models import ExperimentStatus
 from tracker.summary import period_summary
@@ -218,6 +218,7 @@ def experiment_context(*, user, now: datetime.datetime) -> dict:
 def experiment_state(*, experiment, tonight: datetime.date) -> dict:
     """A started experiment as the page and the report show it: tonight, progress, looks,
     amendments, and — only once the planned end has passed, or it was stopped — the result."""
+    tonight = crossover.reading_evening(experiment, tonight=tonight)
     log = selectors.experiment_log(experiment=experiment)
     finished = crossover.is_finished(experiment, tonight=tonight)
     stopped = experiment.status == ExperimentStatus.STOPPED
@@ -237,8 +238,9 @@ def experiment_state(*, experiment, tonight: datetime.date) -> dict:
         "looks": list(experiment.looks.all()),
         # A blinded allocation stays hidden until the end.
         "reveal": not experiment.blinded or finished or stopped,
+        "interim_percent": f"{nof1.INTERIM_CONFIDENCE * 100:g}",
     }
-    if finished or stopped:
+    if crossover.is_over(experiment, tonight=tonight):
         state["result"] = crossover.analysis(experiment, log, tonight=tonight)
         state["secondary"] = crossover.secondary_outcomes(experiment, log, tonight=tonight)
     return state

@@ -14,7 +14,6 @@ from tracker.models import (
     ExperimentAmendment,
     ExperimentCapsule,
     ExperimentLook,
-    ExperimentStatus,
     LabResult,
     NightLog,
     OtherMedicine,
@@ -108,37 +107,40 @@ def export_trial(user) -> list[dict]:
 
 @exporter("tracker.experiment")
 def export_experiments(user) -> list[dict]:
-    return [
-        {
-            "id": e.pk,
-            "status": e.status,
-            "outcome": e.outcome,
-            "smallest_change": _num(e.smallest_change),
-            "pairs": e.pairs,
-            "period_nights": e.period_nights,
-            "washout_nights": e.washout_nights,
-            "start_evening": iso(e.start_evening),
-            "dose_form": e.dose_form,
-            "dose_elemental_mg": _num(e.dose_elemental_mg),
-            "blinded": e.blinded,
-            "allocation_magnesium_first": e.orders,
-            "protocol": e.protocol,
-            "fingerprint": e.fingerprint,
-            "registered_at": iso(e.locked_at),
-            "stopped_at": iso(e.stopped_at),
-            "result": _experiment_result(e),
-        }
-        for e in Experiment.objects.filter(user=user).order_by("created_at")
-    ]
+    now = timezone.now()
+    rows = []
+    for e in Experiment.objects.filter(user=user).select_related("user").order_by("created_at"):
+        allocation, protocol = _experiment_protocol(e, now=now)
+        rows.append(
+            {
+                "id": e.pk,
+                "status": e.status,
+                "outcome": e.outcome,
+                "smallest_change": _num(e.smallest_change),
+                "pairs": e.pairs,
+                "period_nights": e.period_nights,
+                "washout_nights": e.washout_nights,
+                "start_evening": iso(e.start_evening),
+                "dose_form": e.dose_form,
+                "dose_elemental_mg": _num(e.dose_elemental_mg),
+                "blinded": e.blinded,
+                "allocation_magnesium_first": allocation,
+                "protocol": protocol,
+                "fingerprint": e.fingerprint,
+                "registered_at": iso(e.locked_at),
+                "stopped_at": iso(e.stopped_at),
+                "result": _experiment_result(e, now=now),
+            }
+        )
+    return rows
 
 
-def _experiment_result(experiment) -> dict | None:
+def _experiment_result(experiment, *, now) -> dict | None:
     """The verdict and its figures once the planned end has passed (or it was stopped)."""
     if experiment.orders is None:
         return None
-    tonight = evening_of(timezone.now(), experiment.user.zone)
-    stopped = experiment.status == ExperimentStatus.STOPPED
-    if not (stopped or crossover.is_finished(experiment, tonight=tonight)):
+    tonight = crossover.reading_evening(experiment, tonight=evening_of(now, experiment.user.zone))
+    if not crossover.is_over(experiment, tonight=tonight):
         return None
     result = crossover.analysis(
         experiment, selectors.experiment_log(experiment=experiment), tonight=tonight
@@ -155,6 +157,22 @@ def _experiment_result(experiment) -> dict | None:
         "lag1_autocorrelation": result.autocorrelation,
         "effective_nights": result.effective_nights,
     }
+
+
+def _experiment_protocol(experiment, *, now) -> tuple[list | None, dict | None]:
+    """The allocation and protocol, except for a blinded experiment still running: its key
+    (which periods were magnesium, and the protocol's secret nonce) is withheld until then."""
+    if not experiment.blinded or experiment.protocol is None:
+        return experiment.orders, experiment.protocol
+    tonight = crossover.reading_evening(experiment, tonight=evening_of(now, experiment.user.zone))
+    if crossover.is_over(experiment, tonight=tonight):
+        return experiment.orders, experiment.protocol
+    hidden = {key: value for key, value in experiment.protocol.items() if key != "nonce"}
+    hidden["schedule"] = [
+        {key: value for key, value in period.items() if key != "magnesium"}
+        for period in experiment.protocol["schedule"]
+    ]
+    return None, hidden
 
 
 @exporter("tracker.experimentamendment")

@@ -11,6 +11,7 @@ from tracker.crossover import ExperimentLog, last_evening, tonight_plan
 from tracker.models import (
     Dose,
     Experiment,
+    ExperimentCapsule,
     ExperimentStatus,
     LabResult,
     NightLog,
@@ -67,19 +68,26 @@ def trial_get(*, user) -> Trial | None:
     return Trial.objects.filter(user=user).first()
 
 
-def evenings_with_dose(*, pairs: set[tuple[int, datetime.date]]) -> set[tuple[int, datetime.date]]:
-    """Of (user id, evening) pairs, those on which the user logged a dose.
+def evenings_taken(*, pairs: set[tuple[int, datetime.date]]) -> set[tuple[int, datetime.date]]:
+    """Of (user id, evening) pairs, those on which the user logged a dose, or a blinded
+    experiment's capsule (which stands for tonight's dose: the user cannot know which).
 
-    For the reminders' sender: one query per chunk instead of one per user. It reads the
+    For the reminders' sender: two queries per chunk instead of one per user. It reads the
     evening stored on each dose (tracker/evening.py).
     """
     if not pairs:
         return set()
+    users = {user_id for user_id, _evening in pairs}
+    evenings = {evening for _user_id, evening in pairs}
     found = set(
-        Dose.objects.filter(
-            user_id__any_of={user_id for user_id, _evening in pairs},
-            evening__in={evening for _user_id, evening in pairs},
-        ).values_list("user_id", "evening")
+        Dose.objects.filter(user_id__any_of=users, evening__in=evenings).values_list(
+            "user_id", "evening"
+        )
+    )
+    found |= set(
+        ExperimentCapsule.objects.filter(
+            experiment__user_id__any_of=users, evening__in=evenings
+        ).values_list("experiment__user_id", "evening")
     )
     return pairs & found
 

@@ -42,9 +42,10 @@ def enqueue(delivery_ids: list[int]) -> None:
 
 
 def _already_logged(deliveries: list[DeliveryToSend]) -> set[int]:
-    """Ids of the evening deliveries whose user already logged a dose that evening."""
+    """Ids of the evening deliveries whose user already logged a dose (or, blinded, the
+    capsule) that evening."""
     asked = {d.pk: (d.user_id, evening_of(d.due_at, d.zone)) for d in deliveries}
-    dosed = tracker_selectors.evenings_with_dose(pairs=set(asked.values()))
+    dosed = tracker_selectors.evenings_taken(pairs=set(asked.values()))
     return {pk for pk, pair in asked.items() if pair in dosed}
 
 

@@ -123,10 +123,10 @@ def test_a_dose_after_midnight_belongs_to_the_evening_before(ny_user):
     assert dose.evening == datetime.date(2026, 6, 1)
     june_1, june_2 = datetime.date(2026, 6, 1), datetime.date(2026, 6, 2)
     asked = {(ny_user.pk, june_1), (ny_user.pk, june_2)}
-    assert selectors.evenings_with_dose(pairs=asked) == {(ny_user.pk, june_1)}
+    assert selectors.evenings_taken(pairs=asked) == {(ny_user.pk, june_1)}
 
 
-def test_evenings_with_dose_batches_pairs_in_one_query(user, other_user, django_assert_num_queries):
+def test_evenings_taken_batches_pairs_in_two_queries(user, other_user, django_assert_num_queries):
     june_1, june_2 = datetime.date(2026, 5, 30), datetime.date(2026, 5, 31)
     for who, evening in ((user, june_1), (other_user, june_2)):
         services.dose_record(
@@ -138,12 +138,12 @@ def test_evenings_with_dose_batches_pairs_in_one_query(user, other_user, django_
             now=NOW,
         )
     pairs = {(user.pk, june_1), (user.pk, june_2), (other_user.pk, june_1), (other_user.pk, june_2)}
-    with django_assert_num_queries(1):
-        found = selectors.evenings_with_dose(pairs=pairs)
+    with django_assert_num_queries(2):  # doses, and blinded capsules
+        found = selectors.evenings_taken(pairs=pairs)
     # a dose on the other user's evening does not count for this user, and vice versa
     assert found == {(user.pk, june_1), (other_user.pk, june_2)}
     with django_assert_num_queries(0):
-        assert selectors.evenings_with_dose(pairs=set()) == set()
+        assert selectors.evenings_taken(pairs=set()) == set()
 
 
 def test_saved_product_is_one_per_user_and_replaced(user):

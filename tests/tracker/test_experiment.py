@@ -213,7 +213,7 @@ def test_progress_counts_missing_nights_washout_and_deviations(user, product):
     assert period_1.deviations == [first + 5 * DAY]
     assert period_2.evenings_so_far == 3  # tonight has not ended: not missed
     assert period_2.deviations == [first + 8 * DAY]
-    assert round(period_2.adherence_percent) == 67
+    assert (period_2.doses_as_planned, period_2.evenings_so_far) == (2, 3)
 
 
 def _run_whole_experiment(user, experiment, *, magnesium_score, control_score):
@@ -263,13 +263,14 @@ def test_stopping_early_reads_the_result_with_the_stricter_boundary(user, produc
         services.experiment_stop(experiment=experiment, now=NOW + 21 * DAY)
 
 
-def test_a_running_experiment_is_stopped_before_it_is_discarded(user, product):
+def test_only_a_plan_can_be_discarded_a_started_experiment_stays(user, product):
     experiment = _started(user)
-    with pytest.raises(ValidationError, match="Stop the experiment first"):
-        services.experiment_discard(experiment=experiment, now=NOW)
     services.experiment_stop(experiment=experiment, now=NOW)
-    services.experiment_discard(experiment=experiment, now=NOW)
-    assert not Experiment.objects.filter(user=user).exists()
+    with pytest.raises(ValidationError, match="stays on your record"):
+        services.experiment_discard(experiment=experiment)
+    fresh = _plan(user)
+    services.experiment_discard(experiment=fresh)
+    assert list(Experiment.objects.filter(user=user)) == [experiment]
 
 
 def test_a_new_plan_can_follow_a_stopped_experiment(user, product):
@@ -299,3 +300,50 @@ def test_a_plan_cannot_replace_an_experiment_still_running(user, product):
     _started(user)
     with pytest.raises(ValidationError, match="already running"):
         _plan(user, start_evening=TONIGHT + 3 * DAY, now=NOW + 2 * DAY)
+
+
+def test_a_stopped_experiment_is_read_as_of_its_stop(user, product):
+    experiment = _started(user, orders=(True, False))
+    _run_whole_experiment(user, experiment, magnesium_score=3, control_score=6)
+    stopped_at = datetime.datetime.combine(TONIGHT + 9 * DAY, datetime.time(20), datetime.UTC)
+    services.experiment_stop(experiment=experiment, now=stopped_at)
+    experiment.refresh_from_db()
+    log = selectors.experiment_log(experiment=experiment)
+    months_later = crossover.reading_evening(experiment, tonight=TONIGHT + 60 * DAY)
+    assert months_later == TONIGHT + 9 * DAY  # nights logged after the stop never count
+    assert crossover.pairs_complete(experiment, tonight=months_later) == 0
+    assert (
+        sum(row.nights_logged for row in crossover.progress(experiment, log, tonight=months_later))
+        == 8
+    )
+
+
+def test_an_experiment_cannot_be_amended_after_its_end(user, product):
+    experiment = _started(user)
+    after = datetime.datetime.combine(
+        crossover.last_evening(experiment) + DAY, datetime.time(19), tzinfo=datetime.UTC
+    )
+    with pytest.raises(ValidationError, match="Only a running experiment"):
+        services.experiment_amend(
+            experiment=experiment, reason="looks better", now=after, smallest_change=Decimal("3")
+        )
+
+
+def test_amended_amounts_are_stored_as_the_database_keeps_them(user, product):
+    experiment = _started(user)
+    amendment = services.experiment_amend(
+        experiment=experiment, reason="new tub", now=NOW, dose_elemental_mg=Decimal("2.5E+2")
+    )
+    assert amendment.changes == {"dose_elemental_mg": ["200.0", "250.0"]}
+    experiment.refresh_from_db()
+    assert experiment.protocol["dose"]["elemental_mg"] == "250.0"
+    assert experiment.fingerprint == fingerprint_of(experiment.protocol)
+
+
+@pytest.mark.parametrize("hour", [1, 9, 11])
+def test_before_noon_last_nights_evening_cannot_be_the_first(user, product, hour):
+    morning = datetime.datetime(2026, 3, 2, hour, 0, tzinfo=datetime.UTC)  # London: GMT
+    with pytest.raises(ValidationError) as caught:
+        _plan(user, start_evening=datetime.date(2026, 3, 1), now=morning)
+    assert "start_evening" in caught.value.message_dict
+    assert _plan(user, start_evening=datetime.date(2026, 3, 2), now=morning).pk

@@ -5,10 +5,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 
+from reminders import dispatch
 from reminders.models import Delivery, ReminderKind
 from tests.factories import link_token
+from tests.reminders.conftest import evening_reminder
 from tests.tracker.conftest import experiment_running
 from tracker import crossover, selectors, services
 from tracker.models import Dose, Experiment, ExperimentCapsule
@@ -91,3 +94,18 @@ def test_the_email_link_logs_the_capsule_not_a_dose(client, user, blinded):
         assert client.post(url).status_code == 200
     assert ExperimentCapsule.objects.get().evening == FIRST + DAY
     assert not Dose.objects.filter(user=user).exists()
+
+
+def test_a_logged_capsule_spares_the_evening_reminder(user, blinded):
+    user.bedtime = datetime.time(22, 30)
+    user.save()
+    evening_reminder(user, now=_evening(FIRST + DAY, 12))
+    with time_machine.travel(_evening(FIRST + DAY, 20), tick=False):
+        services.experiment_capsule_record(experiment=blinded)
+    due = _evening(FIRST + DAY, 22)  # 22:00 GMT: 30 minutes before bedtime
+    mail.outbox = []
+    dispatch.reminders_claim_due(now=due)
+    ids = list(Delivery.objects.values_list("pk", flat=True))
+    dispatch.deliveries_send(delivery_ids=ids, now=due + datetime.timedelta(minutes=1))
+    assert mail.outbox == []
+    assert Delivery.objects.get().reason == "already_logged"

@@ -259,3 +259,45 @@ def test_export_carries_the_result_once_the_experiment_is_over(client, user, run
         result = export_experiments(user)[0]["result"]
     assert result["verdict"] == "cant_tell" and not result["interim"]
     assert result["pairs_used"] == 0 and result["confidence"] == 0.95
+
+
+def test_a_blinded_export_withholds_the_key_until_the_end(user, running):
+    Experiment.objects.filter(pk=running.pk).update(blinded=True)
+    exported = export_experiments(user)[0]
+    assert exported["allocation_magnesium_first"] is None
+    assert "nonce" not in exported["protocol"]
+    assert all("magnesium" not in period for period in exported["protocol"]["schedule"])
+    with time_machine.travel(NOW + 40 * DAY, tick=False):
+        revealed = export_experiments(user)[0]
+    assert revealed["allocation_magnesium_first"] == [True, False]
+    assert revealed["protocol"]["nonce"]
+
+
+def test_a_no_magnesium_evening_offers_no_dose_button(user_client, running):
+    at = datetime.datetime.combine(datetime.date(2026, 3, 10), datetime.time(20), datetime.UTC)
+    with time_machine.travel(at, tick=False):
+        page = user_client.get(reverse("tracker:dashboard")).text
+    assert "Tonight: no magnesium (your experiment)." in page
+    assert "I took my magnesium now" not in page
+
+
+def test_worse_on_magnesium_is_said_plainly():
+    result = nof1.Analysis(
+        verdict=nof1.Verdict.NO_IMPORTANT_CHANGE,
+        estimate=-3.1,
+        low=-3.4,
+        high=-2.7,
+        confidence=0.95,
+        interim=False,
+        nights_analysed=40,
+        nights_per_period=(5,) * 8,
+        pairs_used=4,
+        enough_data=True,
+        no_variation=False,
+        autocorrelation=-0.1,
+        effective_nights=40.0,
+        more_pairs_needed=None,
+    )
+    html = render_to_string("tracker/includes/experiment_verdict.html", {"result": result})
+    assert "your nights were worse on magnesium" in html
+    assert "consecutive nights were not alike" in html

@@ -8,10 +8,11 @@ fingerprint and any change gives another. Changes after that are amendments, nev
 import datetime
 import hashlib
 import json
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,7 +89,8 @@ def experiment_plan(
         washout_nights=washout_nights,
     )
     tonight = evening_of(now, user.zone)
-    if not tonight <= start_evening <= tonight + MAX_START_AHEAD:
+    first_allowed = _first_startable_evening(now, user.zone)
+    if not first_allowed <= start_evening <= first_allowed + MAX_START_AHEAD:
         raise ValidationError(
             {"start_evening": _("Choose tonight or an evening in the next 60 days.")}
         )
@@ -117,8 +119,19 @@ def experiment_plan(
     experiment.dose_elemental_mg = elemental_mg_of(
         form=product.form, amount_mg=product.amount_mg, unit=product.unit
     )
-    experiment.save()
+    try:
+        with transaction.atomic():
+            experiment.save()
+    except IntegrityError:
+        # Two first plans saved at once: the other one is the user's plan now.
+        raise ValidationError(_("Your plan was just saved in another window.")) from None
     return experiment
+
+
+def _first_startable_evening(now: datetime.datetime, zone) -> datetime.date:
+    """Today's date where the user is: before noon "tonight" (evening_of) is still last
+    night's evening, which has been slept already and cannot be randomized any more."""
+    return now.astimezone(zone).date()
 
 
 def protocol_of(experiment: Experiment) -> dict:
@@ -144,6 +157,9 @@ def protocol_of(experiment: Experiment) -> dict:
         "blinded": experiment.blinded,
         "analysis": ANALYSIS_METHOD,
         "registered_at": experiment.locked_at.isoformat(),
+        # A random value kept from a blinded user until the end: without it the fingerprint
+        # (of otherwise known fields) could be matched against each possible order.
+        "nonce": experiment.protocol["nonce"] if experiment.protocol else secrets.token_hex(16),
     }
 
 
@@ -167,7 +183,7 @@ def experiment_start(
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
     if experiment.status != ExperimentStatus.PLANNING:
         raise ValidationError(_("This experiment has already started."))
-    if experiment.start_evening < evening_of(now, experiment.user.zone):
+    if experiment.start_evening < _first_startable_evening(now, experiment.user.zone):
         raise ValidationError(
             {"start_evening": _("The first evening has passed. Choose a new start and save.")}
         )
@@ -192,7 +208,11 @@ def experiment_amend(
     are recorded and shown beside the result. More pairs get their own random order."""
     now = now or timezone.now()
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
-    if experiment.status != ExperimentStatus.RUNNING:
+    tonight = evening_of(now, experiment.user.zone)
+    if experiment.status != ExperimentStatus.RUNNING or crossover.is_finished(
+        experiment, tonight=tonight
+    ):
+        # After the end the result is read: changing the plan then would change the verdict.
         raise ValidationError(_("Only a running experiment can be amended."))
     reason = (reason or "").strip()
     if not reason:
@@ -200,6 +220,12 @@ def experiment_amend(
     unknown = set(changes) - set(AMENDABLE)
     if unknown:
         raise ValueError(f"not amendable: {sorted(unknown)}")
+    # Stored as the database keeps them (one decimal), so the change log and the frozen
+    # protocol read "250.0", never what was typed ("2.5e2").
+    changes = {
+        name: value.quantize(Decimal("0.1")) if isinstance(value, Decimal) else value
+        for name, value in changes.items()
+    }
     before = {name: getattr(experiment, name) for name in changes}
     changed = {name: value for name, value in changes.items() if before[name] != value}
     if not changed:
@@ -268,14 +294,13 @@ def experiment_stop(*, experiment: Experiment, now: datetime.datetime | None = N
 
 
 @transaction.atomic
-def experiment_discard(*, experiment: Experiment, now: datetime.datetime | None = None) -> None:
-    """Delete a plan, or a stopped or finished experiment (its nights stay in the diary)."""
+def experiment_discard(*, experiment: Experiment) -> None:
+    """Delete a plan that has not started. A started experiment stays as the record it is
+    (deleting it would let anyone draw again until a result pleases); deleting the account
+    deletes it with everything else."""
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
-    tonight = evening_of(now or timezone.now(), experiment.user.zone)
-    if experiment.status == ExperimentStatus.RUNNING and not crossover.is_finished(
-        experiment, tonight=tonight
-    ):
-        raise ValidationError(_("Stop the experiment first."))
+    if experiment.status != ExperimentStatus.PLANNING:
+        raise ValidationError(_("A started experiment stays on your record."))
     experiment.delete()
 
 

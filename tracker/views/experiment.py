@@ -185,7 +185,11 @@ def experiment_helper_sheet(request):
             "tracker/experiment_helper_sheet.html",
             {"experiment": experiment, "packets": pages.helper_sheet(experiment=experiment)},
         )
-    return render(request, "tracker/experiment_helper_sheet.html", {"experiment": experiment})
+    return render(
+        request,
+        "tracker/experiment_helper_sheet.html",
+        {"experiment": experiment, "trial_article": reference.TRIAL_ARTICLE_PATH},
+    )
 
 
 @login_required
