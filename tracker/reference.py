@@ -81,12 +81,16 @@ GABAPENTIN_SPACING_HOURS = Sourced(
         "within 2 hours either side of your usual gabapentin time."
     ),
 )
+# The SmPC names the interaction but gives no interval; the 3 hours are Restwell's own
+# minimum (a product choice), not a number taken from a source.
 IRON_SPACING_HOURS = Sourced(
     3,
     _(
-        "Oral iron and magnesium salts reduce each other's absorption; NIH ODS Iron Fact Sheet "
-        "for Health Professionals (interactions) and common iron product leaflets advise "
-        "separating them; Restwell uses 3 hours as a conservative gap."
+        "UK Summary of Product Characteristics, Ferrous Sulphate Tablets BP 200 mg (Sandoz), "
+        "section 4.5 Interaction with other medicinal products: the absorption of ferrous "
+        "sulphate is reduced by magnesium trisilicate; iron product leaflets list antacids "
+        "containing magnesium. Neither gives an interval: 3 hours is Restwell's minimum gap "
+        "between magnesium and iron, a product choice; ask your pharmacist about your iron."
     ),
 )
 GENERAL_SPACING_SOURCE = _(

@@ -87,8 +87,8 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
                     SafetyNote(
                         _(
                             "This dose is within %(hours)s hours of your usual iron time "
-                            "(%(time)s). Iron and magnesium can lower each other's absorption; "
-                            "spacing them apart helps."
+                            "(%(time)s). Magnesium can reduce how much iron you absorb; Restwell "
+                            "suggests keeping them at least %(hours)s hours apart."
                         )
                         % {"hours": hours.value, "time": medicine.usual_time.strftime("%H:%M")},
                         hours.source,

@@ -93,6 +93,19 @@ def test_iron_spacing_either_side(utc_user, dose_at, noted):
     assert any("iron" in text for text in texts) is noted
 
 
+def test_iron_spacing_cites_the_iron_product_information_not_the_ods_fact_sheet(utc_user):
+    services.medicine_add(user=utc_user, kind="iron", usual_time=datetime.time(20, 0))
+    notes = dose_safety_notes(user=utc_user, dose=_dose(utc_user, 21))
+    source = str(notes[0].source)
+    assert notes[0].source == reference.IRON_SPACING_HOURS.source
+    # The NIH ODS iron fact sheet does not give this spacing; the SmPC names the interaction
+    # and the 3 hours are said to be Restwell's own minimum, not a sourced figure.
+    assert "Iron Fact Sheet" not in source and "conservative" not in source
+    assert "Summary of Product Characteristics" in source and "section 4.5" in source
+    assert "3 hours is Restwell's minimum gap" in source
+    assert "at least 3 hours apart" in notes[0].text
+
+
 def test_general_note_for_medicines_without_a_rule_or_time(utc_user):
     services.medicine_add(user=utc_user, kind="bisphosphonate")
     services.medicine_add(user=utc_user, kind="gabapentin")  # no usual time given
