@@ -38,6 +38,12 @@ GABAPENTIN_LABEL = {
     "of Medicine.",
     "url": "https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=neurontin",
 }
+FERROUS_SULPHATE_SMPC = {
+    "title": "Ferrous Sulphate Tablets BP 200 mg (Sandoz Ltd): Summary of Product "
+    "Characteristics, section 4.5 Interaction with other medicinal products. electronic "
+    "medicines compendium (emc), UK.",
+    "url": "https://www.medicines.org.uk/emc/search?q=ferrous+sulphate",
+}
 NINDS_RLS = {
     "title": "National Institute of Neurological Disorders and Stroke. Restless Legs Syndrome.",
     "url": "https://www.ninds.nih.gov/health-information/disorders/restless-legs-syndrome",
@@ -138,7 +144,13 @@ LAUNCH_ARTICLES = (
             "not assuming."
         ),
         tags=("Magnesium", "Supplements", "Restless legs"),
-        references=(NIH_ODS_MAGNESIUM, MARSHALL_2019, AASM_2024, GABAPENTIN_LABEL),
+        references=(
+            NIH_ODS_MAGNESIUM,
+            MARSHALL_2019,
+            AASM_2024,
+            GABAPENTIN_LABEL,
+            FERROUS_SULPHATE_SMPC,
+        ),
         call_to_action="log_dose",
     ),
     LaunchArticle(

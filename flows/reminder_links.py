@@ -15,6 +15,7 @@ from accounts.services import profile_update
 from reminders.models import Delivery, ReminderKind
 from reminders.services import delivery_link_used, reminder_setting_update
 from tracker.evening import evening_of
+from tracker.safety import SafetyNote, dose_safety_notes
 from tracker.selectors import blinded_experiment_for, saved_product_get
 from tracker.services import dose_record, evening_skip_record, experiment_capsule_record
 
@@ -27,8 +28,9 @@ def reminder_taken_record(
     form: str = "",
     amount_mg=None,
     unit: str = "",
-) -> bool:
-    """The "I took it" link: log the dose once. False when this reminder was already used.
+) -> list[SafetyNote] | None:
+    """The "I took it" link: log the dose once. None when this reminder was already used;
+    otherwise the dose's safety notes, the same the dose form shows (none for a capsule).
 
     In a blinded experiment it logs the evening's capsule instead. Otherwise the saved
     "My magnesium" wins over typed values (the page asks for an amount only when
@@ -42,9 +44,9 @@ def reminder_taken_record(
         # A blinded experiment: the capsule may be placebo, so no magnesium dose is logged.
         with transaction.atomic():
             if not delivery_link_used(delivery=delivery, now=now):
-                return False
+                return None
             experiment_capsule_record(experiment=blinded, now=now, evening=evening)
-        return True
+        return []
     product = saved_product_get(user=user)
     if product is not None:
         form, amount_mg, unit = product.form, product.amount_mg, product.unit
@@ -52,8 +54,8 @@ def reminder_taken_record(
         raise ValidationError({"amount_mg": _("Enter a number of milligrams, such as 200.")})
     with transaction.atomic():
         if not delivery_link_used(delivery=delivery, now=now):
-            return False
-        dose_record(
+            return None
+        dose = dose_record(
             user=user,
             taken_at=taken_at or now,
             form=form,
@@ -61,7 +63,7 @@ def reminder_taken_record(
             unit=unit,
             now=now,
         )
-    return True
+    return dose_safety_notes(user=user, dose=dose)
 
 
 def reminder_skip_record(*, delivery: Delivery, now: datetime.datetime) -> bool:

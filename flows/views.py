@@ -25,6 +25,7 @@ from portal.forms import apply_service_errors
 from reminders import selectors, tokens
 from reminders.forms import ReminderSettingsForm, bits_to_weekdays, weekdays_to_bits
 from reminders.models import ReminderKind
+from tracker import reference
 from tracker.fields import dose_initial
 
 
@@ -119,13 +120,21 @@ def taken(request, token):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                done = reminder_taken_record(delivery=delivery, now=now, **form.cleaned_data)
+                notes = reminder_taken_record(delivery=delivery, now=now, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
-                if not done:
+                if notes is None:
                     return _used_link(request, delivery)
-                return render(request, "reminders/taken_done.html", {"delivery": delivery})
+                return render(
+                    request,
+                    "reminders/taken_done.html",
+                    {
+                        "delivery": delivery,
+                        "notes": notes,
+                        "safety_article": reference.SAFETY_ARTICLE_PATH,
+                    },
+                )
         return render(request, "reminders/taken.html", {"form": form, "delivery": delivery, **need})
 
 

@@ -139,7 +139,7 @@ def weekly_chart(
     title: str,
     desc: str,
 ) -> SafeString:
-    """Symptom nights per week (0–7) as bars with the 'clinically significant' line."""
+    """Nights per week (0–7) as bars with the 'clinically significant' line (n or more)."""
     count = max(len(weeks), 1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / count
@@ -169,7 +169,7 @@ def weekly_chart(
     body.append(
         f'<line {THRESHOLD}x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_fmt(y)}" '
         f'y2="{_fmt(y)}"/><text {LABEL}x="{WIDTH - RIGHT}" y="{_fmt(y - 4)}" '
-        f'text-anchor="end">{escape(_("more than %(n)s a week") % {"n": threshold})}</text>'
+        f'text-anchor="end">{escape(_("%(n)s or more a week") % {"n": threshold})}</text>'
     )
     label_every = max(1, round(count / 4))
     for i in range(0, len(weeks), label_every):

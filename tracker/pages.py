@@ -77,9 +77,12 @@ def weekly_chart_for(summary) -> str:
         weeks=[w[0] for w in summary.weeks],
         counts=[w[1] for w in summary.weeks],
         threshold=threshold,
-        title=_("Nights with symptoms, week by week"),
-        desc=_("Bars: nights with symptoms in each 7-night block. Line: %(n)s a week.")
-        % {"n": threshold},
+        title=_("Nights with at least moderate symptoms, week by week"),
+        desc=_(
+            "Bars: nights in each 7-night block with a legs score of %(score)s or more. Line: "
+            "%(n)s such nights a week."
+        )
+        % {"score": reference.MODERATE_SEVERITY_SCORE.value, "n": threshold},
     )
 
 
@@ -113,6 +116,7 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
         "latest_nights": [d.night for d in reversed(summary.days) if d.night][:5],
         "latest_doses": list(selectors.dose_list(user=user)[:5]),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
+        "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
         "experiment_card": experiment_card(user=user, tonight=tonight),
     }
 
@@ -183,6 +187,7 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
         "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
         "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
+        "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
         "entry_rows": charts.entries_table_rows(summary.days),
         # The experiment's CENT section (its own names: nothing above uses them).
         **_report_experiment(user=user, tonight=tonight),

@@ -72,17 +72,25 @@ EARLIEST_YEAR = 1950  # product rule: earlier dates are typos
 GABAPENTIN_SPACING_HOURS = Sourced(
     2,
     _(
-        "Gabapentin (Neurontin) US prescribing information, Drug Interactions: magnesium- and "
-        "aluminium-containing antacids reduce gabapentin absorption by about 20%; take "
-        "gabapentin at least 2 hours after them."
+        "Gabapentin (Neurontin) US prescribing information, Drug Interactions: an antacid "
+        "containing aluminium and magnesium hydroxide (Maalox) reduced gabapentin "
+        "bioavailability by about 20%; the label advises taking gabapentin at least 2 hours "
+        "after it. Yagi T, Naito T, Mino Y, Umemura K, Kawakami J. Drug Metab Pharmacokinet "
+        "2012;27(2):248-254: in 13 healthy adults, 1 g of magnesium oxide taken with "
+        "gabapentin lowered gabapentin exposure (AUC) by about 43%. Restwell notes a dose "
+        "within 2 hours either side of your usual gabapentin time."
     ),
 )
+# The SmPC names the interaction but gives no interval; the 3 hours are Restwell's own
+# minimum (a product choice), not a number taken from a source.
 IRON_SPACING_HOURS = Sourced(
     3,
     _(
-        "Oral iron and magnesium salts reduce each other's absorption; NIH ODS Iron Fact Sheet "
-        "for Health Professionals (interactions) and common iron product leaflets advise "
-        "separating them; Restwell uses 3 hours as a conservative gap."
+        "UK Summary of Product Characteristics, Ferrous Sulphate Tablets BP 200 mg (Sandoz), "
+        "section 4.5 Interaction with other medicinal products: the absorption of ferrous "
+        "sulphate is reduced by magnesium trisilicate; iron product leaflets list antacids "
+        "containing magnesium. Neither gives an interval: 3 hours is Restwell's minimum gap "
+        "between magnesium and iron, a product choice; ask your pharmacist about your iron."
     ),
 )
 GENERAL_SPACING_SOURCE = _(
@@ -102,12 +110,32 @@ FERRITIN_THRESHOLD_NG_ML = Sourced(75, AASM_SOURCE)  # at or below
 TSAT_THRESHOLD_PERCENT = Sourced(20, AASM_SOURCE)  # strictly below
 
 # --- Symptom frequency ------------------------------------------------------------------
+# The REST study asked about distress in words; Restwell's nightly legs score is a number
+# from 0 to 10 (anchors: 0 none, 5 "kept me awake a while", 10 worst imaginable). Reading
+# "at least moderate distress" as a score of 5 or more is Restwell's product mapping, not a
+# cut-off from the REST study. Why 5: it is the anchor that already describes distress
+# (symptoms that kept you awake), and on 0-10 symptom ratings graded by how much they
+# interfere with activity, mood and sleep, 1-4 read as mild, 5-6 as moderate and 7-10 as
+# severe (Serlin RC et al., Pain 1995;61:277-284; later studies differ on where the
+# mild/moderate boundary falls, e.g. Paul SM et al., Pain 2005;113:37-44). 4 would count nights just
+# short of the "kept me awake" anchor; 1 (the old rule) counted every twinge.
+MODERATE_SEVERITY_SCORE = Sourced(
+    5,
+    _(
+        "Restwell's reading of the REST study's 'at least moderate distress' on the 0-10 "
+        "legs score: 5 ('kept me awake a while') or more. On 0-10 ratings graded by how "
+        "much they disturb activity, mood and sleep, 5-6 is moderate and 7-10 severe "
+        "(Serlin RC et al., Pain 1995;61:277-284). A product mapping, not a cut-off from "
+        "the REST study itself."
+    ),
+)
 CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK = Sourced(
     2,
     _(
         "REST general-population study (Allen RP et al., Arch Intern Med 2005;165:1286-1292): "
-        "symptoms on two or more nights a week with distress mark clinically relevant RLS; "
-        "Restwell flags more than two symptom nights a week, as the RLS literature commonly does."
+        "symptoms on two or more nights a week with at least moderate distress mark clinically "
+        "significant RLS. Restwell counts the nights in your log with at least a moderate legs "
+        "score and flags two or more such nights a week."
     ),
 )
 
@@ -170,8 +198,9 @@ def sources() -> list[tuple[str, str, str]]:
         (_("Iron spacing"), IRON_SPACING_HOURS, _("h")),
         (_("Ferritin threshold (≤)"), FERRITIN_THRESHOLD_NG_ML, _("ng/mL")),
         (_("TSAT threshold (<)"), TSAT_THRESHOLD_PERCENT, "%"),
+        (_("At least moderate legs score (≥)"), MODERATE_SEVERITY_SCORE, _("of 10")),
         (
-            _("Clinically significant nights per week (>)"),
+            _("Clinically significant nights per week (≥)"),
             CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK,
             "",
         ),

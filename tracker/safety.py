@@ -65,14 +65,14 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
             hours = reference.GABAPENTIN_SPACING_HOURS
             window = datetime.timedelta(hours=hours.value)
             gaps = _gap_to_medicine(dose.taken_at, medicine.usual_time, user.zone)
-            if any(datetime.timedelta(0) <= gap < window for gap in gaps):
+            # Either side: magnesium just after gabapentin meets it in the gut as well.
+            if any(abs(gap) < window for gap in gaps):
                 notes.append(
                     SafetyNote(
                         _(
-                            "This dose is less than %(hours)s hours before your usual gabapentin "
-                            "time (%(time)s). Magnesium can reduce how much gabapentin you "
-                            "absorb; the label suggests gabapentin at least %(hours)s hours "
-                            "after magnesium-containing products."
+                            "This dose is within %(hours)s hours of your usual gabapentin time "
+                            "(%(time)s). Magnesium can reduce how much gabapentin you absorb; "
+                            "many pharmacists advise taking them at least %(hours)s hours apart."
                         )
                         % {"hours": hours.value, "time": medicine.usual_time.strftime("%H:%M")},
                         hours.source,
@@ -87,8 +87,8 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
                     SafetyNote(
                         _(
                             "This dose is within %(hours)s hours of your usual iron time "
-                            "(%(time)s). Iron and magnesium can lower each other's absorption; "
-                            "spacing them apart helps."
+                            "(%(time)s). Magnesium can reduce how much iron you absorb; Restwell "
+                            "suggests keeping them at least %(hours)s hours apart."
                         )
                         % {"hours": hours.value, "time": medicine.usual_time.strftime("%H:%M")},
                         hours.source,

@@ -43,9 +43,15 @@ class Summary:
     end: datetime.date
     days: list[Day]
     nights_logged: int
-    symptom_nights: int
-    symptom_nights_per_week: float | None
-    weeks: list[tuple[datetime.date, int | None, int]]  # (first evening, symptom nights, logged)
+    # Nights with at least a moderate legs score (reference.MODERATE_SEVERITY_SCORE): what the
+    # "clinically significant" flag and the weekly chart count.
+    moderate_nights: int
+    moderate_nights_per_week: float | None
+    # Nights with any symptoms at all (a legs score of 1 or more), shown beside them.
+    any_symptom_nights: int
+    any_symptom_nights_per_week: float | None
+    # (first evening, nights with at least moderate symptoms, nights with any, nights logged)
+    weeks: list[tuple[datetime.date, int | None, int | None, int]]
     mean_severity: float | None
     mean_quality: float | None
     efficiency: float | None
@@ -162,16 +168,32 @@ def period_summary(
         d.severity_avg = avg
 
     logged = [d.night for d in days if d.night]
-    symptom = sum(1 for n in logged if n.severity >= 1)
-    # A weekly rate from fewer than a week of logged nights would overstate what is known.
-    per_week = 7.0 * symptom / len(logged) if len(logged) >= stats.WINDOW else None
+    moderate_score = reference.MODERATE_SEVERITY_SCORE.value
+
+    def moderate(nights) -> int:
+        return sum(1 for n in nights if n.severity >= moderate_score)
+
+    def any_symptoms(nights) -> int:
+        return sum(1 for n in nights if n.severity >= 1)
+
+    def per_week(count: int) -> float | None:
+        # A weekly rate from fewer than a week of logged nights would overstate what is known.
+        return 7.0 * count / len(logged) if len(logged) >= stats.WINDOW else None
+
+    moderate_per_week = per_week(moderate(logged))
     # Weeks are blocks of 7 evenings ending at `end`, so the last bar is "the last 7 nights".
     weeks = []
     for block_end in range(len(days), 0, -7):
         block = days[max(0, block_end - 7) : block_end]
         block_nights = [d.night for d in block if d.night]
-        count = sum(1 for n in block_nights if n.severity >= 1) if block_nights else None
-        weeks.append((block[0].evening, count, len(block_nights)))
+        weeks.append(
+            (
+                block[0].evening,
+                moderate(block_nights) if block_nights else None,
+                any_symptoms(block_nights) if block_nights else None,
+                len(block_nights),
+            )
+        )
     weeks.reverse()
 
     efficiencies = [n.sleep_efficiency for n in logged if n.sleep_efficiency is not None]
@@ -211,8 +233,10 @@ def period_summary(
         end=end,
         days=days,
         nights_logged=len(logged),
-        symptom_nights=symptom,
-        symptom_nights_per_week=per_week,
+        moderate_nights=moderate(logged),
+        moderate_nights_per_week=moderate_per_week,
+        any_symptom_nights=any_symptoms(logged),
+        any_symptom_nights_per_week=per_week(any_symptoms(logged)),
         weeks=weeks,
         mean_severity=_mean(n.severity for n in logged),
         mean_quality=_mean(n.sleep_quality for n in logged),
@@ -234,8 +258,9 @@ def period_summary(
         onset_times=onsets,
         factors=factor_counts.most_common(),
         streak=_streak(user, end, set(loaded), lead_in),
+        # REST (Allen 2005): two or more nights a week with at least moderate distress.
         clinically_significant=(
-            per_week is not None
-            and per_week > reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value
+            moderate_per_week is not None
+            and moderate_per_week >= reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value
         ),
     )

@@ -6,13 +6,16 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from reminders import dispatch, tokens
 from reminders.models import Delivery, ReminderSetting
 from tests.factories import link_token
 from tests.reminders.conftest import DUE, evening_reminder
+from tracker import reference
 from tracker.models import Dose, EveningSkip
-from tracker.services import dose_record, saved_product_set
+from tracker.safety import dose_safety_notes
+from tracker.services import dose_record, medicine_add, saved_product_set
 
 pytestmark = pytest.mark.django_db
 SOON = DUE + datetime.timedelta(minutes=5)
@@ -144,6 +147,35 @@ def test_taken_get_changes_nothing_and_post_logs_the_saved_product_once(client, 
     again = client.post(url)
     assert "Already done" in again.text
     assert Dose.objects.count() == 1
+
+
+@time_machine.travel(SOON, tick=False)
+def test_taken_shows_the_same_safety_notes_as_the_dose_form(client, due_user):
+    # 400 mg elemental is above the 350 mg upper level; the dose at 22:05 London time is
+    # 5 minutes after the usual gabapentin time.
+    saved_product_set(user=due_user, form="glycinate", amount_mg=Decimal("400"), unit="elemental")
+    medicine_add(user=due_user, kind="gabapentin", usual_time=datetime.time(22, 0))
+    response = client.post(taken_url(_delivery(due_user)))
+    assert response.status_code == 200
+    text = response.text
+    assert "Logged" in text
+    dose = Dose.objects.get()
+    expected = dose_safety_notes(user=due_user, dose=dose)
+    assert len(expected) == 2
+    for note in expected:
+        assert str(escape(note.text)) in text
+        assert str(escape(note.source)) in text
+    assert "adds up to 400 mg elemental" in text
+    assert "many pharmacists advise taking them at least 2 hours apart" in text
+    assert reference.SAFETY_ARTICLE_PATH in text
+
+
+@time_machine.travel(SOON, tick=False)
+def test_taken_with_nothing_to_note_shows_no_note(client, due_user):
+    saved_product_set(user=due_user, form="glycinate", amount_mg=Decimal("200"), unit="elemental")
+    text = client.post(taken_url(_delivery(due_user))).text
+    assert "Logged" in text
+    assert "safety-note" not in text
 
 
 @time_machine.travel(SOON, tick=False)

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from tracker import services
+from tracker.summary import period_summary
 from tracker.views import dashboard
 
 pytestmark = pytest.mark.django_db
@@ -88,10 +89,13 @@ def test_figures_rest_on_their_counts(user_client, user, travel):
     summary = user_client.get(reverse("tracker:dashboard")).context["summary"]
     assert summary.nights_logged == 14
     assert summary.streak == 14
-    # severity i % 6 for i = 1..14: zeros at i = 6 and 12 → 12 symptom nights of 14
-    assert summary.symptom_nights == 12
-    assert summary.symptom_nights_per_week == pytest.approx(6.0)
-    assert summary.clinically_significant
+    # severity i % 6 for i = 1..14: zeros at i = 6 and 12 → 12 nights with any symptoms of
+    # 14; a 5 (at least moderate) at i = 5 and 11 only → 1 such night a week, not flagged.
+    assert summary.any_symptom_nights == 12
+    assert summary.any_symptom_nights_per_week == pytest.approx(6.0)
+    assert summary.moderate_nights == 2
+    assert summary.moderate_nights_per_week == pytest.approx(1.0)
+    assert not summary.clinically_significant
     # 23:00 → 07:00 in bed (480 min), 23:00 → 06:00 asleep (420 min): 87.5%
     assert summary.efficiency == pytest.approx(87.5)
     # doses on even i (14, 12, ..., 2): first dose evening is i = 14 (1 June); evenings
@@ -227,3 +231,61 @@ def test_dashboard_upper_limit_card_and_dose_note_agree(user_client, user, trave
     response = user_client.get(reverse("tracker:dashboard"))
     assert response.context["over_limit"] is over
     assert ("Tonight's total is above" in response.text) is over
+
+
+def _week(user, severities):
+    """The last len(severities) nights, oldest first, ending last night (14 June)."""
+    for i, severity in enumerate(reversed(severities), start=1):
+        services.night_log(
+            user=user,
+            evening=datetime.date(2026, 6, 15) - datetime.timedelta(days=i),
+            severity=severity,
+            sleep_quality=3,
+            now=NOW,
+        )
+
+
+def _summary(user):
+    return period_summary(
+        user=user, start=datetime.date(2026, 6, 8), end=datetime.date(2026, 6, 14), now=NOW
+    )
+
+
+@pytest.mark.parametrize(
+    ("severities", "significant"),
+    [
+        ([5, 0, 0, 0, 0, 0, 0], False),  # one night at least moderate a week
+        ([5, 0, 0, 5, 0, 0, 0], True),  # two: the REST study's "2 or more", not "more than 2"
+        ([5, 4, 4, 4, 4, 4, 4], False),  # a score below 5 is a symptom night, not moderate
+        ([10, 0, 0, 0, 0, 0, 7], True),
+    ],
+)
+def test_clinically_significant_is_two_or_more_nights_with_at_least_moderate_symptoms(
+    user, travel, severities, significant
+):
+    _week(user, severities)
+    summary = _summary(user)
+    moderate = sum(1 for s in severities if s >= 5)
+    assert summary.moderate_nights == moderate
+    assert summary.moderate_nights_per_week == pytest.approx(moderate)
+    assert summary.any_symptom_nights == sum(1 for s in severities if s >= 1)
+    assert summary.clinically_significant is significant
+    assert summary.weeks[-1][1:] == (moderate, summary.any_symptom_nights, 7)
+
+
+def test_figures_and_weekly_chart_name_both_counts_and_the_rest_threshold(
+    user_client, user, travel
+):
+    _week(user, [5, 1, 2, 6, 0, 0, 0])
+    text = user_client.get(reverse("tracker:dashboard")).text
+    assert "nights a week with at least moderate symptoms (legs 5+)" in text
+    assert "nights a week with any symptoms" in text
+    assert "2 or more a week in your log: what the REST study called clinically significant" in (
+        text
+    )
+    assert "clinically significant when symptoms with at least moderate distress came on 2 or " in (
+        text
+    )
+    assert "more than 2" not in text
+    assert "2 or more a week</text>" in text  # the chart's threshold line
+    assert "Nights with any symptoms (legs 1 or more)" in text

@@ -62,14 +62,25 @@ def test_the_evening_total_counts_against_the_upper_level(utc_user):
         ((21, 0), datetime.time(22, 30), True),  # 1.5 h before
         ((20, 1), datetime.time(22, 0), True),  # 1 h 59 min before
         ((20, 0), datetime.time(22, 0), False),  # exactly 2 h before
-        ((23, 0), datetime.time(22, 0), False),  # after gabapentin: not this rule
-        ((23, 30), datetime.time(0, 30), True),  # across midnight
+        ((19, 59), datetime.time(22, 0), False),  # 2 h 1 min before
+        ((22, 5), datetime.time(22, 0), True),  # 5 min after gabapentin
+        ((23, 59), datetime.time(22, 0), True),  # 1 h 59 min after
+        ((0, 1), datetime.time(22, 0), False),  # 2 h 1 min after (the evening before's)
+        ((23, 30), datetime.time(0, 30), True),  # across midnight, before
+        ((0, 30), datetime.time(23, 30), True),  # across midnight, after
     ],
 )
-def test_gabapentin_spacing(utc_user, dose_at, gabapentin_at, noted):
+def test_gabapentin_spacing_either_side(utc_user, dose_at, gabapentin_at, noted):
     services.medicine_add(user=utc_user, kind="gabapentin", usual_time=gabapentin_at)
-    texts = _texts(utc_user, _dose(utc_user, *dose_at))
-    assert any("gabapentin" in text for text in texts) is noted
+    notes = dose_safety_notes(user=utc_user, dose=_dose(utc_user, *dose_at))
+    gabapentin = [note for note in notes if "gabapentin" in note.text]
+    assert bool(gabapentin) is noted
+    if noted:
+        assert (
+            "Magnesium can reduce how much gabapentin you absorb; many pharmacists advise "
+            "taking them at least 2 hours apart." in gabapentin[0].text
+        )
+        assert gabapentin[0].source == reference.GABAPENTIN_SPACING_HOURS.source
 
 
 @pytest.mark.parametrize(
@@ -80,6 +91,19 @@ def test_iron_spacing_either_side(utc_user, dose_at, noted):
     services.medicine_add(user=utc_user, kind="iron", usual_time=datetime.time(20, 0))
     texts = _texts(utc_user, _dose(utc_user, *dose_at))
     assert any("iron" in text for text in texts) is noted
+
+
+def test_iron_spacing_cites_the_iron_product_information_not_the_ods_fact_sheet(utc_user):
+    services.medicine_add(user=utc_user, kind="iron", usual_time=datetime.time(20, 0))
+    notes = dose_safety_notes(user=utc_user, dose=_dose(utc_user, 21))
+    source = str(notes[0].source)
+    assert notes[0].source == reference.IRON_SPACING_HOURS.source
+    # The NIH ODS iron fact sheet does not give this spacing; the SmPC names the interaction
+    # and the 3 hours are said to be Restwell's own minimum, not a sourced figure.
+    assert "Iron Fact Sheet" not in source and "conservative" not in source
+    assert "Summary of Product Characteristics" in source and "section 4.5" in source
+    assert "3 hours is Restwell's minimum gap" in source
+    assert "at least 3 hours apart" in notes[0].text
 
 
 def test_general_note_for_medicines_without_a_rule_or_time(utc_user):
