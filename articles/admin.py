@@ -1,15 +1,19 @@
-"""Articles in the admin: the editors' whole workspace (the Editors group sees nothing else)."""
+"""Articles in the admin: the whole workspace of editors (who write and publish) and medical
+reviewers (who approve); neither group sees anything else."""
+
+import copy
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles import services
-from articles.models import Article, Reference, Tag
+from articles import selectors, services
+from articles.models import Article, ArticleApproval, MedicalReviewer, Reference, Tag
 
 
 class ReferenceForm(forms.ModelForm):
@@ -20,10 +24,25 @@ class ReferenceForm(forms.ModelForm):
         fields = ("position", "title", "url", "doi", "pubmed_id")
 
 
+class ReferenceFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not any(form.has_changed() for form in self.forms) or any(self.errors):
+            return  # unchanged references: the article form already checked the review
+        references = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        # self.instance already holds the article form's new title, summary and body.
+        services.article_review_check(article=self.instance, references=references)
+
+
 class ReferenceInline(admin.StackedInline):
     # Stacked rather than tabular: every field gets its own visible label (axe-clean).
     model = Reference
     form = ReferenceForm
+    formset = ReferenceFormSet
     extra = 1
     fields = ("position", "title", "url", "doi", "pubmed_id")
 
@@ -44,7 +63,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = (
             "title", "slug", "summary", "body", "tags", "status", "publish_at", "call_to_action",
-            "evidence_strength", "evidence_note", "reviewed_on", "reviewer_name", "next_review_due",
+            "evidence_strength", "evidence_note", "next_review_due",
         )  # fmt: skip
 
     def clean(self):
@@ -53,6 +72,15 @@ class ArticleAdminForm(forms.ModelForm):
         # model's constraint would reject the form with a less helpful message.
         if cleaned.get("status") == Article.Status.PUBLISHED and not cleaned.get("publish_at"):
             cleaned["publish_at"] = timezone.now()
+        # The service refuses the save anyway; asking it here turns that into a form error.
+        article = copy.copy(self.instance)
+        for name in ("title", "summary", "body", "status"):
+            if name in cleaned:
+                setattr(article, name, cleaned[name])
+        try:
+            services.article_review_check(article=article)
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 
@@ -104,8 +132,12 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ("title", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "publish_at"
-    actions = ("publish_now", "unpublish")
-    readonly_fields = ("author", "created_at", "updated_at", "reading_minutes")
+    actions = ("approve_version", "publish_now", "unpublish")
+    # The old free-text reviewer fields stay visible but fixed: the public "Reviewed by" line
+    # now comes only from a reviewer's approval, never from what an editor types.
+    readonly_fields = (
+        "author", "created_at", "updated_at", "reading_minutes", "reviewed_on", "reviewer_name",
+    )  # fmt: skip
     fieldsets = (
         (None, {"fields": ("title", "slug", "summary", "body", "tags")}),
         (_("Publishing"), {"fields": ("status", "publish_at", "call_to_action")}),
@@ -122,8 +154,15 @@ class ArticleAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .defer("body_html", "toc")
-            .annotate(reference_count=Count("references"))
-            .prefetch_related("tags")
+            .annotate(
+                reference_count=Count("references"),
+                approved_hash=Subquery(
+                    ArticleApproval.objects.filter(article=OuterRef("pk")).values("content_hash")[
+                        :1
+                    ]
+                ),
+            )
+            .prefetch_related("tags", "references")
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -134,6 +173,19 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
+
+    def has_approve_permission(self, request):
+        return services.is_medical_reviewer(request.user)
+
+    def _approved(self, obj) -> bool:
+        if not hasattr(obj, "approved_hash"):
+            return selectors.article_approval(article=obj) is not None
+        references = [
+            {name: getattr(ref, name) for name in services.REFERENCE_HASH_FIELDS}
+            for ref in obj.references.all()
+        ]
+        content = services.article_content_hash(article=obj, references=references)
+        return obj.approved_hash == content
 
     @admin.display(description=_("visibility"))
     def visibility(self, obj):
@@ -154,6 +206,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def _problems(self, obj) -> list[str]:
         problems = []
+        if not self._approved(obj):
+            problems.append(services.WAITING_FOR_REVIEW)
         if obj.review_overdue:
             problems.append(_("Medical review overdue"))
         count = getattr(obj, "reference_count", None)
@@ -173,14 +227,26 @@ class ArticleAdmin(admin.ModelAdmin):
                     request,
                     ngettext(
                         "%(count)d article on this page needs attention: see the warnings "
-                        "column (overdue medical review or no references).",
+                        "column (medical review waiting or overdue, or no references).",
                         "%(count)d articles on this page need attention: see the warnings "
-                        "column (overdue medical review or no references).",
+                        "column (medical review waiting or overdue, or no references).",
                         flagged,
                     )
                     % {"count": flagged},
                 )
         return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id) if request.method == "GET" else None
+        if article is not None and selectors.article_approval(article=article) is None:
+            messages.warning(
+                request,
+                _(
+                    "Waiting for medical review: no reviewer has approved this text as it "
+                    "stands, so it cannot be published until one does."
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         services.article_save(article=obj, author=request.user)
@@ -196,17 +262,44 @@ class ArticleAdmin(admin.ModelAdmin):
         for article in queryset:
             services.article_delete(article=article)
 
-    @admin.action(description=_("Publish now"), permissions=["publish"])
-    def publish_now(self, request, queryset):
-        now = timezone.now()
-        for article in queryset:
-            services.article_publish(article=article, now=now)
+    @admin.action(description=_("Approve this version (medical review)"), permissions=["approve"])
+    def approve_version(self, request, queryset):
+        try:
+            for article in queryset:
+                services.article_approve(article=article, user=request.user)
+        except PermissionDenied as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
         self.message_user(
             request,
-            ngettext("%(count)d article published.", "%(count)d articles published.", len(queryset))
+            ngettext("%(count)d article approved.", "%(count)d articles approved.", len(queryset))
             % {"count": len(queryset)},
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Publish now"), permissions=["publish"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        published = 0
+        for article in queryset:
+            try:
+                services.article_publish(article=article, now=now)
+            except ValidationError:
+                self.message_user(
+                    request,
+                    _("%(waiting)s: “%(title)s” was not published.")
+                    % {"waiting": services.WAITING_FOR_REVIEW, "title": article.title},
+                    messages.WARNING,
+                )
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext("%(count)d article published.", "%(count)d articles published.", published)
+                % {"count": published},
+                messages.SUCCESS,
+            )
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -227,3 +320,11 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(MedicalReviewer)
+class MedicalReviewerAdmin(admin.ModelAdmin):
+    # No group holds permissions on this model: only superusers name the reviewers.
+    list_display = ("display_name", "credentials", "user")
+    search_fields = ("display_name", "credentials")
+    autocomplete_fields = ("user",)

@@ -104,7 +104,10 @@ class Article(models.Model):
         ordering = ("-publish_at", "-pk")
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        permissions = [("publish_article", _("Can publish and unpublish articles"))]
+        permissions = [
+            ("publish_article", _("Can publish and unpublish articles")),
+            ("approve_article", _("Can approve an article's text as medically reviewed")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(publish_at__isnull=False),
@@ -172,3 +175,53 @@ class Reference(models.Model):
     @property
     def pubmed_url(self) -> str:
         return f"https://pubmed.ncbi.nlm.nih.gov/{self.pubmed_id}/" if self.pubmed_id else ""
+
+
+class MedicalReviewer(models.Model):
+    """How a clinician is named on the articles they approved. Kept apart from the user (and
+    from anything the user logs about their own health): it is public, their health data is not.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="medical_reviewer",
+    )
+    display_name = models.CharField(_("display name"), max_length=120, help_text="Dr A. Patel")
+    credentials = models.CharField(
+        _("credentials"), max_length=200, help_text=_("Degrees and specialty: MD, neurologist.")
+    )
+
+    class Meta:
+        verbose_name = _("medical reviewer")
+        verbose_name_plural = _("medical reviewers")
+
+    def __str__(self) -> str:
+        return f"{self.display_name}, {self.credentials}"
+
+
+class ArticleApproval(models.Model):
+    """A reviewer approved exactly this text: `content_hash` is the digest of the title,
+    summary, body and references they saw, so any later edit no longer matches it."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="approvals"
+    )
+    reviewer = models.ForeignKey(
+        MedicalReviewer,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,  # a public "Reviewed by" line must keep its name
+        related_name="approvals",
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+
+    class Meta:
+        ordering = ("-approved_at", "-pk")
+        get_latest_by = ("approved_at", "pk")
+        verbose_name = _("article approval")
+        verbose_name_plural = _("article approvals")
+
+    def __str__(self) -> str:
+        return f"{self.article} — {self.reviewer}"

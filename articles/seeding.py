@@ -10,7 +10,12 @@ from django.utils.text import slugify
 
 from articles.launch_content import LAUNCH_ARTICLES, LaunchArticle
 from articles.models import Article, Reference, Tag
-from articles.services import article_save, catalogue_invalidate, editors_group_ensure
+from articles.services import (
+    article_save,
+    catalogue_invalidate,
+    editors_group_ensure,
+    reviewers_group_ensure,
+)
 
 _FIELDS = (
     "title", "slug", "summary", "body", "evidence_strength", "evidence_note", "call_to_action",
@@ -68,7 +73,8 @@ def _write(article: Article, spec: LaunchArticle) -> None:
         setattr(article, name, value)
     article.seed_key = spec.key
     article.seed_digest = _spec_digest(spec)
-    article_save(article=article)
+    # Live without a clinician's approval, and never a made-up one: the page says so.
+    article_save(article=article, unreviewed_launch=True)
     tags = [
         Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
         for name in spec.tags
@@ -88,6 +94,7 @@ def launch_content_seed(*, articles: tuple[LaunchArticle, ...] = LAUNCH_ARTICLES
     """Idempotent: creates what is missing, updates what the seed still owns, never
     duplicates, and never overwrites an article whose content staff changed since."""
     editors_group_ensure()
+    reviewers_group_ensure()
     report = SeedReport()
     for spec in articles:
         article = Article.objects.filter(seed_key=spec.key).first()
@@ -108,7 +115,8 @@ def launch_content_seed(*, articles: tuple[LaunchArticle, ...] = LAUNCH_ARTICLES
             # update of the launch text still reaches it (updated_at stays as it is).
             Article.objects.filter(pk=article.pk).update(seed_digest=current)
             article.seed_digest = current
-        if current != article.seed_digest:
+        # A clinician approved this text: the seed must not swap it for unreviewed text.
+        if current != article.seed_digest or article.approvals.exists():
             report.kept_edits.append(article.slug)
         elif current == _spec_digest(spec):
             report.unchanged.append(article.slug)

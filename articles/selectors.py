@@ -12,8 +12,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
-from articles.services import CATALOGUE_KEY
+from articles.models import Article, ArticleApproval
+from articles.services import CATALOGUE_KEY, REFERENCE_HASH_FIELDS, article_content_hash
 from portal import fallback_cache
 
 # The longest the catalogue is kept even when nothing is scheduled: a safety net for changes
@@ -213,6 +213,21 @@ def article_body(*, article: Article) -> dict:
         cached = {"html": html, "toc": toc}
         fallback_cache.set(key, cached, BODY_CACHE_TIMEOUT)
     return cached
+
+
+def article_approval(*, article: Article) -> ArticleApproval | None:
+    """The latest approval if it is of the text as it stands now, else None ("Awaiting
+    clinical review"): a stale approval must not vouch for text its reviewer never saw."""
+    latest = article.approvals.select_related("reviewer").first()
+    if latest is None:
+        return None
+    references = [
+        {name: getattr(ref, name) for name in REFERENCE_HASH_FIELDS}
+        for ref in article.references.all()
+    ]
+    if latest.content_hash != article_content_hash(article=article, references=references):
+        return None
+    return latest
 
 
 def absolute_url(path: str) -> str:

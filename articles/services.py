@@ -1,16 +1,23 @@
 """Changes to articles. Admin, the seed command and tests all go through these functions."""
 
+import hashlib
+import json
+from collections.abc import Iterable
+
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, ArticleApproval, MedicalReviewer
 from articles.rendering import render_markdown
 
 EDITORS_GROUP = "Editors"
+REVIEWERS_GROUP = "Medical reviewers"
 CATALOGUE_KEY = "articles:catalogue"
 
 # What an editor may do: write and publish articles (with their tags and references).
@@ -20,6 +27,15 @@ EDITOR_PERMISSIONS = {
     "tag": ("add", "change", "view"),
     "reference": ("add", "change", "delete", "view"),
 }
+# What a medical reviewer may do: read articles and approve their text. Writing and
+# publishing stay with editors; users and their health data are closed to both.
+REVIEWER_PERMISSIONS = {
+    "article": ("view", "approve"),
+    "tag": ("view",),
+    "reference": ("view",),
+}
+REFERENCE_HASH_FIELDS = ("title", "url", "doi", "pubmed_id")
+WAITING_FOR_REVIEW = _("Waiting for medical review")
 
 
 def catalogue_invalidate() -> None:
@@ -38,15 +54,68 @@ def article_render(*, article: Article) -> Article:
     return article
 
 
+def article_content_hash(*, article: Article, references: Iterable[dict] | None = None) -> str:
+    """Digest of what a reviewer vouches for: title, summary, body and references.
+
+    `references` are the ones about to be saved (dicts of REFERENCE_HASH_FIELDS); by default
+    the article's saved ones. They are sorted by content, not by id, so a reference that is
+    still unsaved in a form hashes the same as once it is saved.
+    """
+    if references is None:
+        references = article.references.values(*REFERENCE_HASH_FIELDS) if article.pk else []
+    payload = {
+        "title": article.title.strip(),
+        "summary": article.summary.strip(),
+        "body": article.body.replace("\r\n", "\n").strip(),
+        "references": sorted(
+            [str(ref.get(name) or "").strip() for name in REFERENCE_HASH_FIELDS]
+            for ref in references
+        ),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def article_review_check(*, article: Article, references: Iterable[dict] | None = None) -> None:
+    """Refuse to let an article be published (or scheduled) with text no reviewer approved.
+
+    Passes when the text matches the latest approval, and when nothing new would go out: the
+    saved article is already published with this very text (launch content, or articles
+    live before reviews were recorded; their page says "Awaiting clinical review").
+    """
+    if article.status != Article.Status.PUBLISHED:
+        return
+    content = article_content_hash(article=article, references=references)
+    latest = article.approvals.first() if article.pk else None
+    if latest is not None and latest.content_hash == content:
+        return
+    saved = Article.objects.filter(pk=article.pk, status=Article.Status.PUBLISHED).first()
+    if saved is not None and latest is None and article_content_hash(article=saved) == content:
+        return
+    raise ValidationError(
+        _(
+            "%(waiting)s: a medical reviewer must approve this text before it is published. "
+            "Save it as a draft, then ask a reviewer to approve it."
+        ),
+        code="not_approved",
+        params={"waiting": WAITING_FOR_REVIEW},
+    )
+
+
 @transaction.atomic
-def article_save(*, article: Article, author=None) -> Article:
-    """Validate-free save of an article that a form (or the seed) has already validated."""
+def article_save(*, article: Article, author=None, unreviewed_launch: bool = False) -> Article:
+    """Validate-free save of an article that a form (or the seed) has already validated.
+
+    Raises ValidationError if it is published with unapproved text. `unreviewed_launch` is
+    for the seed alone: launch content goes live unreviewed and says so on its page.
+    """
     if article.author_id is None and author is not None:
         article.author = author
     if article.status == Article.Status.PUBLISHED and article.publish_at is None:
         article.publish_at = timezone.now()
     # Browsers post textareas with CRLF: normalise, or a no-op admin save changes the body.
     article.body = article.body.replace("\r\n", "\n")
+    if not unreviewed_launch:
+        article_review_check(article=article)
     article_render(article=article)
     article.save()
     catalogue_invalidate()
@@ -55,8 +124,14 @@ def article_save(*, article: Article, author=None) -> Article:
 
 @transaction.atomic
 def article_publish(*, article: Article, now=None) -> Article:
-    """Publish now: live at once, whatever date was scheduled before."""
+    """Publish now: live at once, whatever date was scheduled before. Raises ValidationError
+    when a reviewer has not approved this text."""
     article.status = Article.Status.PUBLISHED
+    try:
+        article_review_check(article=article)
+    except ValidationError:
+        article.refresh_from_db(fields=["status", "publish_at"])
+        raise
     article.publish_at = now or timezone.now()
     article.save(update_fields=["status", "publish_at", "updated_at"])
     catalogue_invalidate()
@@ -77,17 +152,37 @@ def article_delete(*, article: Article) -> None:
     catalogue_invalidate()
 
 
-@transaction.atomic
-def editors_group_ensure() -> Group:
-    """Create or repair the Editors group with exactly the article permissions. Idempotent.
+def is_medical_reviewer(user) -> bool:
+    """In the Medical reviewers group and named for the public "Reviewed by" line. Group
+    membership, not a permission: a superuser is not a clinician."""
+    return (
+        user.is_active
+        and user.groups.filter(name=REVIEWERS_GROUP).exists()
+        and MedicalReviewer.objects.filter(user=user).exists()
+    )
 
-    Runs after every migrate (post_migrate) and from seed_content. Permissions are created
-    first because on a fresh database (or after a test flush) they may not exist yet.
-    """
+
+@transaction.atomic
+def article_approve(*, article: Article, user) -> ArticleApproval:
+    """Record that `user`, a medical reviewer, approved the article's saved text as it is now."""
+    if not is_medical_reviewer(user):
+        raise PermissionDenied(_("Only medical reviewers (with a name and credentials) approve."))
+    # The saved row, locked: what readers would get, not unsaved edits on this instance.
+    saved = Article.objects.select_for_update().get(pk=article.pk)
+    approval = ArticleApproval.objects.create(
+        article=saved,
+        reviewer=user.medical_reviewer,
+        content_hash=article_content_hash(article=saved),
+    )
+    catalogue_invalidate()
+    return approval
+
+
+def _group_ensure(name: str, wanted_permissions: dict) -> Group:
     create_permissions(apps.get_app_config("articles"), verbosity=0)
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group = Group.objects.get_or_create(name=name)[0]
     wanted = [
-        f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items() for action in actions
+        f"{action}_{model}" for model, actions in wanted_permissions.items() for action in actions
     ]
     permissions = Permission.objects.filter(content_type__app_label="articles", codename__in=wanted)
     if permissions.count() != len(wanted):
@@ -95,3 +190,20 @@ def editors_group_ensure() -> Group:
         raise RuntimeError(f"article permissions missing: {sorted(missing)}")
     group.permissions.set(permissions)
     return group
+
+
+@transaction.atomic
+def editors_group_ensure() -> Group:
+    """Create or repair the Editors group with exactly the article permissions. Idempotent.
+
+    Runs after every migrate (post_migrate) and from seed_content. Permissions are created
+    first because on a fresh database (or after a test flush) they may not exist yet.
+    """
+    return _group_ensure(EDITORS_GROUP, EDITOR_PERMISSIONS)
+
+
+@transaction.atomic
+def reviewers_group_ensure() -> Group:
+    """Create or repair the Medical reviewers group (read articles, approve them). Idempotent;
+    runs beside editors_group_ensure."""
+    return _group_ensure(REVIEWERS_GROUP, REVIEWER_PERMISSIONS)

@@ -56,6 +56,7 @@ def article_detail(request, slug):
         {
             "article": article,
             "body": selectors.article_body(article=article),
+            "approval": selectors.article_approval(article=article),
             "related": selectors.related_cards(article=article),
             "canonical_url": selectors.absolute_url(article.get_absolute_url()),
         },

@@ -46,12 +46,21 @@ N = 200
 
 def _build():
     from accounts.models import User
-    from articles.models import Article, Reference, Tag
+    from articles.models import Article, MedicalReviewer, Reference, Tag
     from articles.seeding import launch_content_seed
-    from articles.services import article_save
+    from articles.services import (
+        article_approve,
+        article_publish,
+        article_save,
+        reviewers_group_ensure,
+    )
 
     call_command("migrate", verbosity=0)
     launch_content_seed()
+    # Nothing goes live unapproved: one reviewer approves every bench article.
+    reviewer = User.objects.create_user(email="reviewer@example.com")
+    reviewer.groups.add(reviewers_group_ensure())
+    MedicalReviewer.objects.create(user=reviewer, display_name="Dr Bench", credentials="MD")
     body = (BASE_DIR / "articles/content/magnesium-glycinate-and-restless-legs.md").read_text()
     tags = [Tag.objects.get_or_create(name=f"Topic {i}", slug=f"topic-{i}")[0] for i in range(12)]
     for i in range(ARTICLES):
@@ -61,7 +70,6 @@ def _build():
                 slug=f"bench-{i}",
                 summary="A summary for the benchmark.",
                 body=body,
-                status=Article.Status.PUBLISHED,
                 evidence_note="Limited.",
                 evidence_strength="limited",
             )
@@ -71,6 +79,8 @@ def _build():
             Reference(article=article, position=n, title=f"Ref {n}", url="https://example.org")
             for n in range(5)
         )
+        article_approve(article=article, user=reviewer)
+        article_publish(article=article)
     user = User.objects.create_user(email="bench@example.com")  # force_login: no password
     client = Client()
     client.force_login(user)

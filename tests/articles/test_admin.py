@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.services import article_approve
+from tests.articles.conftest import make_reviewer
 from tests.factories import UserFactory
 
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -67,11 +69,27 @@ def test_bad_reference_input_gets_a_clear_message_and_nothing_is_lost(editor_cli
     assert not Article.objects.exists()
 
 
-def test_published_without_a_date_means_now(editor_client):
-    before = timezone.now()
-    response = editor_client.post(ADD, _form_data(status="published"))
-    assert response.status_code == 302
+def _approved_draft(client) -> Article:
+    """A draft written in the admin and approved by a medical reviewer."""
+    assert client.post(ADD, _form_data()).status_code == 302
     article = Article.objects.get()
+    article_approve(article=article, user=make_reviewer().user)
+    return article
+
+
+def _change(client, article, **overrides):
+    """Post the change form as the editor would, keeping the saved reference."""
+    reference = article.references.get()
+    data = _form_data(**{"references-INITIAL_FORMS": "1", "references-0-id": str(reference.pk)})
+    data.update(overrides)
+    return client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+
+def test_published_without_a_date_means_now(editor_client):
+    article = _approved_draft(editor_client)
+    before = timezone.now()
+    assert _change(editor_client, article, status="published").status_code == 302
+    article.refresh_from_db()
     assert article.is_live and article.publish_at >= before
 
 
@@ -135,11 +153,10 @@ def test_filters_and_search(editor_client, article_factory, params, expected):
 def test_a_scheduled_date_is_read_in_the_editors_time_zone(editor_client, editor):
     editor.time_zone = "America/New_York"
     editor.save()
-    response = editor_client.post(
-        ADD, _form_data(status="published", publish_at="2030-01-15T21:30")
-    )
+    article = _approved_draft(editor_client)
+    response = _change(editor_client, article, status="published", publish_at="2030-01-15T21:30")
     assert response.status_code == 302
-    article = Article.objects.get()
+    article.refresh_from_db()
     assert article.publish_at == datetime.datetime(2030, 1, 16, 2, 30, tzinfo=datetime.UTC)
     assert article.is_scheduled
 

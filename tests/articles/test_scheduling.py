@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles import selectors
 from articles.models import Article
 from articles.services import CATALOGUE_KEY
+from tests.articles.conftest import make_reviewer
 
 T0 = datetime.datetime(2026, 6, 1, 20, 0, tzinfo=datetime.UTC)
 
@@ -66,12 +67,17 @@ def test_the_list_is_served_from_the_cache_until_something_changes(user_client, 
     # Behind the services' back (a raw update): the cache still answers.
     Article.objects.filter(pk=article.pk).update(title="Sneaky")
     assert _list_titles(user_client) == ["Before"]
-    # Through the services: invalidated at once.
+    # Through the services: invalidated at once (an edit to live text goes back to draft,
+    # is approved, then published again).
+    from articles.services import article_approve, article_publish, article_save
+
     article.refresh_from_db()
     article.title = "After"
-    from articles.services import article_save
-
+    article.status = Article.Status.DRAFT
     article_save(article=article)
+    assert _list_titles(user_client) == []
+    article_approve(article=article, user=make_reviewer().user)
+    article_publish(article=article)
     assert _list_titles(user_client) == ["After"]
 
 
@@ -94,11 +100,14 @@ def test_the_body_is_cached_per_version(user_client, article_factory, django_ass
     Article.objects.filter(pk=article.pk).update(body_html="<p>changed behind our back</p>")
     assert b"first version" in user_client.get(article.get_absolute_url()).content
     # ...while a real edit gets a new updated_at, hence a new key.
-    from articles.services import article_save
+    from articles.services import article_approve, article_publish, article_save
 
     article.refresh_from_db()
     article.body = "## One\n\nsecond version"
+    article.status = Article.Status.DRAFT
     article_save(article=article)
+    article_approve(article=article, user=make_reviewer().user)
+    article_publish(article=article)
     html = user_client.get(article.get_absolute_url()).content.decode()
     assert "second version" in html and "first version" not in html
 

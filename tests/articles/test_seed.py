@@ -143,6 +143,7 @@ def test_articles_seeded_with_the_older_digest_still_get_updates(db, tmp_path, m
         Article.objects.filter(pk=article.pk).update(seed_digest=_current_digest(article, raw=True))
     edited = Article.objects.get(slug=LAUNCH_ARTICLES[0].slug)
     edited.summary = "Edited by our editor."
+    edited.status = Article.Status.DRAFT  # live text changes go back to medical review
     article_save(article=edited)
     spec = LAUNCH_ARTICLES[2]
     _content_dir_with(tmp_path, monkeypatch, spec.slug, "## New\n\nNew launch text.\n")
@@ -157,6 +158,7 @@ def test_seed_never_overwrites_an_article_staff_edited(db):
     launch_content_seed()
     article = Article.objects.get(slug=LAUNCH_ARTICLES[1].slug)
     article.summary = "Edited by our editor."
+    article.status = Article.Status.DRAFT  # live text changes go back to medical review
     article_save(article=article)
     spec = dataclasses.replace(LAUNCH_ARTICLES[1], summary="A new summary from the seed.")
     report = launch_content_seed(articles=(spec,))

@@ -6,7 +6,8 @@ import re
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from articles.models import Article, Reference
-from articles.services import article_save, editors_group_ensure
+from articles.services import article_approve, article_save, editors_group_ensure
+from tests.articles.conftest import make_reviewer
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.totp import totp_code_to_type
 from tests.factories import DEFAULT_PASSWORD, UserFactory
@@ -36,6 +37,7 @@ def test_editor_publishes_a_draft_and_a_reader_finds_and_reads_it(page, live_ser
         )
     )
     Reference.objects.create(article=draft, title="A source", url="https://example.org/")
+    article_approve(article=draft, user=make_reviewer().user)  # the gate before publishing
 
     # The editor: admin → allauth sign-in → second factor → the articles list.
     page.goto("/admin/")
