@@ -1,4 +1,8 @@
-"""allauth adapter: after the very first sign-in, offer the onboarding screen once."""
+"""allauth adapter: where a sign-in lands when it has no `next`.
+
+Staff (editors, medical reviewers) work in the admin, so they land there; everyone else is
+offered the onboarding screen once, after their very first sign-in, then the dashboard.
+"""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
@@ -11,6 +15,8 @@ class AccountAdapter(DefaultAccountAdapter):
         # allauth asks this only when the login has no `next`: a bookmark to a form still
         # goes straight to that form, so onboarding never blocks another page.
         user = request.user
+        if user.is_authenticated and user.is_staff:
+            return reverse("admin:index")
         if user.is_authenticated and user.onboarded_at is None:
             # Marked when offered (during the login POST), so it is offered exactly once.
             # The page is named, not imported: accounts knows no app above it.

@@ -31,6 +31,13 @@ def test_a_bookmark_is_not_blocked_by_onboarding(client):
     assert user.onboarded_at is None  # not offered yet; the next plain sign-in offers it
 
 
+def test_staff_land_in_the_admin_not_the_patient_onboarding(client):
+    editor = UserFactory(onboarded_at=None, is_staff=True)
+    assert _login(client, editor)["Location"] == reverse("admin:index")
+    client.logout()
+    assert _login(client, editor, "/articles/")["Location"] == "/articles/"
+
+
 def test_onboarding_needs_sign_in(client):
     assert reverse("account_login") in client.get(reverse("reminders:onboarding"))["Location"]
 
