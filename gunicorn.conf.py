@@ -8,7 +8,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from portal.logging import RedactEmailLinkTokensFilter, redact_email_link_tokens
+from portal.logging import RedactLinkTokensFilter, redact_link_tokens
 
 bind = os.environ.get("GUNICORN_BIND") or f"0.0.0.0:{os.environ.get('PORT') or '8000'}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
@@ -29,7 +29,7 @@ access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)ss "%({x-request-
 class RedactingLogger(Logger):
     """Access-log and error-log lines never carry the signed tokens of email links."""
 
-    redact = RedactEmailLinkTokensFilter()
+    redact = RedactLinkTokensFilter()
 
     def setup(self, cfg):
         super().setup(cfg)
@@ -40,7 +40,7 @@ class RedactingLogger(Logger):
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("U", "r", "f"):
             if isinstance(atoms.get(key), str):
-                atoms[key] = redact_email_link_tokens(atoms[key])
+                atoms[key] = redact_link_tokens(atoms[key])
         return atoms
 
 

@@ -5,6 +5,8 @@ import logging
 import re
 import time
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 
@@ -22,19 +24,34 @@ class UTCFormatter(logging.Formatter):
         return f"{stamp}.{int(record.msecs):03d}Z"
 
 
-# The signed tokens in email links act on a user's behalf for hours or weeks: a log line
-# (an access log, "Bad Request: /reminders/taken/<token>/") must never carry one.
-EMAIL_LINK_TOKEN = re.compile(r"(/reminders/(?:taken|skip|unsubscribe)/)[^/\s\"?]+")
+# A token in a link is the capability itself: the signed email links act on a user's behalf
+# for hours or weeks, a share link opens a report, a calendar link reads the schedule. A log
+# line (an access log, "Bad Request: /reminders/taken/<token>/") must never carry one.
+LINK_TOKEN = re.compile(
+    r"(/reminders/(?:taken|skip|unsubscribe|snooze)/|/share/|/calendar/)[^/\s\"?]+"
+)
 
 
-def redact_email_link_tokens(text: str) -> str:
-    return EMAIL_LINK_TOKEN.sub(r"\1[redacted]", text)
+def redact_link_tokens(text: str) -> str:
+    return LINK_TOKEN.sub(r"\1[redacted]", text)
 
 
-class RedactEmailLinkTokensFilter(logging.Filter):
+class RedactLinkTokensFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = redact_email_link_tokens(message)
+        redacted = redact_link_tokens(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        return True
+
+
+# Refusals the product expects (a 403 it answers on purpose, a malformed request) are one
+# line, not a traceback that reads like a crash and buries the real ones.
+EXPECTED_REFUSALS = (PermissionDenied, BadRequest, SuspiciousOperation)
+
+
+class ExpectedRefusalsWithoutTracebackFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], EXPECTED_REFUSALS):
+            record.exc_info = record.exc_text = None
         return True

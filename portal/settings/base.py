@@ -340,7 +340,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "portal.logging.RequestIdFilter"},
-        "redact_links": {"()": "portal.logging.RedactEmailLinkTokensFilter"},
+        "redact_links": {"()": "portal.logging.RedactLinkTokensFilter"},
+        "no_traceback_for_refusals": {
+            "()": "portal.logging.ExpectedRefusalsWithoutTracebackFilter"
+        },
     },
     "formatters": {
         "utc": {
@@ -352,7 +355,7 @@ LOGGING = {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
-            "filters": ["request_id", "redact_links"],
+            "filters": ["request_id", "redact_links", "no_traceback_for_refusals"],
             "formatter": "utc",
         }
     },

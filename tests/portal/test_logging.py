@@ -9,14 +9,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from portal.logging import RedactEmailLinkTokensFilter, redact_email_link_tokens
+from portal.logging import RedactLinkTokensFilter, redact_link_tokens
+from tests.factories import UserFactory
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def test_email_link_tokens_are_redacted():
     line = 'GET /reminders/taken/eyJ1Ijo0Mn0:1abc:xyz/ 200 "/reminders/unsubscribe/AbC-_9/"'
-    assert redact_email_link_tokens(line) == (
+    assert redact_link_tokens(line) == (
         'GET /reminders/taken/[redacted]/ 200 "/reminders/unsubscribe/[redacted]/"'
     )
 
@@ -26,14 +27,14 @@ def test_log_records_with_a_token_are_redacted():
         "django.request", logging.WARNING, __file__, 1, "Bad Request: %s",
         ("/reminders/skip/secret-token/",), None,
     )  # fmt: skip
-    RedactEmailLinkTokensFilter().filter(record)
+    RedactLinkTokensFilter().filter(record)
     assert record.getMessage() == "Bad Request: /reminders/skip/[redacted]/"
 
 
 def test_a_bad_link_is_logged_without_its_token(db):
     stdout_handler = next(
         h for h in logging.getLogger().handlers
-        if any(isinstance(f, RedactEmailLinkTokensFilter) for f in h.filters)
+        if any(isinstance(f, RedactLinkTokensFilter) for f in h.filters)
     )  # fmt: skip
     captured = io.StringIO()
     previous = stdout_handler.setStream(captured)
@@ -116,3 +117,28 @@ def test_gunicorn_error_log_redacts_tokens(capsys):
     written = capsys.readouterr()
     assert "tok3n-value" not in written.out + written.err
     assert "/reminders/skip/[redacted]/" in written.out + written.err
+
+
+def test_a_refused_request_is_one_line_without_a_traceback(db, settings):
+    settings.ADMIN_REQUIRE_MFA = False
+    stdout_handler = next(
+        h for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactLinkTokensFilter) for f in h.filters)
+    )  # fmt: skip
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))  # staff, but no permission on users
+    captured = io.StringIO()
+    previous = stdout_handler.setStream(captured)
+    try:
+        assert client.get("/admin/accounts/user/").status_code == 403
+    finally:
+        stdout_handler.setStream(previous)
+    assert "Forbidden (Permission denied): /admin/accounts/user/" in captured.getvalue()
+    assert "Traceback" not in captured.getvalue()
+
+
+def test_share_calendar_and_snooze_tokens_are_redacted():
+    line = "GET /share/s3cr3t/ /calendar/abc123.ics /reminders/snooze/tok/"
+    assert redact_link_tokens(line) == (
+        "GET /share/[redacted]/ /calendar/[redacted] /reminders/snooze/[redacted]/"
+    )
