@@ -52,7 +52,9 @@ def main() -> int:
                 failed.append(script.name)
     finally:
         if redis_process is not None:
-            embedded_redis.stop(redis_process)
+            embedded_redis.stop(
+                redis_process, socket_dir=Path(redis_url.removeprefix("unix://")).parent
+            )
     if failed:
         print(f"\nfailed: {', '.join(failed)}")
     return 1 if failed else 0

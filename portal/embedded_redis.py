@@ -73,7 +73,8 @@ def start(*, sock: Path, data_dir: Path, log_file: Path | None = None) -> subpro
     raise RuntimeError("embedded redis-server did not answer within 20 s")
 
 
-def stop(process: subprocess.Popen, *, timeout: float = 10) -> None:
+def stop(process: subprocess.Popen, *, socket_dir: Path | None = None, timeout: float = 10) -> None:
+    """Stop the server, then remove the temporary directory its socket lived in (if given)."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -81,6 +82,8 @@ def stop(process: subprocess.Popen, *, timeout: float = 10) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    if socket_dir is not None:
+        shutil.rmtree(socket_dir, ignore_errors=True)
 
 
 def db_url(base_url: str, db: int) -> str:

@@ -150,7 +150,7 @@ def main() -> int:
         print("Stopping…", flush=True)
         _stop_all(children)
         if redis_process is not None:
-            embedded_redis.stop(redis_process)
+            embedded_redis.stop(redis_process, socket_dir=sock.parent)
 
 
 if __name__ == "__main__":

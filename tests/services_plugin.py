@@ -31,7 +31,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
         return
     # A short directory: a unix socket path is limited to 108 bytes.
     sock = Path(tempfile.gettempdir()) / f"rw-test-{uuid.uuid4().hex[:10]}" / "redis.sock"
-    early_config.stash[_SERVER] = embedded_redis.start(sock=sock, data_dir=sock.parent)
+    process = embedded_redis.start(sock=sock, data_dir=sock.parent)
+    early_config.stash[_SERVER] = (process, sock.parent)
     os.environ["REDIS_URL"] = f"unix://{sock}"
 
 
@@ -40,7 +41,8 @@ def pytest_unconfigure(config):
     if server is not None:
         from portal import embedded_redis
 
-        embedded_redis.stop(server)
+        process, socket_dir = server
+        embedded_redis.stop(process, socket_dir=socket_dir)
 
 
 _SERVER = pytest.StashKey[object]()

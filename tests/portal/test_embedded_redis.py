@@ -1,5 +1,6 @@
 """The embedded Redis a fresh laptop gets when REDIS_URL is unset."""
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -33,3 +34,16 @@ def test_embedded_redis_serves_cache_broker_and_results_on_separate_databases():
         finally:
             embedded_redis.stop(process)
         assert process.poll() is not None
+
+
+def test_stopping_removes_the_temporary_socket_directory():
+    socket_dir = Path(tempfile.mkdtemp(prefix="rw-", dir="/tmp"))  # noqa: S108 - short path
+    data_dir = Path(tempfile.mkdtemp(prefix="rw-data-"))
+    try:
+        process = embedded_redis.start(sock=socket_dir / "redis.sock", data_dir=data_dir)
+        embedded_redis.stop(process, socket_dir=socket_dir)
+        assert process.poll() is not None
+        assert not socket_dir.exists()
+        assert data_dir.exists()  # the data is not the socket's to remove
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
