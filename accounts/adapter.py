@@ -23,3 +23,9 @@ class AccountAdapter(DefaultAccountAdapter):
             user_onboarding_mark(user=user)
             return reverse("reminders:onboarding")
         return super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request):
+        # Where the confirmation link lands the browser that signed up (it signs them in):
+        # a new account has not seen the onboarding screen. Skipping or finishing it marks it
+        # as offered; leaving it open offers it again at the next sign-in.
+        return reverse("reminders:onboarding")

@@ -70,3 +70,14 @@ class AccountDeleteForm(forms.Form):
         label=_("I understand that my account and all my logs will be deleted for good."),
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+
+class VerificationResendForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Enter the email address you signed up with."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+    )

@@ -2,6 +2,7 @@ import datetime
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from allauth.usersessions.adapter import get_adapter as usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -61,6 +62,25 @@ def user_onboarding_mark(*, user: User, now: datetime.datetime | None = None) ->
 
 
 @transaction.atomic
+def email_verification_resend(*, request, email: str) -> bool:
+    """A new confirmation link for `email` if it is still unconfirmed; True when one was sent.
+
+    allauth's "confirm_email" rate limit (one link per address per cooldown, shared with the
+    link sent when an unconfirmed user tries to sign in) keeps this from flooding an inbox.
+    """
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=False)
+        .select_related("user")
+        .first()
+    )
+    if address is None or not ratelimit.consume(
+        request, action="confirm_email", key=address.email.lower()
+    ):
+        return False
+    address.send_confirmation(request)
+    return True
+
+
 def verified_account_ensure(*, email: str, password: str, **fields) -> User:
     """Create or refresh an account with a verified primary address (the demo logins)."""
     user, _ = User.objects.get_or_create(email=email, defaults=fields)

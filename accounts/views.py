@@ -8,10 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import services
-from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts.forms import AccountDeleteForm, ProfileForm, VerificationResendForm
 from accounts.selectors import user_data_export
 
 
@@ -56,3 +56,32 @@ def delete(request):
         messages.success(request, _("Your account and all your data have been deleted."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_GET
+def verification_sent(request):
+    """allauth's "check your email" page, with a form to ask for a new link."""
+    return render(
+        request, "account/verification_sent.html", {"resend_form": VerificationResendForm()}
+    )
+
+
+@require_POST
+def verification_resend(request):
+    """Send a new confirmation link to an address still waiting for one.
+
+    The answer is the same whether or not such an address exists (no one learns who has an
+    account here), and allauth's confirmation cooldown limits how often a link goes out.
+    """
+    form = VerificationResendForm(request.POST)
+    if not form.is_valid():
+        return render(request, "account/verification_sent.html", {"resend_form": form})
+    services.email_verification_resend(request=request, email=form.cleaned_data["email"])
+    messages.info(
+        request,
+        _(
+            "If an account with that address is waiting to be confirmed, a new link is on its "
+            "way. It can take a few minutes; check your spam folder too."
+        ),
+    )
+    return redirect("account_email_verification_sent")

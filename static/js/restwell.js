@@ -20,4 +20,22 @@
     var option = select.querySelector('option[value="' + zone + '"]');
     if (option) { select.value = zone; }
   });
+
+  // A "Show" button beside each new-password field: the password is typed once, so the
+  // user can check it. Sign-in fields keep the browser's own behaviour.
+  document.querySelectorAll('input[type="password"][autocomplete="new-password"]').forEach(function (input) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-outline-secondary btn-sm mt-1";
+    button.textContent = "Show password";
+    button.setAttribute("aria-controls", input.id);
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      var showing = input.type === "text";
+      input.type = showing ? "password" : "text";
+      button.textContent = showing ? "Show password" : "Hide password";
+      button.setAttribute("aria-pressed", showing ? "false" : "true");
+    });
+    input.insertAdjacentElement("afterend", button);
+  });
 })();

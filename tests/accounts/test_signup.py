@@ -3,6 +3,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.models import User
@@ -10,7 +11,6 @@ from accounts.models import User
 SIGNUP = {
     "email": "new@example.com",
     "password1": "a long enough passphrase",
-    "password2": "a long enough passphrase",
     "display_name": "Alex",
     "time_zone": "America/New_York",
     "health_data_consent": "on",
@@ -46,8 +46,59 @@ def test_signup_records_zone_consent_and_requires_verification(client):
     assert client.get(reverse("tracker:dashboard")).status_code == 302
     assert len(mail.outbox) == 1
     path = re.search(r"/accounts/confirm-email/[^/\s]+/", mail.outbox[0].body).group(0)
-    client.post(path)
+    response = client.post(path)
     assert EmailAddress.objects.get(user=user).verified
+    # The same browser is signed in by the link, and lands on the one-time onboarding.
+    assert response["Location"] == reverse("reminders:onboarding")
+    assert client.get(reverse("tracker:dashboard")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_link_followed_on_another_device_confirms_but_does_not_sign_in(client):
+    client.post(reverse("account_signup"), SIGNUP)
+    path = re.search(r"/accounts/confirm-email/[^/\s]+/", mail.outbox[0].body).group(0)
+    other_device = type(client)()
+    other_device.post(path)
+    assert EmailAddress.objects.get(email=SIGNUP["email"]).verified
+    assert other_device.get(reverse("tracker:dashboard")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_signup_asks_for_the_password_once_in_our_words(client):
+    page = client.get(reverse("account_signup")).text
+    assert "Create your account" in page and "Sign Up" not in page
+    assert page.count('type="password"') == 1
+
+
+@pytest.mark.django_db
+def test_a_new_confirmation_link_can_be_asked_for(client):
+    client.post(reverse("account_signup"), SIGNUP)
+    page = client.get(reverse("account_email_verification_sent")).text
+    assert reverse("accounts:verification_resend") in page
+    mail.outbox.clear()
+    cache.clear()  # past the cooldown that followed the sign-up's own email
+    response = client.post(reverse("accounts:verification_resend"), {"email": "NEW@example.com"})
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new@example.com"]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+    # Asking again at once sends nothing more (allauth's cooldown), with the same answer.
+    again = client.post(reverse("accounts:verification_resend"), {"email": "new@example.com"})
+    assert again["Location"] == response["Location"] and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_resending_reveals_nothing_about_who_has_an_account(client, user):
+    unknown = client.post(reverse("accounts:verification_resend"), {"email": "nobody@example.com"})
+    verified = client.post(reverse("accounts:verification_resend"), {"email": user.email})
+    assert unknown["Location"] == verified["Location"] == reverse("account_email_verification_sent")
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_resending_with_a_bad_address_says_what_to_do(client):
+    response = client.post(reverse("accounts:verification_resend"), {"email": "not an address"})
+    assert response.status_code == 200
+    assert "Enter an email address like name@example.com." in response.text
 
 
 @pytest.mark.django_db

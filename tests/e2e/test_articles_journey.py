@@ -16,7 +16,7 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 def _sign_in(page, email):
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def test_editor_publishes_a_draft_and_a_reader_finds_and_reads_it(page, live_server, settings):
@@ -47,7 +47,7 @@ def test_editor_publishes_a_draft_and_a_reader_finds_and_reads_it(page, live_ser
     page.wait_for_url("**/accounts/2fa/authenticate/")
     assert_accessible(page)
     page.locator("#id_code").fill(totp_code_to_type(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/admin/")
     assert_accessible(page)
 

@@ -18,7 +18,7 @@ def _sign_in(page, user):
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(user.email)
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def test_onboarding_then_settings(page, live_server):

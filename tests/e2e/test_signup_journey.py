@@ -16,10 +16,13 @@ def test_sign_up_verify_sign_in_dashboard_sign_out(page, live_server, smtp_sink,
     page.get_by_label("Email").fill("river@example.com")
     page.get_by_label("What should we call you?").fill("River")
     page.get_by_label("Time zone").select_option("America/New_York")
+    assert page.get_by_role("heading", name="Create your account").is_visible()
+    assert page.locator('input[type="password"]').count() == 1  # typed once, shown on request
     page.locator("#id_password1").fill("a calm evening routine")
-    page.locator("#id_password2").fill("a calm evening routine")
+    page.get_by_role("button", name="Show password").click()
+    assert page.locator("#id_password1").get_attribute("type") == "text"
     page.get_by_label("I agree that Restwell stores").check()
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create account").click()
 
     page.wait_for_url("**/accounts/confirm-email/")
     assert_accessible(page)
@@ -32,12 +35,8 @@ def test_sign_up_verify_sign_in_dashboard_sign_out(page, live_server, smtp_sink,
     assert_accessible(page)
     page.get_by_role("button", name="Confirm").click()
 
-    page.wait_for_url("**/accounts/login/")
-    page.locator("#id_login").fill("river@example.com")
-    page.locator("#id_password").fill("a calm evening routine")
-    page.get_by_role("button", name="Sign In").click()
-
-    # The first sign-in offers onboarding once (issue #5); skipping it goes to the dashboard.
+    # Confirming in the browser that signed up signs in; the first sign-in offers onboarding
+    # once, and skipping it goes to the dashboard.
     page.wait_for_url("**/reminders/welcome/")
     assert page.get_by_label("Email me 30 minutes before bedtime to take my magnesium").is_checked()
     assert_accessible(page)

@@ -11,7 +11,7 @@ def _sign_in(page, email):
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def test_staff_enrol_totp_then_use_it_to_reach_the_admin(page, live_server, settings):
@@ -22,7 +22,7 @@ def test_staff_enrol_totp_then_use_it_to_reach_the_admin(page, live_server, sett
     page.wait_for_url("**/accounts/login/?next=**")
     page.locator("#id_login").fill(staff.email)
     page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
     # No second factor yet: the admin sends staff to set one up, after the password again.
     page.wait_for_url("**/accounts/reauthenticate/**")

@@ -49,6 +49,8 @@ RULES = {
     "accounts:profile": USER,
     "accounts:export": USER,
     "accounts:delete": USER,
+    "accounts:verification_sent": PUBLIC,  # "check your email", shown over allauth's own
+    "accounts:verification_resend": PUBLIC,
     # allauth: signing in and recovering an account are for anyone ...
     "account_login": PUBLIC,
     "account_logout": PUBLIC,
