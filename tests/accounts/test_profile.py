@@ -48,7 +48,7 @@ def test_saving_the_same_schedule_announces_nothing(
 def test_profile_rejects_an_invalid_zone_and_keeps_input(user_client, user):
     response = user_client.post(reverse("accounts:profile"), {**PROFILE, "time_zone": "Nowhere"})
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "Choose one of the options shown." in response.text
     assert 'value="23:00"' in response.text
     user.refresh_from_db()
     assert user.time_zone == "Europe/London"

@@ -91,7 +91,7 @@ def test_onboarding_without_product_or_reminder(user_client, user):
             {"product_form": "glycinate", "product_amount_mg": "5000", "product_unit": "elemental"},
             "probably a typo",
         ),
-        ({"time_zone": "Mars/Base"}, "Select a valid choice"),
+        ({"time_zone": "Mars/Base"}, "Choose one of the options shown."),
     ],
 )
 def test_bad_onboarding_input_writes_nothing(user_client, user, data, message):

@@ -90,11 +90,11 @@ def test_saving_settings_updates_the_profile_and_the_next_send(user_client, user
             "Enter a number of minutes between 0 and 240.",
         ),
         ({"minutes_before": "x"}, "minutes_before", "Enter a number of minutes between 0 and 240."),
-        ({"bedtime": "25:99"}, "bedtime", "Enter a valid time."),
+        ({"bedtime": "25:99"}, "bedtime", "Enter a time like 22:30."),
         ({"evening_days": []}, "evening_days", "Choose at least one day, or turn it off."),
         ({"paused_until": "2000-01-01"}, "paused_until", "Choose today or a later date"),
         ({"paused_until": "9999-12-31"}, "paused_until", "Pause for at most a year"),
-        ({"evening_days": ["9"]}, "evening_days", "Select a valid choice"),
+        ({"evening_days": ["9"]}, "evening_days", "Choose one of the options shown."),
     ],
 )
 def test_bad_settings_get_a_clear_message_and_keep_the_input(

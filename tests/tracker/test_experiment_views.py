@@ -78,7 +78,7 @@ def test_the_planner_offers_sourced_defaults(user_client, product, travel):
 def test_a_bad_plan_shows_its_message_and_saves_nothing(user_client, user, product, travel):
     response = user_client.post(reverse("tracker:experiment"), _plan_data(pairs="9"))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text or "between 2 and 6" in response.text
+    assert "Choose one of the options shown." in response.text or "between 2 and 6" in response.text
     response = user_client.post(
         reverse("tracker:experiment"), _plan_data(start_evening="2026-02-01")
     )

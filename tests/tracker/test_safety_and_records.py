@@ -126,7 +126,7 @@ def test_medicine_page_adds_and_removes(user_client, user):
     medicine = OtherMedicine.objects.get(user=user)
     assert medicine.usual_time == datetime.time(8)
     response = user_client.post(reverse("tracker:medicines"), {"kind": "aspirin"})
-    assert "Select a valid choice" in response.text
+    assert "Choose one of the options shown." in response.text
     delete = reverse("tracker:medicine_delete", kwargs={"pk": medicine.pk})
     page = user_client.get(reverse("tracker:medicines")).text
     assert f'href="{delete}"' in page and '<form method="post" action="' + delete not in page
