@@ -14,6 +14,7 @@ urlpatterns = [
     path("doses/", entries.dose_list, name="dose_list"),
     path("doses/new/", entries.dose_new, name="dose_new"),
     path("doses/now/", entries.dose_quick, name="dose_quick"),
+    path("doses/<int:pk>/undo/", entries.dose_undo, name="dose_undo"),
     path("doses/<int:pk>/edit/", entries.dose_edit, name="dose_edit"),
     path("doses/<int:pk>/delete/", entries.dose_delete, name="dose_delete"),
     path("product/", extras.product, name="product"),

@@ -91,6 +91,7 @@ RULES = {
     "tracker:dose_list": USER,
     "tracker:dose_new": USER,
     "tracker:dose_quick": USER,
+    "tracker:dose_undo": OWNER,
     "tracker:dose_edit": OWNER,
     "tracker:dose_delete": OWNER,
     "tracker:product": USER,
@@ -271,6 +272,7 @@ OWNED_BY_URL = {
     "tracker:night_delete": "night",
     "tracker:dose_edit": "dose",
     "tracker:dose_delete": "dose",
+    "tracker:dose_undo": "dose",
     "tracker:medicine_delete": "medicine",
     "tracker:lab_delete": "lab",
 }
@@ -282,9 +284,9 @@ def test_another_users_object_is_404_and_untouched(client, user, owned_objects, 
     owned = owned_objects[OWNED_BY_URL[name]]
     url = concrete_url(name, arguments, pk=str(owned.pk))
     client.force_login(UserFactory())
-    for method in (client.get, client.post):
-        assert method(url).status_code == 404, (name, method.__name__)
+    assert client.post(url).status_code == 404, name
+    assert client.get(url).status_code in (404, 405), name  # 405: a POST-only action
     client.force_login(user)
-    assert client.get(url).status_code == 200, name
+    assert client.get(url).status_code in (200, 405), name
     for model in (NightLog, Dose, OtherMedicine, LabResult):
         assert model.objects.filter(user=user).count() == 1

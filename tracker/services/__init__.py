@@ -8,6 +8,7 @@ from tracker.services.doses import (
     dose_delete,
     dose_record,
     dose_record_saved_product,
+    dose_undo,
     dose_update,
     elemental_mg_of,
     evening_skip_record,
@@ -35,6 +36,7 @@ from tracker.services.records import (
 
 __all__ = [
     "dose_delete",
+    "dose_undo",
     "dose_record",
     "dose_record_saved_product",
     "dose_update",

@@ -152,6 +152,25 @@ def dose_delete(*, dose: Dose) -> None:
     dose.delete()
 
 
+# How long "Undo" stays offered after a one-tap dose: long enough to notice a double tap or
+# the wrong button, short enough that it never removes a dose someone relies on.
+UNDO_WINDOW = datetime.timedelta(minutes=10)
+
+
+@transaction.atomic
+def dose_undo(*, dose: Dose, now: datetime.datetime | None = None) -> None:
+    """Remove a dose logged a moment ago; later, deleting it is a deliberate act elsewhere."""
+    now = now or timezone.now()
+    if dose.created_at < now - UNDO_WINDOW:
+        raise ValidationError(
+            _(
+                "It is too late to undo that dose. If it is wrong, edit or delete it in "
+                "your list of doses."
+            )
+        )
+    dose.delete()
+
+
 @transaction.atomic
 def dose_record_saved_product(*, user, now: datetime.datetime | None = None) -> Dose:
     """The one-tap 'I took my magnesium now' with the user's saved product."""

@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -202,21 +204,32 @@ def dose_list(request):
     )
 
 
-def _dose_saved(request, dose, *, updated=False):
-    """Confirm the change, then add any safety notes (calm, informative, never blocking)."""
+def _dose_saved(request, dose, *, updated=False, undo=False):
+    """Confirm the change, then add any safety notes (calm, informative, never blocking).
+
+    After a one-tap dose the confirmation carries an "Undo" button: a small POST form, so it
+    works without JavaScript (a double tap or the wrong button is undone in one more tap).
+    """
     template = (
         _("Dose updated: %(mg)s mg elemental at %(time)s.")
         if updated
         else _("Dose logged: %(mg)s mg elemental at %(time)s.")
     )
-    messages.success(
-        request,
-        template
-        % {
-            "mg": mg_text(dose.elemental_mg),
-            "time": formats.time_format(timezone.localtime(dose.taken_at), "H:i"),
-        },
-    )
+    text = template % {
+        "mg": mg_text(dose.elemental_mg),
+        "time": formats.time_format(timezone.localtime(dose.taken_at), "H:i"),
+    }
+    if undo:
+        text = format_html(
+            '{} <form method="post" action="{}" class="d-inline">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<button type="submit" class="btn btn-link p-0 align-baseline">{}</button></form>',
+            text,
+            reverse("tracker:dose_undo", kwargs={"pk": dose.pk}),
+            get_token(request),
+            _("Undo"),
+        )
+    messages.success(request, text)
     for note in safety.dose_safety_notes(user=request.user, dose=dose):
         messages.info(
             request,
@@ -340,5 +353,19 @@ def dose_quick(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("tracker:product")
-    _dose_saved(request, dose)
+    _dose_saved(request, dose, undo=True)
+    return redirect("tracker:dashboard")
+
+
+@login_required
+@require_http_methods(["POST"])
+def dose_undo(request, pk):
+    dose = get_object_or_404(Dose, pk=pk, user=request.user)
+    mg = mg_text(dose.elemental_mg)
+    try:
+        services.dose_undo(dose=dose)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Undone: the %(mg)s mg dose is removed.") % {"mg": mg})
     return redirect("tracker:dashboard")
