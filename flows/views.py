@@ -4,6 +4,7 @@ They are served under /reminders/ in the "reminders" URL namespace (see portal/u
 that is where users and emails know them.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.services import user_onboarding_mark
+from articles.selectors import catalogue
 from flows.forms import OnboardingForm, TakenForm
 from flows.onboarding import onboarding_complete
 from flows.reminder_links import (
@@ -176,3 +178,19 @@ def onboarding(request):
             messages.success(request, _("All set. You can change any of this later."))
             return redirect("tracker:dashboard")
     return render(request, "reminders/onboarding.html", {"form": form})
+
+
+# The landing page lists what there is to read, even when reading needs an account: a
+# newcomer sees the product's substance before signing up.
+LANDING_ARTICLES = 4
+
+
+@require_GET
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("tracker:dashboard")
+    return render(
+        request,
+        "portal/home.html",
+        {"articles": catalogue()[:LANDING_ARTICLES], "articles_public": settings.ARTICLES_PUBLIC},
+    )

@@ -5,6 +5,7 @@ from django.urls import URLPattern, include, path
 
 from articles import discovery
 from flows import urls as flows_urls
+from flows import views as flows_views
 from portal import views
 from reminders import urls as reminders_urls
 
@@ -27,7 +28,7 @@ def anymail_tracking_urls(email_backend: str) -> list[URLPattern]:
 
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", flows_views.home, name="home"),  # the landing page shows what there is to read
     path("privacy/", views.privacy, name="privacy"),
     path("healthz/", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).

@@ -1,18 +1,11 @@
 from django.http import HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health
 from portal.security_log import log_permission_denied
-
-
-@require_GET
-def home(request):
-    if request.user.is_authenticated:
-        return redirect("tracker:dashboard")
-    return render(request, "portal/home.html")
 
 
 @require_GET
