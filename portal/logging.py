@@ -24,11 +24,16 @@ class UTCFormatter(logging.Formatter):
 
 # The signed tokens in email links act on a user's behalf for hours or weeks: a log line
 # (an access log, "Bad Request: /reminders/taken/<token>/") must never carry one.
-EMAIL_LINK_TOKEN = re.compile(r"(/reminders/(?:taken|skip|unsubscribe)/)[^/\s\"?]+")
+EMAIL_LINK_TOKEN = re.compile(r"(/reminders/(?:taken|skip|snooze|unsubscribe)/)[^/\s\"?]+")
+
+
+# A calendar feed's URL reads the user's reminder times for as long as it is not reset.
+CALENDAR_FEED_TOKEN = re.compile(r"(/calendar/)[^/\s\"?]+")
 
 
 def redact_email_link_tokens(text: str) -> str:
-    return EMAIL_LINK_TOKEN.sub(r"\1[redacted]", text)
+    text = EMAIL_LINK_TOKEN.sub(r"\1[redacted]", text)
+    return CALENDAR_FEED_TOKEN.sub(r"\1[redacted]", text)
 
 
 class RedactEmailLinkTokensFilter(logging.Filter):
