@@ -88,6 +88,7 @@ def reminder_settings(request):
             "morning": morning,
             **saved,
             "has_verified_email": selectors.user_has_verified_primary_email(user=user),
+            "calendar": selectors.calendar_links_get(user=user),
         },
     )
 

@@ -3,4 +3,4 @@
 Error reports scrub requests under them and robots.txt disallows them.
 """
 
-PRIVATE_PREFIXES = ("/tracker/", "/accounts/", "/reminders/", "/admin/")
+PRIVATE_PREFIXES = ("/tracker/", "/accounts/", "/reminders/", "/calendar/", "/admin/")

@@ -43,6 +43,8 @@ urlpatterns = [
         "reminders/",
         include((reminders_urls.urlpatterns + flows_urls.urlpatterns, "reminders")),
     ),
+    # The private iCalendar feed of a user's reminders (a secret link, no session).
+    path("calendar/", include((reminders_urls.calendar_urlpatterns, "calendar"))),
     # The email provider's tracking webhook: a bounce or a complaint turns reminders off.
     path("anymail/", include((anymail_tracking_urls(settings.EMAIL_BACKEND), "anymail"))),
     path("admin/", admin.site.urls),

@@ -38,12 +38,13 @@ from reminders.models import ReminderKind
 DIARY_PATH = "/tracker/nights/new/"
 # Context keys whose values differ per message; the templates use them only as {{ key }}.
 PER_MESSAGE = (
-    "name", "local_time", "bedtime", "intro", "taken_url", "skip_url", "unsubscribe_url",
+    "name", "local_time", "bedtime", "intro", "taken_url", "skip_url", "snooze_url",
+    "unsubscribe_url",
 )  # fmt: skip
 _MARK = "\x1f{}\x1f"  # a control character no template text or escaped value contains
 # The signed links each kind of email carries.
 _LINKS = {
-    ReminderKind.EVENING: (tokens.TAKEN, tokens.SKIP, tokens.UNSUBSCRIBE),
+    ReminderKind.EVENING: (tokens.TAKEN, tokens.SKIP, tokens.SNOOZE, tokens.UNSUBSCRIBE),
     ReminderKind.MORNING: (tokens.UNSUBSCRIBE,),
 }
 _MARKED = re.compile("\x1f([a-z_]+)\x1f")
@@ -65,6 +66,7 @@ class DeliveryToSend:
     language: str
     time_zone: str
     bedtime: datetime.time
+    sequence: int = 0  # 0: the scheduled reminder; 1, 2: a snooze of it
     # In a running experiment: ("magnesium", mg), ("none", "") or ("packet", number) for
     # tonight — said in the body, never the subject (the subject is the same for everyone).
     experiment: tuple[str, str] | None = None
@@ -136,7 +138,7 @@ class Renderer:
         # reverse() once per link; each message only signs its tokens.
         self._link_prefix = {
             purpose: self.site_url + reverse(f"reminders:{purpose}", args=["0"])[:-2]
-            for purpose in (tokens.TAKEN, tokens.SKIP, tokens.UNSUBSCRIBE)
+            for purpose in (tokens.TAKEN, tokens.SKIP, tokens.SNOOZE, tokens.UNSUBSCRIBE)
         }
         with translation.override(self.language):
             self.subjects = {
@@ -204,6 +206,7 @@ class Renderer:
             "unsubscribe_url": unsubscribe,
             "taken_url": links.get(tokens.TAKEN, ""),
             "skip_url": links.get(tokens.SKIP, ""),
+            "snooze_url": links.get(tokens.SNOOZE, ""),
         }
         variant, value = delivery.experiment or (None, "")
         values["intro"] = self.intros[variant] % {

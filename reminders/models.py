@@ -61,10 +61,13 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One reminder for one user, kind and local date; the unique constraint makes it once.
+    """One reminder for one user, kind, local date and sequence; the unique constraint makes
+    it once.
 
-    Created in the transaction that claims the setting; only a pending row is ever sent, and
-    it is committed as sent right after the SMTP server accepted it.
+    Sequence 0 is the scheduled reminder, created in the transaction that claims the setting.
+    A snooze ("remind me in 30 minutes") adds sequence 1, then 2: pending with no
+    `enqueued_at` until the tick releases it at its `due_at`. Only a pending row is ever sent,
+    and it is committed as sent right after the SMTP server accepted it.
     """
 
     user = models.ForeignKey(
@@ -73,6 +76,9 @@ class Delivery(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind)
     local_date = models.DateField(_("local date"))
     due_at = models.DateTimeField(_("due at"))
+    # 0: the scheduled reminder; 1, 2: its snoozes that night. The tick's raw INSERT leaves it
+    # to the database default.
+    sequence = models.PositiveSmallIntegerField(_("snooze number"), default=0, db_default=0)
     status = models.CharField(
         _("status"), max_length=16, choices=DeliveryStatus, default=DeliveryStatus.PENDING
     )
@@ -91,13 +97,44 @@ class Delivery(models.Model):
         verbose_name_plural = _("reminder deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "kind", "local_date"], name="reminder_delivery_once"
+                fields=["user", "kind", "local_date", "sequence"], name="reminder_delivery_once"
             ),
         ]
         # The sweeper reads recent deliveries by due instant. No index covers a column the
         # sender changes (status, lease, sent at), so its two updates per row stay HOT on
         # PostgreSQL (no index writes; the table leaves room on each page, migration 0002).
-        indexes = [models.Index(fields=["due_at"], name="reminder_delivery_due_idx")]
+        # Snoozes waiting for their time have their own small partial index, read by every
+        # tick; its condition names only columns the sender never changes.
+        indexes = [
+            models.Index(fields=["due_at"], name="reminder_delivery_due_idx"),
+            models.Index(
+                fields=["due_at"],
+                name="reminder_snooze_waiting_idx",
+                condition=Q(enqueued_at__isnull=True, sequence__gt=0),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.local_date} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar feed of their reminders, at /calendar/<token>.ics.
+
+    The token is random (256 bits) and shown to its owner on the settings page; a request is
+    looked up by the token's SHA-256 digest, so how long the lookup takes says nothing about
+    the token. Resetting draws a new token: the old URL answers 404 from then on.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(_("token"), max_length=64)
+    digest = models.CharField(_("token digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("calendar feed")
+
+    def __str__(self) -> str:
+        return f"calendar feed #{self.pk}"

@@ -1,7 +1,7 @@
 """What the reminders app stores about a user (registered for the JSON export)."""
 
 from accounts.export_registry import exporter, iso
-from reminders.models import Delivery, ReminderSetting
+from reminders.models import CalendarFeed, Delivery, ReminderSetting
 
 
 @exporter("reminders.remindersetting")
@@ -26,9 +26,16 @@ def export_deliveries(user) -> list[dict]:
         {
             "kind": d.kind,
             "local_date": iso(d.local_date),
+            "snooze_number": d.sequence,
             "status": d.status,
             "sent_at": iso(d.sent_at),
             "link_used_at": iso(d.acted_at),
         }
-        for d in Delivery.objects.filter(user=user).order_by("local_date", "kind")
+        for d in Delivery.objects.filter(user=user).order_by("local_date", "kind", "sequence")
     ]
+
+
+@exporter("reminders.calendarfeed")
+def export_calendar_feed(user) -> list[dict]:
+    # When the link was made only: the token is a secret that reads the feed, like a password.
+    return [{"created_at": iso(f.created_at)} for f in CalendarFeed.objects.filter(user=user)]

@@ -1,15 +1,30 @@
 """Reads shared by the reminder views, the tick and the sender."""
 
 import datetime
+import hashlib
+from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 
 from reminders import scheduling, tokens
-from reminders.models import Delivery, ReminderKind, ReminderSetting
+from reminders.models import (
+    CalendarFeed,
+    Delivery,
+    DeliveryStatus,
+    ReminderKind,
+    ReminderSetting,
+)
 from tracker.evening import evening_of
-from tracker.selectors import blinded_experiment_for, last_dose_get, saved_product_get
+from tracker.selectors import (
+    blinded_experiment_for,
+    evenings_taken,
+    last_dose_get,
+    saved_product_get,
+)
 
 DEFAULT_MINUTES_BEFORE = 30
 
@@ -77,3 +92,80 @@ def taken_context_get(*, delivery: Delivery, now: datetime.datetime) -> dict:
         "last_dose": last,
         "late": not capsule and now - delivery.due_at > TAKEN_LATE_AFTER,
     }
+
+
+# "Remind me in 30 minutes": how long, and how many times a night.
+SNOOZE_DELAY = datetime.timedelta(minutes=30)
+MAX_SNOOZES = 2
+# Why a snooze does nothing.
+SNOOZE_LOGGED = "logged"  # tonight's dose (or capsule, or skip) is logged
+SNOOZE_WAITING = "waiting"  # a snooze is already waiting for its time
+SNOOZE_LIMIT = "limit"  # snoozed twice tonight
+SNOOZE_TOO_LATE = "too_late"  # the snoozed reminder would fall after the catch-up window
+
+
+@dataclass(frozen=True)
+class SnoozeState:
+    refusal: str | None  # None: a snooze may be made now
+    snoozes: int  # how many were made tonight
+    waiting_until: datetime.datetime | None = None
+
+
+def snooze_state(*, delivery: Delivery, now: datetime.datetime) -> SnoozeState:
+    """Whether tonight's evening reminder may be snoozed at `now`, and if not, why.
+
+    Tonight is every delivery of the user, kind and local date of `delivery` (the scheduled
+    one and its snoozes). The window is the reminders' catch-up: a snooze must fall within
+    CATCH_UP of the scheduled reminder, as a late reminder would.
+    """
+    tonight = list(
+        Delivery.objects.filter(
+            user_id=delivery.user_id, kind=delivery.kind, local_date=delivery.local_date
+        )
+        .order_by("sequence")
+        .values_list("sequence", "due_at", "enqueued_at", "status", "acted_at")
+    )
+    first_due = tonight[0][1]
+    snoozes = [row for row in tonight if row[0] > 0]
+    evening = evening_of(first_due, delivery.user.zone)
+    if any(row[4] for row in tonight) or evenings_taken(pairs={(delivery.user_id, evening)}):
+        return SnoozeState(SNOOZE_LOGGED, len(snoozes))
+    for _sequence, due_at, enqueued_at, status, _acted in snoozes:
+        if enqueued_at is None and status == DeliveryStatus.PENDING:
+            return SnoozeState(SNOOZE_WAITING, len(snoozes), waiting_until=due_at)
+    if len(snoozes) >= MAX_SNOOZES:
+        return SnoozeState(SNOOZE_LIMIT, len(snoozes))
+    if scheduling.is_stale(due_at=first_due, now=snooze_due_at(now=now)):
+        return SnoozeState(SNOOZE_TOO_LATE, len(snoozes))
+    return SnoozeState(None, len(snoozes))
+
+
+def snooze_due_at(*, now: datetime.datetime) -> datetime.datetime:
+    """SNOOZE_DELAY from now, rounded up to the minute the tick releases it in."""
+    due = now + SNOOZE_DELAY
+    whole = due.replace(second=0, microsecond=0)
+    return whole if whole == due else whole + datetime.timedelta(minutes=1)
+
+
+def calendar_token_digest(token: str) -> str:
+    """How a calendar feed's token is looked up: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
+    """The feed a /calendar/<token>.ics URL names; None when unknown, reset or tampered."""
+    return (
+        CalendarFeed.objects.select_related("user")
+        .filter(digest=calendar_token_digest(token))
+        .first()
+    )
+
+
+def calendar_links_get(*, user) -> dict[str, str] | None:
+    """The user's calendar feed URL (absolute, from SITE_URL) and the same as webcal://,
+    which calendar apps open as a subscription; None when the link is off."""
+    feed = CalendarFeed.objects.filter(user=user).only("token").first()
+    if feed is None:
+        return None
+    url = settings.SITE_URL + reverse("calendar:feed", args=[feed.token])
+    return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}

@@ -5,16 +5,23 @@ package; what the email links change in other apps lives in `flows.reminder_link
 """
 
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reminders import scheduling, selectors
-from reminders.models import Delivery, ReminderKind, ReminderSetting
+from reminders.models import (
+    CalendarFeed,
+    Delivery,
+    DeliveryStatus,
+    ReminderKind,
+    ReminderSetting,
+)
 
 # Four hours: an "evening" reminder earlier than that is an afternoon one.
 MAX_MINUTES_BEFORE = 240
@@ -107,3 +114,59 @@ def reminders_turn_off_for_address(*, email: str) -> int:
     """A hard bounce or complaint for an address: reminders off for its owner (if any)."""
     user_ids = list(User.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True))
     return sum(reminders_turn_off(user_id=user_id) for user_id in user_ids)
+
+
+@transaction.atomic
+def delivery_snooze(*, delivery: Delivery, now: datetime.datetime) -> selectors.SnoozeState:
+    """ "Remind me in 30 minutes": a new pending delivery of tonight's reminder, due in 30
+    minutes, with the next sequence number (at most two a night).
+
+    It waits with no `enqueued_at` until the tick releases it at its due instant, then goes
+    through the same lease and send as any reminder (and is skipped if the evening got
+    logged meanwhile). The night's scheduled delivery is locked first, so two snoozes at once
+    queue; the unique (user, kind, local date, sequence) settles any race left.
+    """
+    tonight = Delivery.objects.filter(
+        user_id=delivery.user_id, kind=delivery.kind, local_date=delivery.local_date
+    )
+    list(tonight.select_for_update().filter(sequence=0).values_list("pk"))
+    state = selectors.snooze_state(delivery=delivery, now=now)
+    if state.refusal is not None:
+        return state
+    due_at = selectors.snooze_due_at(now=now)
+    try:
+        with transaction.atomic():
+            Delivery.objects.create(
+                user_id=delivery.user_id,
+                kind=delivery.kind,
+                local_date=delivery.local_date,
+                sequence=state.snoozes + 1,
+                due_at=due_at,
+                status=DeliveryStatus.PENDING,
+            )
+    except IntegrityError:
+        return selectors.snooze_state(delivery=delivery, now=now)  # another snooze won
+    return selectors.SnoozeState(None, state.snoozes + 1, waiting_until=due_at)
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user, now: datetime.datetime) -> CalendarFeed:
+    """A new random token for the user's calendar feed (made on first use): from now on the
+    old URL answers 404."""
+    token = secrets.token_urlsafe(32)  # 256 bits, 43 URL-safe characters
+    feed, _created = CalendarFeed.objects.update_or_create(
+        user=user,
+        defaults={
+            "token": token,
+            "digest": selectors.calendar_token_digest(token),
+            "created_at": now,
+        },
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_delete(*, user) -> bool:
+    """Turn the calendar link off: its URL answers 404. False if there was none."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)

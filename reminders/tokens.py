@@ -17,11 +17,13 @@ from django.utils.encoding import force_bytes
 
 TAKEN = "taken"
 SKIP = "skip"
+SNOOZE = "snooze"
 UNSUBSCRIBE = "unsubscribe"
 
 MAX_AGE = {
     TAKEN: datetime.timedelta(hours=36),
     SKIP: datetime.timedelta(hours=36),
+    SNOOZE: datetime.timedelta(hours=36),  # the catch-up window ends its use much sooner
     UNSUBSCRIBE: datetime.timedelta(days=60),
 }
 

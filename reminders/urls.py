@@ -1,4 +1,5 @@
-"""Reminders' own pages; portal/urls.py mounts them with flows' in the "reminders" namespace."""
+"""Reminders' own pages; portal/urls.py mounts them with flows' in the "reminders" namespace,
+and the calendar feed at /calendar/."""
 
 from django.urls import path
 
@@ -6,4 +7,12 @@ from reminders import views
 
 urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("snooze/<str:token>/", views.snooze, name="snooze"),
+    path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("calendar/delete/", views.calendar_delete, name="calendar_delete"),
+]
+
+# Mounted at /calendar/ by portal/urls.py, in the "calendar" namespace.
+calendar_urlpatterns = [
+    path("<slug:token>.ics", views.calendar_feed, name="feed"),
 ]

@@ -1,12 +1,21 @@
-"""Reminders' own page: the unsubscribe link. The settings page and the taken/skip links
-change other apps too, so they live in flows/views.py."""
+"""Reminders' own pages: the unsubscribe and snooze links, the calendar feed and its link.
+The settings page and the taken/skip links change other apps too, so they live in
+flows/views.py."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from reminders import selectors, services, tokens
+from reminders.calendar_feed import feed_ics
+from reminders.models import ReminderKind
 
 
 @never_cache
@@ -20,3 +29,69 @@ def unsubscribe(request, token):
         services.reminders_turn_off(user_id=delivery.user_id)
         return render(request, "reminders/unsubscribed.html")
     return render(request, "reminders/unsubscribe_confirm.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def snooze(request, token):
+    """ "Remind me in 30 minutes": GET says what a snooze would do; POST snoozes."""
+    delivery = selectors.delivery_for_token(token=token, purpose=tokens.SNOOZE)
+    if delivery is None or delivery.kind != ReminderKind.EVENING:
+        return render(request, "reminders/link_invalid.html", status=400)
+    with timezone.override(delivery.user.zone):
+        now = timezone.now()
+        if request.method == "POST":
+            state = services.delivery_snooze(delivery=delivery, now=now)
+            done = state.refusal is None
+        else:
+            state = selectors.snooze_state(delivery=delivery, now=now)
+            done = False
+        return render(
+            request,
+            "reminders/snooze.html",
+            {"state": state, "done": done, "minutes": selectors.SNOOZE_DELAY.seconds // 60},
+        )
+
+
+@require_safe
+def calendar_feed(request, token):
+    """The private iCalendar feed: anyone with the link, no session; 404 for any other token.
+
+    Never stored by a cache (the link can be reset) and never indexed.
+    """
+    feed = selectors.calendar_feed_for_token(token=token)
+    if feed is None:
+        raise Http404
+    user = feed.user
+    body = feed_ics(
+        user=user,
+        reminder_settings=selectors.reminder_settings_get(user=user),
+        today=timezone.now().astimezone(user.zone).date(),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Content-Disposition"] = 'inline; filename="restwell-reminders.ics"'
+    return response
+
+
+@login_required
+@require_POST
+def calendar_reset(request):
+    """Make the calendar link, or replace it: the old one stops working at once."""
+    had_one = selectors.calendar_links_get(user=request.user) is not None
+    services.calendar_feed_reset(user=request.user, now=timezone.now())
+    if had_one:
+        messages.success(request, _("Your calendar link is new. The old link no longer works."))
+    else:
+        messages.success(request, _("Your calendar link is ready."))
+    return redirect(reverse("reminders:settings") + "#calendar")
+
+
+@login_required
+@require_POST
+def calendar_delete(request):
+    """Turn the calendar link off: its URL answers 404 from now on."""
+    if services.calendar_feed_delete(user=request.user):
+        messages.success(request, _("Your calendar link is off. It no longer works."))
+    return redirect(reverse("reminders:settings") + "#calendar")

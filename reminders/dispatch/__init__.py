@@ -11,7 +11,11 @@ Exactly once, as far as SMTP allows:
   died may go twice) and re-enqueues pending rows that no task picked up; a redelivery
   counter turns a poison delivery into a failure instead of a loop.
 
-Modules: `tick.py` (claim), `send.py` (lease, render, send, mark sent), `sweep.py`.
+A snooze is one more delivery of the same user, kind and local date with the next sequence
+number (1, 2), pending with no `enqueued_at` until the tick releases it at its due instant;
+from there it is leased and sent like any other.
+
+Modules: `tick.py` (claim, release snoozes), `send.py` (lease, render, send, mark sent), `sweep.py`.
 """
 
 from reminders.dispatch.send import (
@@ -29,7 +33,7 @@ from reminders.dispatch.sweep import (
     SWEEP_WINDOW,
     deliveries_sweep,
 )
-from reminders.dispatch.tick import CLAIM_BATCH, reminders_claim_due
+from reminders.dispatch.tick import CLAIM_BATCH, reminders_claim_due, snoozes_release
 
 __all__ = [
     "CLAIM_BATCH",
@@ -45,4 +49,5 @@ __all__ = [
     "deliveries_sweep",
     "enqueue",
     "reminders_claim_due",
+    "snoozes_release",
 ]

@@ -55,7 +55,7 @@ _SETTING = ReminderSetting.objects.filter(
 )
 _LEASE_COLUMNS = (
     "pk", "user_id", "kind", "local_date", "due_at", "user__email", "user__display_name",
-    "user__language", "user__time_zone", "user__bedtime",
+    "user__language", "user__time_zone", "user__bedtime", "sequence",
 )  # fmt: skip
 
 
@@ -63,8 +63,9 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
     """Take the pending deliveries among `delivery_ids`; decide which still go out.
 
     One locking query reads each delivery with its user, whether its setting is still on
-    (and skips evenings with a dose) and whether the address is verified; plain tuples, no
-    model instances, as this runs once per chunk of hundreds.
+    (and skips evenings with a dose, where the setting or a snooze asks) and whether the
+    address is verified; plain tuples, no model instances, as this runs once per chunk of
+    hundreds.
     """
     with transaction.atomic():
         rows = list(
@@ -92,7 +93,8 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
                 skipped.setdefault("too_late", []).append(delivery.pk)
             else:
                 undecided.append(delivery)
-                if skip_if_logged and delivery.kind == ReminderKind.EVENING:
+                # A snooze asked to be reminded to take it: once it is logged, never sent.
+                if delivery.kind == ReminderKind.EVENING and (skip_if_logged or delivery.sequence):
                     wants_skip.append(delivery)
         logged = _already_logged(wants_skip)
         if logged:

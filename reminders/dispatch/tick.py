@@ -1,4 +1,5 @@
-"""The tick: claim every due reminder, record its delivery, move the setting on."""
+"""The tick: claim every due reminder, record its delivery, move the setting on; release the
+snoozes whose time has come."""
 
 import datetime
 import zoneinfo
@@ -47,8 +48,9 @@ _CLAIM_FIELDS = (
 
 
 def _insert_deliveries(rows: list[tuple]) -> list[int]:
-    """Insert (user_id, kind, local_date, due_at, status, reason, enqueued_at) rows, skipping
-    any that already exist for that user, kind and local date; ids of new pending ones."""
+    """Insert (user_id, kind, local_date, due_at, status, reason, enqueued_at) rows as
+    sequence 0, skipping any that already exist for that user, kind and local date; ids of
+    new pending ones. (Snoozes, sequence 1 and 2, are never inserted here.)"""
     if connection.vendor == "postgresql":
         # One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING: one
         # parameter per column, no model instances, no read-back.
@@ -60,7 +62,7 @@ def _insert_deliveries(rows: list[tuple]) -> list[int]:
                 "SELECT u, k, d, due, s, r, 0, 0, e, now() FROM unnest(%b::bigint[], "
                 "%b::text[], %b::date[], %b::timestamptz[], %b::text[], %b::text[], "
                 "%b::timestamptz[]) AS v(u, k, d, due, s, r, e) "
-                "ON CONFLICT (user_id, kind, local_date) DO NOTHING RETURNING id, status",
+                "ON CONFLICT (user_id, kind, local_date, sequence) DO NOTHING RETURNING id, status",
                 columns,
             )
             return [pk for pk, status in cursor.fetchall() if status == DeliveryStatus.PENDING]
@@ -76,7 +78,7 @@ def _insert_deliveries(rows: list[tuple]) -> list[int]:
     return [
         pk
         for pk, user_id, kind, local_date in Delivery.objects.filter(
-            user_id__in={d.user_id for d in objects}, status=DeliveryStatus.PENDING
+            user_id__in={d.user_id for d in objects}, status=DeliveryStatus.PENDING, sequence=0
         ).values_list("pk", "user_id", "kind", "local_date")
         if (user_id, kind, local_date) in wanted
     ]
@@ -130,8 +132,31 @@ def _claim_batch(*, now: datetime.datetime, limit: int) -> tuple[int, list[int]]
         return len(due), ids
 
 
+def snoozes_release(*, now: datetime.datetime) -> list[int]:
+    """Enqueue the snoozed reminders now due: one query on a partial index of the waiting
+    ones (a handful, not the fan-out), locked so that two ticks release each once."""
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(
+                enqueued_at__isnull=True,
+                sequence__gt=0,
+                due_at__lte=now,
+                status=DeliveryStatus.PENDING,
+            )
+            .values_list("pk", flat=True)
+            .order_by("pk")
+        )
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
+            transaction.on_commit(lambda: enqueue(ids))
+    return ids
+
+
 def reminders_claim_due(*, now: datetime.datetime, batch_size: int = CLAIM_BATCH) -> int:
-    """The tick: claim every due reminder in batches and enqueue its sending. Returns count."""
+    """The tick: claim every due reminder in batches and enqueue its sending, then release
+    the snoozes due by `now`. Returns how many settings were claimed."""
+    snoozes_release(now=now)
     total = 0
     while True:
         claimed, _ = _claim_batch(now=now, limit=batch_size)

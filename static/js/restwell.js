@@ -38,4 +38,16 @@
     });
     input.insertAdjacentElement("afterend", button);
   });
+
+  // Copy buttons: copy the value of the field they name (hidden without JavaScript).
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.getAttribute("data-copied");
+      });
+    });
+  });
 })();

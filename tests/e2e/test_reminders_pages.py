@@ -63,3 +63,34 @@ def test_taken_link_from_the_email(page, live_server):
     expect(page.get_by_role("heading", name="Logged. Sleep well.")).to_be_visible()
     assert_accessible(page)
     assert Dose.objects.filter(user=user).count() == 1
+
+
+def test_calendar_link_on_the_settings_page(page, live_server):
+    user = UserFactory()
+    _sign_in(page, user)
+    page.goto("/reminders/")
+    page.get_by_role("button", name="Get a calendar link").click()
+    expect(page.get_by_text("Your calendar link is ready.")).to_be_visible()
+    assert_accessible(page)
+    link = page.get_by_label("Your private calendar link").input_value()
+    assert link.endswith(".ics") and "/calendar/" in link
+    expect(page.get_by_role("button", name="Copy")).to_be_visible()  # shown by JavaScript
+    page.get_by_role("button", name="Reset link").click()
+    expect(page.get_by_text("The old link no longer works.")).to_be_visible()
+    assert page.get_by_label("Your private calendar link").input_value() != link
+
+
+def test_snooze_link_from_the_email(page, live_server):
+    user = UserFactory()
+    ReminderSetting.objects.create(user=user, kind="evening", enabled=True)
+    due = timezone.now() - datetime.timedelta(minutes=1)
+    delivery = Delivery.objects.create(
+        user=user, kind="evening", local_date=due.date(), due_at=due, status="sent"
+    )
+    token = link_token(purpose=tokens.SNOOZE, user_id=user.pk, delivery_id=delivery.pk)
+    page.goto(f"/reminders/snooze/{token}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Remind me in 30 minutes").click()
+    expect(page.get_by_role("heading", name="Snoozed")).to_be_visible()
+    assert_accessible(page)
+    assert Delivery.objects.filter(user=user, sequence=1).count() == 1

@@ -118,6 +118,10 @@ RULES = {
     "reminders:taken": LINK,
     "reminders:skip": LINK,
     "reminders:unsubscribe": LINK,
+    "reminders:snooze": LINK,
+    "reminders:calendar_reset": USER,
+    "reminders:calendar_delete": USER,
+    "calendar:feed": LINK,
 }
 # Every admin page, whatever its name: the admin is for staff.
 STAFF_NAMESPACES = ("admin",)

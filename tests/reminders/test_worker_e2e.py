@@ -73,3 +73,33 @@ def test_due_reminder_one_email_then_taken_link_logs_the_dose(
     assert client.get(reverse("tracker:dashboard")).status_code == 200
     # Nothing more arrives (the second tick found nothing to claim).
     assert len(smtp_sink.wait_for(2, timeout=2)) == 1
+
+
+def test_snooze_from_the_email_sends_it_again_through_the_worker_once(
+    celery_worker, smtp_sink, client, transactional_db
+):
+    user = UserFactory(time_zone="Europe/London")
+    now = timezone.now().replace(second=0, microsecond=0)
+    evening_reminder(user, now=now - datetime.timedelta(days=1))
+    ReminderSetting.objects.update(next_due_at=now - datetime.timedelta(minutes=1))
+    reminders_tick_task.delay(now=now.isoformat())
+    (first,) = smtp_sink.wait_for(1, timeout=30)
+    plain = first["message"].get_body(preferencelist=("plain",)).get_content()
+    snooze = re.search(r"http://127\.0\.0\.1:8000(/reminders/snooze/\S+/)", plain).group(1)
+    assert "Remind you again in 30 minutes?" in client.get(snooze).text
+    assert "We will remind you again at" in client.post(snooze).text
+    snoozed = Delivery.objects.get(user=user, sequence=1)
+
+    # Two ticks at its due instant, as if two beats fired: one more email, no third.
+    reminders_tick_task.delay(now=(snoozed.due_at - datetime.timedelta(minutes=1)).isoformat())
+    assert len(smtp_sink.wait_for(2, timeout=3)) == 1  # not before its time
+    reminders_tick_task.delay(now=snoozed.due_at.isoformat())
+    reminders_tick_task.delay(now=snoozed.due_at.isoformat())
+    messages = smtp_sink.wait_for(2, timeout=30)
+    assert len(messages) == 2 and messages[1]["to"] == [user.email]
+    assert messages[1]["message"]["Message-ID"] != first["message"]["Message-ID"]
+    deadline = time.monotonic() + 10
+    while Delivery.objects.get(pk=snoozed.pk).status != "sent" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert Delivery.objects.get(pk=snoozed.pk).status == "sent"
+    assert len(smtp_sink.wait_for(3, timeout=2)) == 2
