@@ -22,9 +22,10 @@ class UTCFormatter(logging.Formatter):
         return f"{stamp}.{int(record.msecs):03d}Z"
 
 
-# The signed tokens in email links act on a user's behalf for hours or weeks: a log line
-# (an access log, "Bad Request: /reminders/taken/<token>/") must never carry one.
-EMAIL_LINK_TOKEN = re.compile(r"(/reminders/(?:taken|skip|unsubscribe)/)[^/\s\"?]+")
+# The signed tokens in email links act on a user's behalf for hours or weeks, and a share
+# link's token opens a report: a log line (an access log, "Bad Request:
+# /reminders/taken/<token>/", "GET /share/<token>/") must never carry one.
+EMAIL_LINK_TOKEN = re.compile(r"(/reminders/(?:taken|skip|unsubscribe)/|/share/)[^/\s\"?]+")
 
 
 def redact_email_link_tokens(text: str) -> str:
