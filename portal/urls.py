@@ -37,6 +37,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("articles/", include("articles.urls")),
     path("tracker/", include("tracker.urls")),
+    # Share links: /accounts/shares/ and /accounts/fhir.json for the patient, /share/<token>/
+    # for the clinician they give the link to.
+    path("", include("sharing.urls")),
     # One namespace where users and emails know it: reminders' own pages plus the pages that
     # act across apps (settings, onboarding, the taken/skip links), which flows serves.
     path(

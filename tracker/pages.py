@@ -169,6 +169,8 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
     labs = selectors.lab_result_list(user=user, until=end)
     trial = selectors.trial_get(user=user)
     return {
+        # Whose report: the signed-in user, or the owner of a share link its reader opened.
+        "patient": user,
         "start": start,
         "end": end,
         "clamped": clamped,

@@ -109,6 +109,14 @@ AASM_SOURCE = _(
 FERRITIN_THRESHOLD_NG_ML = Sourced(75, AASM_SOURCE)  # at or below
 TSAT_THRESHOLD_PERCENT = Sourced(20, AASM_SOURCE)  # strictly below
 
+# Codes for the same two tests in the FHIR export (tracker/fhir.py), with the units Restwell
+# stores them in, written in UCUM. Checked against LOINC's published names (Regenstrief
+# Institute, loinc.org) on REVIEWED_ON; Restwell keeps no reference ranges of its own.
+LOINC_SYSTEM = "http://loinc.org"
+UCUM_SYSTEM = "http://unitsofmeasure.org"
+LOINC_FERRITIN = ("2276-4", "Ferritin [Mass/volume] in Serum or Plasma", "ng/mL")
+LOINC_TSAT = ("2502-3", "Iron saturation [Mass Fraction] in Serum or Plasma", "%")
+
 # --- Symptom frequency ------------------------------------------------------------------
 # The REST study asked about distress in words; Restwell's nightly legs score is a number
 # from 0 to 10 (anchors: 0 none, 5 "kept me awake a while", 10 worst imaginable). Reading

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "articles",
     "tracker",
     "reminders",
+    "sharing",
     "flows",
 ]
 

@@ -108,7 +108,7 @@ def test_robots_txt(client, db, settings, public):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
-    for private in ("/tracker/", "/accounts/", "/reminders/"):
+    for private in ("/tracker/", "/accounts/", "/reminders/", "/share/"):
         assert f"Disallow: {private}" in lines
     assert ("Disallow: /articles/" in lines) is (not public)
     assert f"Sitemap: {SITE}/sitemap.xml" in lines

@@ -25,6 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from reminders.models import ReminderSetting
+from sharing.models import ShareLink
+from sharing.services import share_create
 from tests.factories import UserFactory
 from tracker import services
 from tracker.models import Dose, LabResult, NightLog, OtherMedicine
@@ -122,6 +124,13 @@ RULES = {
     "reminders:calendar_reset": USER,
     "reminders:calendar_delete": USER,
     "calendar:feed": LINK,
+    # sharing: the patient's side, then the clinician's (the token is the capability)
+    "sharing:shares": USER,
+    "sharing:revoke": OWNER,
+    "sharing:fhir": USER,
+    "sharing:open": LINK,
+    "sharing:pdf": LINK,
+    "sharing:fhir_shared": LINK,
 }
 # Every admin page, whatever its name: the admin is for staff.
 STAFF_NAMESPACES = ("admin",)
@@ -268,7 +277,8 @@ def owned_objects(user):
     )
     medicine = services.medicine_add(user=user, kind="gabapentin", usual_time=None)
     lab = services.lab_record(user=user, taken_on=evening, ferritin_ng_ml=60, tsat_percent=25)
-    return {"night": night, "dose": dose, "medicine": medicine, "lab": lab}
+    share, _token = share_create(user=user, label="Dr Lee", start=evening, end=evening)
+    return {"night": night, "dose": dose, "medicine": medicine, "lab": lab, "share": share}
 
 
 OWNED_BY_URL = {
@@ -279,6 +289,7 @@ OWNED_BY_URL = {
     "tracker:dose_undo": "dose",
     "tracker:medicine_delete": "medicine",
     "tracker:lab_delete": "lab",
+    "sharing:revoke": "share",
 }
 
 
@@ -294,3 +305,4 @@ def test_another_users_object_is_404_and_untouched(client, user, owned_objects, 
     assert client.get(url).status_code in (200, 405), name
     for model in (NightLog, Dose, OtherMedicine, LabResult):
         assert model.objects.filter(user=user).count() == 1
+    assert not ShareLink.objects.filter(user=user, revoked_at__isnull=False).exists()
