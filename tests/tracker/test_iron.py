@@ -351,3 +351,22 @@ def test_the_medicines_page_lists_each_source(user_client):
         reference.ANTIBIOTIC_BEFORE_HOURS,
     ):
         assert str(item.source).split(":")[0] in page
+
+
+# --- Compound conversions: the label first ---------------------------------------------------
+@pytest.mark.parametrize("name", ["tracker:product", "tracker:dose_new"])
+def test_conversions_are_called_estimates_and_the_label_comes_first(user_client, name):
+    page = user_client.get(reverse(name)).text
+    assert "(an estimate: the label's elemental figure is better)" in page
+    assert "Citrate is often sold as a hydrate" in page
+    assert "about 119 mg of magnesium, not 162 mg" in page
+    assert "“Buffered” glycinate is mixed with magnesium oxide" in page
+    assert "Mg3(C6H5O7)2·9H2O, 613.25 g/mol" in page  # the hydrate's source
+    if name == "tracker:product":
+        assert "Enter the elemental magnesium from the label when it gives one" in page
+
+
+def test_the_hydrate_figures_are_the_arithmetic():
+    hydrate = reference.MAGNESIUM_MOLAR_MASS / reference.CITRATE_NONAHYDRATE_MOLAR_MASS
+    anhydrous = reference.elemental_fraction("citrate")
+    assert round(hydrate * 1000) == 119 and round(anhydrous * 1000) == 162
