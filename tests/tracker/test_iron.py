@@ -343,8 +343,10 @@ def test_the_antibiotic_note_says_both_gaps(utc_user):
     assert "4-6 hours" in note.source  # the ODS figure is named beside the label's
 
 
-def test_the_medicines_page_lists_each_source(user_client):
+def test_the_medicines_page_lists_each_gap_and_source(user_client):
     page = user_client.get(reverse("tracker:medicines")).text
+    assert "Levothyroxine: levothyroxine at least 4 hours apart" in page
+    assert f'href="{reverse("tracker:iron")}"' in page
     for item in (
         reference.LEVOTHYROXINE_SPACING_HOURS,
         reference.BISPHOSPHONATE_SPACING_HOURS,
