@@ -21,9 +21,37 @@ NIH_ODS_MAGNESIUM = {
 AASM_2024 = {
     "title": "Winkelman JW, Berkowski JA, DelRosso LM, et al. Treatment of restless legs "
     "syndrome and periodic limb movement disorder: an American Academy of Sleep Medicine "
-    "clinical practice guideline. J Clin Sleep Med. 2024.",
+    "clinical practice guideline. J Clin Sleep Med. 2025;21(1):137-152 (published online "
+    "2024). Iron thresholds: expert consensus, not empirically tested.",
     "url": "https://doi.org/10.5664/jcsm.11390",
     "doi": "10.5664/jcsm.11390",
+}
+IRLSSG_IRON_2018 = {
+    "title": "Allen RP, Picchietti DL, Auerbach M, et al. Evidence-based and consensus "
+    "clinical practice guidelines for the iron treatment of restless legs syndrome/Willis-"
+    "Ekbom disease in adults and children: an IRLSSG task force report. Sleep Med. "
+    "2018;41:27-44.",
+    "url": "https://doi.org/10.1016/j.sleep.2017.11.1126",
+    "doi": "10.1016/j.sleep.2017.11.1126",
+}
+MAGNASPARTATE_SMPC = {
+    "title": "Magnaspartate 243 mg powder for oral solution (magnesium aspartate dihydrate; "
+    "Kora Healthcare): Summary of Product Characteristics, section 4.5 Interaction with "
+    "other medicinal products (iron and bisphosphonates: 3 to 4 hours before or after; "
+    "tetracycline: 2 to 3 hours or more). electronic medicines compendium (emc), UK.",
+    "url": "https://www.medicines.org.uk/emc/search?q=magnaspartate",
+}
+LEVOTHYROXINE_LABEL = {
+    "title": "Synthroid (levothyroxine sodium) prescribing information, sections 2.1 and 7.1 "
+    "(at least 4 hours apart from drugs that interfere with absorption, including antacids "
+    "with magnesium hydroxide). DailyMed, US National Library of Medicine.",
+    "url": "https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=synthroid",
+}
+CIPROFLOXACIN_LABEL = {
+    "title": "Cipro (ciprofloxacin) prescribing information, Dosage and Administration (at "
+    "least 2 hours before or 6 hours after magnesium- or aluminium-containing antacids). "
+    "DailyMed, US National Library of Medicine.",
+    "url": "https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query=cipro",
 }
 MARSHALL_2019 = {
     "title": "Marshall NS, Serinel Y, Killick R, et al. Magnesium supplementation for the "
@@ -150,6 +178,9 @@ LAUNCH_ARTICLES = (
             AASM_2024,
             GABAPENTIN_LABEL,
             FERROUS_SULPHATE_SMPC,
+            MAGNASPARTATE_SMPC,
+            LEVOTHYROXINE_LABEL,
+            CIPROFLOXACIN_LABEL,
         ),
         call_to_action="log_dose",
     ),
@@ -164,12 +195,11 @@ LAUNCH_ARTICLES = (
         evidence_strength="strong",
         evidence_note=(
             "The features of restless legs, its evening pattern and its link with low iron "
-            "are well established. The 2024 American Academy of Sleep Medicine guideline "
-            "suggests iron treatment when ferritin is 75 ng/mL or lower or transferrin "
-            "saturation is below 20%."
+            "are well established. This rating does not cover the iron treatment thresholds "
+            "in this article: they are expert consensus, not empirically tested (AASM 2024)."
         ),
         tags=("Restless legs", "Iron", "Sleep"),
-        references=(NINDS_RLS, IRLSSG_CRITERIA, AASM_2024),
+        references=(NINDS_RLS, IRLSSG_CRITERIA, AASM_2024, IRLSSG_IRON_2018),
         call_to_action="set_reminder",
     ),
     LaunchArticle(

@@ -54,3 +54,10 @@ class MedicineKind(models.TextChoices):
     ANTIBIOTIC = "antibiotic", _("Tetracycline or quinolone antibiotic")
     BISPHOSPHONATE = "bisphosphonate", _("Bisphosphonate")
     OTHER = "other", _("Other")
+
+
+class IronFrequency(models.TextChoices):
+    DAILY = "daily", _("Once a day")
+    TWICE_DAILY = "twice_daily", _("Twice a day")
+    ALTERNATE_DAYS = "alternate_days", _("Every other day")
+    SOME_DAYS = "some_days", _("A few times a week")

@@ -5,11 +5,13 @@ help text to its input (aria-invalid, aria-describedby), whichever side found th
 """
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from tracker import reference
 from tracker.fields import (
     LocalDateTimeField,
     amount_mg_field,
@@ -21,6 +23,7 @@ from tracker.models import (
     LATENCY_MAX,
     WASO_MAX,
     Factor,
+    IronFrequency,
     MedicineKind,
     Outcome,
     Quality,
@@ -230,6 +233,47 @@ class LabForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
+    morning_no_iron = forms.TypedChoiceField(
+        label=_("Was it a morning sample, with no iron taken in the 24 hours before? (optional)"),
+        choices=[("", _("Not sure")), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=reference.IRON_SAMPLING_ADVICE,
+    )
+
+
+class IronProductForm(forms.Form):
+    name = forms.CharField(
+        label=_("Product"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        error_messages={"required": rules.IRON_NAME_MESSAGE},
+    )
+    elemental_mg = forms.DecimalField(
+        label=_("Elemental iron per dose (mg)"),
+        min_value=Decimal("0.1"),
+        max_value=reference.IRON_DOSE_TYPO_LIMIT_MG.value,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.1"}),
+        help_text=_(
+            "The label's figure for iron itself, often “elemental iron” or “providing”, not "
+            "the weight of the salt: a ferrous sulfate 325 mg tablet holds 65 mg of iron."
+        ),
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=IronFrequency.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    usual_time = _time(_("Usual time you take it (optional)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        message = rules.iron_amount_message()
+        for code in ("required", "invalid", "min_value", "max_value", "max_decimal_places"):
+            self.fields["elemental_mg"].error_messages[code] = message
 
 
 class TrialForm(forms.Form):

@@ -8,7 +8,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from tracker import charts, crossover, nof1, reference, safety, selectors
+from tracker import charts, crossover, iron, nof1, reference, safety, selectors
 from tracker.evening import evening_of, last_night
 from tracker.models import ExperimentStatus
 from tracker.summary import period_summary
@@ -46,6 +46,19 @@ def lab_charts(*, results) -> dict:
             % {"n": threshold},
         )
     return out
+
+
+def iron_reference_context() -> dict:
+    """The guideline's numbers and words the labs page and the report show beside results."""
+    return {
+        "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
+        "ferritin_iv": reference.FERRITIN_IV_CONSIDERED_NG_ML,
+        "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
+        "iron_caveat": reference.IRON_THRESHOLDS_CAVEAT,
+        "iron_sampling": reference.IRON_SAMPLING_ADVICE,
+        "iron_source": reference.AASM_SOURCE,
+        "iron_article": reference.IRON_ARTICLE_PATH,
+    }
 
 
 PERIODS = (30, 90, 365)
@@ -180,14 +193,14 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
         "chart": nightly_chart_for(summary),
         "table_rows": charts.nightly_table_rows(summary.days),
         "weekly_chart": weekly_chart_for(summary),
-        "labs": [(lab, safety.lab_below_threshold(result=lab)) for lab in labs],
+        "labs": [iron.lab_reading(lab) for lab in labs],
+        "iron_product": selectors.iron_product_get(user=user),
         "lab_charts": lab_charts(results=labs),
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
         "trial_article": reference.TRIAL_ARTICLE_PATH,
         "ul": reference.SUPPLEMENT_UL_MG,
-        "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
-        "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
+        **iron_reference_context(),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
         "entry_rows": charts.entries_table_rows(summary.days),

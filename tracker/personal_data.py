@@ -14,6 +14,7 @@ from tracker.models import (
     ExperimentAmendment,
     ExperimentCapsule,
     ExperimentLook,
+    IronProduct,
     LabResult,
     NightLog,
     OtherMedicine,
@@ -87,8 +88,22 @@ def export_labs(user) -> list[dict]:
             "ferritin_ng_ml": _num(r.ferritin_ng_ml),
             "tsat_percent": _num(r.tsat_percent),
             "note": r.note,
+            "morning_no_iron": r.morning_no_iron,
         }
         for r in LabResult.objects.filter(user=user).order_by("taken_on", "pk")
+    ]
+
+
+@exporter("tracker.ironproduct")
+def export_iron_product(user) -> list[dict]:
+    return [
+        {
+            "name": p.name,
+            "elemental_mg": _num(p.elemental_mg),
+            "frequency": p.frequency,
+            "usual_time": iso(p.usual_time),
+        }
+        for p in IronProduct.objects.filter(user=user)
     ]
 
 

@@ -40,6 +40,32 @@ COMPOUND_MOLAR_MASS: dict[str, tuple[Promise, Decimal]] = {
 }
 
 
+# What a compound conversion cannot know. The factors above are for the pure compound as
+# named; what is sold often differs, so the label's own elemental figure comes first and a
+# conversion from compound milligrams is an estimate.
+CITRATE_NONAHYDRATE_MOLAR_MASS = Decimal("204.42")  # per Mg: Mg3(C6H5O7)2·9H2O, 613.25 / 3
+LABEL_FIRST_SOURCE = _(
+    "Supplement labels state the amount of elemental magnesium per serving (NIH ODS "
+    "Magnesium Fact Sheet for Health Professionals, 'Supplements': the Supplement Facts "
+    "panel declares the amount of elemental magnesium). Hydrate: magnesium citrate is often "
+    "sold as trimagnesium dicitrate nonahydrate, Mg3(C6H5O7)2·9H2O, 613.25 g/mol, so 11.9% "
+    "magnesium instead of 16.2% for the anhydrous salt (PubChem compound records; "
+    "24.305 × 3 / molar mass). Buffered: 'buffered' glycinate is bisglycinate blended with "
+    "magnesium oxide (60.3% magnesium, against 14.1% for pure bisglycinate), so it holds "
+    "more magnesium per gram than the glycinate factor says."
+)
+COMPOUND_CAVEATS: dict[str, Promise] = {
+    "citrate": _(
+        "Citrate is often sold as a hydrate (with water in the crystal): then 1,000 mg holds "
+        "about 119 mg of magnesium, not 162 mg. The conversion may overstate your dose."
+    ),
+    "glycinate": _(
+        "“Buffered” glycinate is mixed with magnesium oxide, which holds more magnesium per "
+        "gram: the conversion may understate your dose."
+    ),
+}
+
+
 def elemental_fraction(form: str) -> Decimal | None:
     """The elemental share of a compound's mass, or None when the form has no known factor."""
     entry = COMPOUND_MOLAR_MASS.get(form)
@@ -81,33 +107,114 @@ GABAPENTIN_SPACING_HOURS = Sourced(
         "within 2 hours either side of your usual gabapentin time."
     ),
 )
-# The SmPC names the interaction but gives no interval; the 3 hours are Restwell's own
-# minimum (a product choice), not a number taken from a source.
+# A magnesium medicine's UK SmPC gives the interval for iron and bisphosphonates: "magnesium
+# preparations should be taken 3 to 4 hours before or after"; Restwell uses the lower end as
+# its minimum, never less.
+MAGNASPARTATE_SMPC = _(
+    "UK Summary of Product Characteristics, Magnaspartate 243 mg powder for oral solution "
+    "(magnesium aspartate dihydrate; Kora Healthcare), section 4.5 Interaction with other "
+    "medicinal products: for iron, bisphosphonates and some other medicines, magnesium "
+    "preparations should be taken 3 to 4 hours before or after them; fluorides and "
+    "tetracycline doses must be separated by 2 to 3 hours or more."
+)
 IRON_SPACING_HOURS = Sourced(
     3,
     _(
-        "UK Summary of Product Characteristics, Ferrous Sulphate Tablets BP 200 mg (Sandoz), "
-        "section 4.5 Interaction with other medicinal products: the absorption of ferrous "
-        "sulphate is reduced by magnesium trisilicate; iron product leaflets list antacids "
-        "containing magnesium. Neither gives an interval: 3 hours is Restwell's minimum gap "
-        "between magnesium and iron, a product choice; ask your pharmacist about your iron."
+        "UK Summary of Product Characteristics, Magnaspartate 243 mg powder for oral solution "
+        "(magnesium aspartate), section 4.5: magnesium preparations should be taken 3 to 4 "
+        "hours before or after iron. Ferrous Sulphate Tablets BP 200 mg SmPC (Sandoz, "
+        "UK), section 4.5: the absorption of ferrous sulphate is reduced by magnesium "
+        "trisilicate. Restwell notes a dose within 3 hours of your iron, the minimum of that "
+        "range; 4 hours is safer still."
     ),
 )
-GENERAL_SPACING_SOURCE = _(
-    "NIH ODS Magnesium Fact Sheet for Health Professionals, 'Interactions with "
-    "Medications' (bisphosphonates, tetracycline and quinolone antibiotics, "
-    "levothyroxine): spacing depends on the product — ask your pharmacist."
+LEVOTHYROXINE_SPACING_HOURS = Sourced(
+    4,
+    _(
+        "Levothyroxine (Synthroid) US prescribing information, section 2.1 and section 7.1 "
+        "Drugs that may decrease T4 absorption (antacids containing aluminium and magnesium "
+        "hydroxides): take levothyroxine at least 4 hours before or after drugs known to "
+        "interfere with its absorption."
+    ),
 )
-
+BISPHOSPHONATE_SPACING_HOURS = Sourced(
+    3,
+    _(
+        "Magnaspartate 243 mg SmPC (UK), section 4.5: magnesium preparations should be taken "
+        "3 to 4 hours before or after bisphosphonates. Alendronate (Fosamax) US prescribing "
+        "information: calcium supplements, antacids and other oral medicines with "
+        "multivalent cations interfere with its absorption; wait at least 30 minutes after "
+        "alendronate before any of them. Restwell notes a dose within 3 hours either side."
+    ),
+)
+# Asymmetric: the antibiotic goes at least 2 h before magnesium, or at least 6 h after it.
+ANTIBIOTIC_BEFORE_HOURS = Sourced(
+    2,
+    _(
+        "Ciprofloxacin (Cipro) US prescribing information, Dosage and Administration: take "
+        "ciprofloxacin at least 2 hours before or 6 hours after magnesium- or "
+        "aluminium-containing antacids and other products containing calcium, iron or zinc. "
+        "NIH ODS Magnesium Fact Sheet for Health Professionals, 'Interactions with "
+        "Medications': take tetracyclines and quinolones at least 2 hours before or 4-6 hours "
+        "after a magnesium-containing supplement. Restwell uses the label's longer 6 hours."
+    ),
+)
+ANTIBIOTIC_AFTER_HOURS = Sourced(6, ANTIBIOTIC_BEFORE_HOURS.source)
 # --- Iron status in RLS -----------------------------------------------------------------
+# Bands for one ferritin result (ng/mL = µg/L), from the AASM 2024 guideline's remarks:
+#   ≤ 75          iron treatment recommended (oral or IV)
+#   > 75 to ≤ 100 IV iron may be considered
+#   > 100         above the guideline's treatment thresholds
+# TSAT < 20 % recommends iron whatever the ferritin. "75-100" is read as above 75 (75 itself
+# is in the first band) up to and including 100.
 AASM_SOURCE = _(
-    "Winkelman JW et al. The treatment of restless legs syndrome and periodic limb movement "
+    "Winkelman JW et al. Treatment of restless legs syndrome and periodic limb movement "
     "disorder: an American Academy of Sleep Medicine clinical practice guideline. J Clin "
-    "Sleep Med 2025;21(1):137-152 (published 2024): iron supplementation is suggested when "
-    "serum ferritin ≤ 75 ng/mL or transferrin saturation < 20%."
+    "Sleep Med 2025;21(1):137-152, doi 10.5664/jcsm.11390: iron treatment is recommended "
+    "when serum ferritin is ≤ 75 ng/mL or transferrin saturation is < 20%; IV iron may be "
+    "considered when ferritin is 75-100 ng/mL. The thresholds are consensus, not "
+    "empirically tested."
 )
-FERRITIN_THRESHOLD_NG_ML = Sourced(75, AASM_SOURCE)  # at or below
-TSAT_THRESHOLD_PERCENT = Sourced(20, AASM_SOURCE)  # strictly below
+FERRITIN_THRESHOLD_NG_ML = Sourced(75, AASM_SOURCE)  # at or below: iron recommended
+FERRITIN_IV_CONSIDERED_NG_ML = Sourced(100, AASM_SOURCE)  # above 75, at or below: IV iron
+TSAT_THRESHOLD_PERCENT = Sourced(20, AASM_SOURCE)  # strictly below: iron recommended
+IRON_THRESHOLDS_CAVEAT = _(
+    "These thresholds come from expert consensus in the AASM 2024 guideline; they have not "
+    "been empirically tested. A result just above one is not proof that iron is fine."
+)
+IRON_SAMPLING_ADVICE = _(
+    "For a result that can be compared with these thresholds, the AASM 2024 guideline "
+    "advises a morning blood sample, with no iron supplements (or iron-containing foods) "
+    "for at least 24 hours before."
+)
+# No source gives a re-test interval as a number; these are Restwell's suggestions.
+RETEST_MONTHS_ON_IRON = Sourced(
+    3,
+    _(
+        "A suggestion, not a guideline figure: the AASM 2024 guideline (and the IRLSSG "
+        "iron task force, Allen RP et al., Sleep Med 2018;41:27-44) advise checking iron "
+        "studies again after treatment; the oral iron trials behind them judged the "
+        "response after about 12 weeks, so Restwell suggests a new test 3 months after the "
+        "last while you take iron."
+    ),
+)
+RETEST_MONTHS = Sourced(
+    12,
+    _(
+        "A suggestion, not a guideline figure: iron stores can fall again, and the AASM 2024 "
+        "guideline asks for iron studies in everyone with clinically significant restless "
+        "legs; Restwell suggests a yearly test when you take no iron."
+    ),
+)
+IRON_DOSE_TYPO_LIMIT_MG = Sourced(
+    300,
+    _(
+        "Plausibility limit, not a medical threshold: oral iron doses are usually 40-200 mg "
+        "of elemental iron; a ferrous sulfate 325 mg tablet holds 65 mg (NIH ODS Iron Fact "
+        "Sheet for Health Professionals: ferrous sulfate is 20% elemental iron). A larger "
+        "number is almost always the salt's weight, not the iron in it."
+    ),
+)
 
 # Codes for the same two tests in the FHIR export (tracker/fhir.py), with the units Restwell
 # stores them in, written in UCUM. Checked against LOINC's published names (Regenstrief
@@ -204,8 +311,16 @@ def sources() -> list[tuple[str, str, str]]:
         (_("Single-dose typo limit"), SINGLE_DOSE_TYPO_LIMIT_MG, _("mg")),
         (_("Gabapentin spacing"), GABAPENTIN_SPACING_HOURS, _("h")),
         (_("Iron spacing"), IRON_SPACING_HOURS, _("h")),
-        (_("Ferritin threshold (≤)"), FERRITIN_THRESHOLD_NG_ML, _("ng/mL")),
+        (_("Levothyroxine spacing"), LEVOTHYROXINE_SPACING_HOURS, _("h")),
+        (_("Bisphosphonate spacing"), BISPHOSPHONATE_SPACING_HOURS, _("h")),
+        (_("Antibiotic before magnesium (at least)"), ANTIBIOTIC_BEFORE_HOURS, _("h")),
+        (_("Antibiotic after magnesium (at least)"), ANTIBIOTIC_AFTER_HOURS, _("h")),
+        (_("Ferritin: iron recommended (≤)"), FERRITIN_THRESHOLD_NG_ML, _("ng/mL")),
+        (_("Ferritin: IV iron may be considered (≤)"), FERRITIN_IV_CONSIDERED_NG_ML, _("ng/mL")),
         (_("TSAT threshold (<)"), TSAT_THRESHOLD_PERCENT, "%"),
+        (_("Re-test iron studies while taking iron"), RETEST_MONTHS_ON_IRON, _("months")),
+        (_("Re-test iron studies otherwise"), RETEST_MONTHS, _("months")),
+        (_("Iron dose typo limit"), IRON_DOSE_TYPO_LIMIT_MG, _("mg")),
         (_("At least moderate legs score (≥)"), MODERATE_SEVERITY_SCORE, _("of 10")),
         (
             _("Clinically significant nights per week (≥)"),

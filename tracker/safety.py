@@ -1,21 +1,107 @@
-"""Calm, non-blocking safety notes about a dose. Every number comes from tracker.reference."""
+"""Calm, non-blocking safety notes about a dose. Every number comes from tracker.reference.
+
+Spacing: each medicine kind with a known interaction has a rule (how long before and after
+a magnesium dose it should be, each number sourced in reference.py). With a usual time the
+dose is checked against it; without one the note gives the gap and asks for the time.
+"""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker import reference
 from tracker.amounts import mg_text
-from tracker.models import Dose, MedicineKind, OtherMedicine
+from tracker.iron import iron_product_text
+from tracker.models import Dose, IronProduct, MedicineKind, OtherMedicine
 
 
 @dataclass(frozen=True)
 class SafetyNote:
     text: str
     source: str
+
+
+@dataclass(frozen=True)
+class SpacingRule:
+    before: reference.Sourced  # the medicine at least this many hours before magnesium
+    after: reference.Sourced  # ... or at least this many hours after it
+    message: Promise  # the note when a dose is too close
+    gap: Promise  # the gap in a few words, for a medicine without a usual time
+
+    def text(self, usual_time: datetime.time, product=None) -> str:
+        return str(self.message) % {
+            "time": usual_time.strftime("%H:%M"),
+            "hours": self.before.value,
+            "before": self.before.value,
+            "after": self.after.value,
+            "product": f": {iron_product_text(product)}" if product else "",
+        }
+
+    def gap_text(self) -> str:
+        return str(self.gap) % {"before": self.before.value, "after": self.after.value}
+
+
+SPACING = {
+    MedicineKind.GABAPENTIN: SpacingRule(
+        reference.GABAPENTIN_SPACING_HOURS,
+        reference.GABAPENTIN_SPACING_HOURS,
+        gettext_lazy(
+            "This dose is within %(hours)s hours of your usual gabapentin time (%(time)s). "
+            "Magnesium can reduce how much gabapentin you absorb; many pharmacists advise "
+            "taking them at least %(hours)s hours apart."
+        ),
+        gettext_lazy("gabapentin at least %(before)s hours apart"),
+    ),
+    MedicineKind.IRON: SpacingRule(
+        reference.IRON_SPACING_HOURS,
+        reference.IRON_SPACING_HOURS,
+        gettext_lazy(
+            "This dose is within %(hours)s hours of your usual iron time (%(time)s%(product)s). "
+            "Magnesium can reduce how much iron you absorb; keep them at least %(hours)s hours "
+            "apart (a magnesium medicine's product information says 3 to 4)."
+        ),
+        gettext_lazy("iron at least %(before)s hours apart"),
+    ),
+    MedicineKind.LEVOTHYROXINE: SpacingRule(
+        reference.LEVOTHYROXINE_SPACING_HOURS,
+        reference.LEVOTHYROXINE_SPACING_HOURS,
+        gettext_lazy(
+            "This dose is within %(hours)s hours of your usual levothyroxine time (%(time)s). "
+            "Magnesium can reduce how much levothyroxine you absorb; its label advises taking "
+            "them at least %(hours)s hours apart."
+        ),
+        gettext_lazy("levothyroxine at least %(before)s hours apart"),
+    ),
+    MedicineKind.BISPHOSPHONATE: SpacingRule(
+        reference.BISPHOSPHONATE_SPACING_HOURS,
+        reference.BISPHOSPHONATE_SPACING_HOURS,
+        gettext_lazy(
+            "This dose is within %(hours)s hours of your usual bisphosphonate time (%(time)s). "
+            "Magnesium can stop a bisphosphonate being absorbed; keep them at least %(hours)s "
+            "hours apart."
+        ),
+        gettext_lazy("a bisphosphonate at least %(before)s hours apart"),
+    ),
+    MedicineKind.ANTIBIOTIC: SpacingRule(
+        reference.ANTIBIOTIC_BEFORE_HOURS,
+        reference.ANTIBIOTIC_AFTER_HOURS,
+        gettext_lazy(
+            "Your usual antibiotic time (%(time)s) is less than %(before)s hours before or "
+            "%(after)s hours after this dose. Magnesium can stop tetracycline and quinolone "
+            "antibiotics being absorbed: take the antibiotic at least %(before)s hours before "
+            "magnesium, or at least %(after)s hours after it."
+        ),
+        gettext_lazy(
+            "a tetracycline or quinolone antibiotic at least %(before)s hours before magnesium "
+            "or %(after)s hours after it"
+        ),
+    ),
+}
 
 
 def _gap_to_medicine(taken_at: datetime.datetime, usual: datetime.time, zone) -> list:
@@ -59,71 +145,44 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
                 ul.source,
             )
         )
-    general_kinds = set()
-    for medicine in OtherMedicine.objects.filter(user=user):
-        if medicine.kind == MedicineKind.GABAPENTIN and medicine.usual_time:
-            hours = reference.GABAPENTIN_SPACING_HOURS
-            window = datetime.timedelta(hours=hours.value)
-            gaps = _gap_to_medicine(dose.taken_at, medicine.usual_time, user.zone)
-            # Either side: magnesium just after gabapentin meets it in the gut as well.
-            if any(abs(gap) < window for gap in gaps):
-                notes.append(
-                    SafetyNote(
-                        _(
-                            "This dose is within %(hours)s hours of your usual gabapentin time "
-                            "(%(time)s). Magnesium can reduce how much gabapentin you absorb; "
-                            "many pharmacists advise taking them at least %(hours)s hours apart."
-                        )
-                        % {"hours": hours.value, "time": medicine.usual_time.strftime("%H:%M")},
-                        hours.source,
-                    )
-                )
-        elif medicine.kind == MedicineKind.IRON and medicine.usual_time:
-            hours = reference.IRON_SPACING_HOURS
-            window = datetime.timedelta(hours=hours.value)
-            gaps = _gap_to_medicine(dose.taken_at, medicine.usual_time, user.zone)
-            if any(abs(gap) < window for gap in gaps):
-                notes.append(
-                    SafetyNote(
-                        _(
-                            "This dose is within %(hours)s hours of your usual iron time "
-                            "(%(time)s). Magnesium can reduce how much iron you absorb; Restwell "
-                            "suggests keeping them at least %(hours)s hours apart."
-                        )
-                        % {"hours": hours.value, "time": medicine.usual_time.strftime("%H:%M")},
-                        hours.source,
-                    )
-                )
-        elif medicine.kind in (
-            MedicineKind.LEVOTHYROXINE,
-            MedicineKind.ANTIBIOTIC,
-            MedicineKind.BISPHOSPHONATE,
-            MedicineKind.GABAPENTIN,
-            MedicineKind.IRON,
-        ):
-            general_kinds.add(medicine.get_kind_display())
-    if general_kinds:
-        notes.append(
-            SafetyNote(
-                _(
-                    "You listed %(medicines)s. Magnesium can affect how these are absorbed: ask "
-                    "your pharmacist how far apart to take them."
-                )
-                % {"medicines": ", ".join(sorted(general_kinds))},
-                reference.GENERAL_SPACING_SOURCE,
-            )
-        )
+    iron = IronProduct.objects.filter(user=user).first()
+    untimed = []
+    timed = [(m.kind, m.usual_time, None) for m in OtherMedicine.objects.filter(user=user)]
+    if iron is not None:
+        timed.insert(0, (MedicineKind.IRON, iron.usual_time, iron))
+    noted = set()
+    for kind, usual_time, product in timed:
+        rule = SPACING.get(kind)
+        if rule is None:
+            continue  # no known interaction with magnesium (pregabalin, other)
+        if usual_time is None:
+            untimed.append(kind)
+            continue
+        if kind in noted:
+            continue  # one note per medicine, even when it is listed twice
+        gaps = _gap_to_medicine(dose.taken_at, usual_time, user.zone)
+        before = datetime.timedelta(hours=rule.before.value)
+        after = datetime.timedelta(hours=rule.after.value)
+        # gap = medicine time − dose time: negative when the medicine came first.
+        if any(-before < gap < after for gap in gaps):
+            noted.add(kind)
+            notes.append(SafetyNote(rule.text(usual_time, product), rule.before.source))
+    untimed = [kind for kind in dict.fromkeys(untimed) if kind not in noted]
+    if untimed:
+        notes.append(_untimed_note(untimed))
     return notes
 
 
-def lab_below_threshold(*, result) -> bool:
-    """True when a result is at or past an AASM 2024 iron threshold for RLS."""
-    low_ferritin = (
-        result.ferritin_ng_ml is not None
-        and result.ferritin_ng_ml <= reference.FERRITIN_THRESHOLD_NG_ML.value
+def _untimed_note(kinds: list[str]) -> SafetyNote:
+    """Medicines with a known gap but no usual time: the gaps, and how to get a check."""
+    names = ", ".join(sorted(str(MedicineKind(kind).label) for kind in kinds))
+    gaps = "; ".join(SPACING[kind].gap_text() for kind in kinds)
+    sources = " ".join(dict.fromkeys(str(SPACING[kind].before.source) for kind in kinds))
+    return SafetyNote(
+        _(
+            "You listed %(medicines)s. Magnesium can affect how these are absorbed: %(gaps)s. "
+            "Add the usual time you take each and Restwell will check every dose."
+        )
+        % {"medicines": names, "gaps": gaps},
+        sources,
     )
-    low_tsat = (
-        result.tsat_percent is not None
-        and result.tsat_percent < reference.TSAT_THRESHOLD_PERCENT.value
-    )
-    return low_ferritin or low_tsat

@@ -13,6 +13,7 @@ from tracker.models import (
     Experiment,
     ExperimentCapsule,
     ExperimentStatus,
+    IronProduct,
     LabResult,
     NightLog,
     OtherMedicine,
@@ -24,6 +25,10 @@ from tracker.summary import NIGHT_COLUMNS
 
 def saved_product_get(*, user) -> SavedProduct | None:
     return SavedProduct.objects.filter(user=user).first()
+
+
+def iron_product_get(*, user) -> IronProduct | None:
+    return IronProduct.objects.filter(user=user).first()
 
 
 def night_list(*, user) -> QuerySet[NightLog]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("medicines/", extras.medicines, name="medicines"),
     path("medicines/<int:pk>/delete/", extras.medicine_delete, name="medicine_delete"),
     path("labs/", extras.labs, name="labs"),
+    path("iron/", extras.iron_product, name="iron"),
     path("labs/<int:pk>/delete/", extras.lab_delete, name="lab_delete"),
     path("trial/", extras.trial, name="trial"),
     path("experiment/", experiment.experiment, name="experiment"),

@@ -26,7 +26,7 @@ def test_product_one_tap_dose_last_night_chart_and_pdf(page, transactional_db):
     page.get_by_label("Amount (mg)").fill("1420")
     page.get_by_label("mg of the compound").check()
     # The live preview (progressive enhancement) converts as the user types.
-    assert page.get_by_text("= 200.2 mg elemental magnesium").is_visible()
+    assert page.get_by_text("≈ 200.2 mg elemental magnesium", exact=False).is_visible()
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/tracker/")
     assert page.get_by_text("“My magnesium” is saved").is_visible()

@@ -20,6 +20,7 @@ PAGES = [
     ("tracker:product", {}),
     ("tracker:medicines", {}),
     ("tracker:labs", {}),
+    ("tracker:iron", {}),
     ("tracker:trial", {}),
     ("tracker:export_csv", {}),
     ("tracker:report", {}),

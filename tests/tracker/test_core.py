@@ -256,8 +256,11 @@ def test_reference_texts_are_marked_for_translation_and_numbers_stay_numbers():
         assert isinstance(item.value, int | Decimal)
     for text in (
         reference.MOLAR_MASS_SOURCE,
-        reference.GENERAL_SPACING_SOURCE,
         reference.AASM_SOURCE,
+        reference.LABEL_FIRST_SOURCE,
+        reference.IRON_THRESHOLDS_CAVEAT,
+        reference.IRON_SAMPLING_ADVICE,
+        *reference.COMPOUND_CAVEATS.values(),
         *(name for name, _mass in reference.COMPOUND_MOLAR_MASS.values()),
     ):
         assert isinstance(text, Promise)

@@ -281,8 +281,8 @@ def test_safety_notes_after_a_dose(user_client, user):
     text = response.text
     assert "above the 350 mg a day upper level" in text
     assert "within 2 hours of your usual gabapentin time" in text
-    assert "ask your pharmacist" in text
-    assert "NIH" in text  # each note names its source
+    assert "levothyroxine at least 4 hours apart" in text  # no usual time: the gap itself
+    assert "NIH" in text and "Synthroid" in text  # each note names its source
     assert 'href="/articles/magnesium-glycinate-and-restless-legs/"' in text
 
 

@@ -114,7 +114,7 @@ def test_report_html(user_client, user, history):
     assert "20 of 20 nights logged" in text
     assert "20 recorded: typically 21:30 (median), from 21:30 to 21:30" in text
     assert "Caffeine after noon (6)" in text
-    assert "yes — discuss" in text  # ferritin 48 ≤ 75
+    assert "Ferritin 48 ng/mL — 75 or lower, where the guideline recommends iron" in text
     assert "Download PDF" in text
     assert "<svg" in text
 

@@ -13,6 +13,7 @@ from tracker.choices import (
     WASO_MAX,
     Factor,
     Form,
+    IronFrequency,
     MedicineKind,
     Quality,
     Unit,
@@ -26,7 +27,7 @@ from tracker.models.experiment import (
     ExperimentStatus,
     Outcome,
 )
-from tracker.models.records import LabResult, OtherMedicine, Trial
+from tracker.models.records import IronProduct, LabResult, OtherMedicine, Trial
 
 __all__ = [
     "AWAKENINGS_MAX",
@@ -42,6 +43,8 @@ __all__ = [
     "EveningSkip",
     "Factor",
     "Form",
+    "IronFrequency",
+    "IronProduct",
     "LabResult",
     "MedicineKind",
     "NightLog",

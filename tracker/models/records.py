@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tracker.choices import MedicineKind
+from tracker import reference
+from tracker.choices import IronFrequency, MedicineKind
 
 
 class OtherMedicine(models.Model):
@@ -45,6 +46,10 @@ class LabResult(models.Model):
         _("transferrin saturation (%)"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # AASM 2024: a morning sample with no iron taken for 24 h. None: not recorded.
+    morning_no_iron = models.BooleanField(
+        _("morning sample, no iron in the 24 hours before"), null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -68,6 +73,38 @@ class LabResult(models.Model):
 
     def __str__(self) -> str:
         return f"lab {self.taken_on.isoformat()}"
+
+
+class IronProduct(models.Model):
+    """'My iron': the iron product a user takes (for the report and the spacing note)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="iron_product"
+    )
+    name = models.CharField(_("product"), max_length=80)
+    elemental_mg = models.DecimalField(
+        _("elemental iron per dose (mg)"), max_digits=5, decimal_places=1
+    )
+    frequency = models.CharField(_("how often"), max_length=16, choices=IronFrequency)
+    usual_time = models.TimeField(_("usual time you take it"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    elemental_mg__gt=0,
+                    elemental_mg__lte=reference.IRON_DOSE_TYPO_LIMIT_MG.value,
+                ),
+                name="iron_product_amount_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=IronFrequency.values), name="iron_product_frequency"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "iron product"
 
 
 class Trial(models.Model):

@@ -26,6 +26,8 @@ from tracker.services.experiment import (
 )
 from tracker.services.nights import night_delete, night_log, night_update
 from tracker.services.records import (
+    iron_product_clear,
+    iron_product_set,
     lab_delete,
     lab_record,
     medicine_add,
@@ -50,6 +52,8 @@ __all__ = [
     "experiment_plan",
     "experiment_start",
     "experiment_stop",
+    "iron_product_clear",
+    "iron_product_set",
     "lab_delete",
     "lab_record",
     "medicine_add",

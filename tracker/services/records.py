@@ -1,4 +1,4 @@
-"""Writes for the other medicines list, the lab log and the personal-trial phases."""
+"""Writes for the other medicines list, 'My iron', the lab log and the personal-trial phases."""
 
 import datetime
 from decimal import Decimal, InvalidOperation
@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracker.models import LabResult, MedicineKind, OtherMedicine, Trial
+from tracker import reference
+from tracker.models import IronFrequency, IronProduct, LabResult, MedicineKind, OtherMedicine, Trial
 from tracker.services import rules
 
 
@@ -42,8 +43,47 @@ def _optional_decimal(value, field: str, top: int) -> Decimal | None:
 
 
 @transaction.atomic
+def iron_product_set(
+    *, user, name: str, elemental_mg, frequency: str, usual_time: datetime.time | None = None
+) -> IronProduct:
+    """Save 'My iron' (one per user): what it is, elemental iron per dose, how often."""
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise ValidationError({"name": rules.IRON_NAME_MESSAGE})
+    try:
+        amount = Decimal(str(elemental_mg))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"elemental_mg": rules.iron_amount_message()}) from None
+    if not amount.is_finite() or not 0 < amount <= reference.IRON_DOSE_TYPO_LIMIT_MG.value:
+        raise ValidationError({"elemental_mg": rules.iron_amount_message()})
+    if frequency not in IronFrequency.values:
+        raise ValidationError({"frequency": _("Choose how often you take it.")})
+    product, _created = IronProduct.objects.update_or_create(
+        user=user,
+        defaults={
+            "name": name,
+            "elemental_mg": amount.quantize(Decimal("0.1")),
+            "frequency": frequency,
+            "usual_time": usual_time,
+        },
+    )
+    return product
+
+
+@transaction.atomic
+def iron_product_clear(*, user) -> None:
+    IronProduct.objects.filter(user=user).delete()
+
+
+@transaction.atomic
 def lab_record(
-    *, user, taken_on: datetime.date, ferritin_ng_ml=None, tsat_percent=None, note: str = ""
+    *,
+    user,
+    taken_on: datetime.date,
+    ferritin_ng_ml=None,
+    tsat_percent=None,
+    note: str = "",
+    morning_no_iron: bool | None = None,
 ) -> LabResult:
     ferritin = _optional_decimal(ferritin_ng_ml, "ferritin_ng_ml", rules.FERRITIN_MAX)
     tsat = _optional_decimal(tsat_percent, "tsat_percent", rules.TSAT_MAX)
@@ -61,6 +101,7 @@ def lab_record(
         ferritin_ng_ml=ferritin,
         tsat_percent=tsat,
         note=(note or "").strip()[:200],
+        morning_no_iron=morning_no_iron,
     )
 
 

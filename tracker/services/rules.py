@@ -24,6 +24,15 @@ QUALITY_MESSAGE = _("Choose how you slept, from very poor to very good.")
 FERRITIN_MAX = 5000  # ng/mL: far above any real result, so a larger number is a typo
 TSAT_MAX = 100  # percent
 
+IRON_NAME_MESSAGE = _("Enter the product's name, for example “ferrous sulfate 325 mg”.")
+
+
+def _iron_amount_message() -> str:
+    return _(
+        "Enter the elemental iron per dose from the label, more than 0 and at most %(top)s "
+        "mg. A ferrous sulfate 325 mg tablet holds 65 mg of iron."
+    ) % {"top": reference.IRON_DOSE_TYPO_LIMIT_MG.value}
+
 
 # The experiment's smallest important change, in the outcome's units (points or %).
 SMALLEST_CHANGE_RANGE = (Decimal("0.1"), Decimal("50"))
@@ -36,6 +45,7 @@ def _range_message(top: int) -> str:
 
 # Lazy: a form field built at import shows it in the language of each request.
 range_message = lazy(_range_message, str)
+iron_amount_message = lazy(_iron_amount_message, str)
 
 # One entry per night, and an entry never silently becomes another night. The codes let a
 # view offer the right next step (open the logged night; tick "move") beside the message.

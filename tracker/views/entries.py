@@ -256,6 +256,10 @@ def _conversion_context():
             for form, (compound, _mass) in reference.COMPOUND_MOLAR_MASS.items()
         ],
         "fraction_source": reference.MOLAR_MASS_SOURCE,
+        "compound_caveats": [
+            (Form(form).label, text) for form, text in reference.COMPOUND_CAVEATS.items()
+        ],
+        "label_first_source": reference.LABEL_FIRST_SOURCE,
     }
 
 

@@ -1,4 +1,4 @@
-"""'My magnesium', other medicines, the lab log, trial phases, and the Log hub page."""
+"""'My magnesium', 'My iron', other medicines, the lab log, trial phases, and the Log hub."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.forms import apply_service_errors
-from tracker import pages, reference, selectors, services
+from tracker import iron, pages, reference, selectors, services
 from tracker.evening import last_night
-from tracker.forms import LabForm, MedicineForm, ProductForm, TrialForm
-from tracker.models import LabResult, OtherMedicine
+from tracker.forms import IronProductForm, LabForm, MedicineForm, ProductForm, TrialForm
+from tracker.models import LabResult, MedicineKind, OtherMedicine
+from tracker.safety import SPACING
 from tracker.views.entries import _conversion_context
 
 
@@ -78,9 +79,7 @@ def medicines(request):
         {
             "form": form,
             "medicines": selectors.medicine_list(user=request.user),
-            "gabapentin_hours": reference.GABAPENTIN_SPACING_HOURS,
-            "iron_hours": reference.IRON_SPACING_HOURS,
-            "general_source": reference.GENERAL_SPACING_SOURCE,
+            "spacing": [(str(MedicineKind(kind).label), rule) for kind, rule in SPACING.items()],
             "safety_article": reference.SAFETY_ARTICLE_PATH,
         },
     )
@@ -121,16 +120,58 @@ def labs(request):
             messages.success(request, _("Blood test result saved."))
             return redirect("tracker:labs")
     results = selectors.lab_result_list(user=request.user)
+    product = selectors.iron_product_get(user=request.user)
+    today = timezone.localdate(timezone=request.user.zone)
     return render(
         request,
         "tracker/labs.html",
         {
             "form": form,
-            "results": list(reversed(results)),
+            "readings": [iron.lab_reading(result) for result in reversed(results)],
             "chart": pages.lab_charts(results=results),
-            "ferritin_threshold": reference.FERRITIN_THRESHOLD_NG_ML,
-            "tsat_threshold": reference.TSAT_THRESHOLD_PERCENT,
-            "iron_article": reference.IRON_ARTICLE_PATH,
+            "nudge": iron.retest_nudge(results=results, today=today, on_iron=product is not None),
+            "iron_product": product,
+            **pages.iron_reference_context(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def iron_product(request):
+    """'My iron': GET shows the form (filled in), POST saves it, or clears it."""
+    current = selectors.iron_product_get(user=request.user)
+    if request.method == "POST" and "clear" in request.POST:
+        services.iron_product_clear(user=request.user)
+        messages.success(request, _("“My iron” is cleared."))
+        return redirect("tracker:labs")
+    if request.method == "POST":
+        form = IronProductForm(request.POST)
+        if form.is_valid():
+            try:
+                services.iron_product_set(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("“My iron” is saved."))
+                return redirect("tracker:labs")
+    else:
+        initial = {}
+        if current:
+            initial = {
+                name: getattr(current, name)
+                for name in ("name", "elemental_mg", "frequency", "usual_time")
+            }
+        form = IronProductForm(initial=initial)
+    return render(
+        request,
+        "tracker/iron_form.html",
+        {
+            "form": form,
+            "current": current,
+            "iron_hours": reference.IRON_SPACING_HOURS,
+            "typo_limit": reference.IRON_DOSE_TYPO_LIMIT_MG,
+            "safety_article": reference.SAFETY_ARTICLE_PATH,
         },
     )
 
