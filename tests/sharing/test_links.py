@@ -323,9 +323,7 @@ def test_the_export_holds_my_links_and_deletion_removes_them(user, other_user, m
 
 def test_share_tokens_never_reach_the_logs():
     line = 'GET /share/AbC-_9xyz/report.pdf 200 "/accounts/shares/"'
-    assert redact_link_tokens(line) == (
-        'GET /share/[redacted]/report.pdf 200 "/accounts/shares/"'
-    )
+    assert redact_link_tokens(line) == ('GET /share/[redacted]/report.pdf 200 "/accounts/shares/"')
 
 
 def test_robots_disallow_share_links(client, db):
