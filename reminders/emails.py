@@ -65,6 +65,7 @@ class DeliveryToSend:
     language: str
     time_zone: str
     bedtime: datetime.time
+    wake_time: datetime.time
     # In a running experiment: ("magnesium", mg), ("none", "") or ("packet", number) for
     # tonight — said in the body, never the subject (the subject is the same for everyone).
     experiment: tuple[str, str] | None = None

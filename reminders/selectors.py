@@ -67,7 +67,7 @@ def taken_context_get(*, delivery: Delivery, now: datetime.datetime) -> dict:
     """What the "I took it" page needs: saved product, last dose, whether it is late, and
     whether it is a blinded experiment's capsule (then nothing else is asked)."""
     user = delivery.user
-    evening = evening_of(delivery.due_at, user.zone)
+    evening = evening_of(delivery.due_at, user.zone, user.wake_time)
     capsule = blinded_experiment_for(user=user, evening=evening) is not None
     product = saved_product_get(user=user)
     last = None if product or capsule else last_dose_get(user=user)

@@ -35,7 +35,7 @@ def test_demo_data_and_the_dashboard_at_any_hour(client, zone, now):
         assert demo_data_ensure(user=user) == 0
         _assert_nothing_in_the_future(user, now)
         newest = NightLog.objects.filter(user=user).latest("evening")
-        assert newest.evening == last_night(now, user.zone)
+        assert newest.evening == last_night(now, user.zone, user.wake_time)
         client.force_login(user)
         assert client.get(reverse("tracker:dashboard")).status_code == 200
         night_page = client.get(reverse("tracker:night_new"), follow=True)
@@ -59,10 +59,14 @@ def test_the_night_and_dose_defaults_are_accepted_at_any_hour(client, zone, now)
     with time_machine.travel(now, tick=False):
         dashboard = client.get(reverse("tracker:dashboard"))
         quick = dashboard.context["quick_night_form"]
-        assert quick["evening"].value() == last_night(now, user.zone)
+        assert quick["evening"].value() == last_night(now, user.zone, user.wake_time)
         night_form = client.get(reverse("tracker:night_new")).context["form"]
         evening = night_form["evening"].value()
-        assert evening == last_night(now, user.zone) <= evening_of(now, user.zone)
+        assert (
+            evening
+            == last_night(now, user.zone, user.wake_time)
+            <= evening_of(now, user.zone, user.wake_time)
+        )
         response = client.post(
             reverse("tracker:night_new"),
             {"evening": evening.isoformat(), "severity": "3", "sleep_quality": "4"},
@@ -83,5 +87,5 @@ def test_the_night_and_dose_defaults_are_accepted_at_any_hour(client, zone, now)
         )
         assert response.status_code == 302, response.context["form"].errors
         dose = Dose.objects.get(user=user)
-        assert dose.evening == evening_of(now, user.zone)
+        assert dose.evening == evening_of(now, user.zone, user.wake_time)
         _assert_nothing_in_the_future(user, now)
