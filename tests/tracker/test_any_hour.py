@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from tests.any_hour import instants
+from tests.any_hour import dst_instants, instants
 from tests.factories import UserFactory
+from tracker import safety
 from tracker.demo import demo_data_ensure
 from tracker.evening import evening_of, last_night
 from tracker.models import Dose, NightLog
@@ -27,7 +28,7 @@ def _assert_nothing_in_the_future(user, now):
     assert not Dose.objects.filter(user=user, taken_at__gt=now).exists()
 
 
-@pytest.mark.parametrize(("zone", "now"), instants())
+@pytest.mark.parametrize(("zone", "now"), instants() + dst_instants())
 def test_demo_data_and_the_dashboard_at_any_hour(client, zone, now):
     user = UserFactory(time_zone=zone)
     with time_machine.travel(now, tick=False):
@@ -36,8 +37,15 @@ def test_demo_data_and_the_dashboard_at_any_hour(client, zone, now):
         _assert_nothing_in_the_future(user, now)
         newest = NightLog.objects.filter(user=user).latest("evening")
         assert newest.evening == last_night(now, user.zone, user.wake_time)
+        # One 200 mg dose an evening at slightly different times: never "above the upper level".
+        for dose in Dose.objects.filter(user=user):
+            assert not safety.over_upper_limit(
+                safety.supplement_mg_around(user=user, at=dose.taken_at)
+            ), dose.taken_at
         client.force_login(user)
-        assert client.get(reverse("tracker:dashboard")).status_code == 200
+        dashboard = client.get(reverse("tracker:dashboard"))
+        assert dashboard.status_code == 200
+        assert "upper level" not in dashboard.text
         night_page = client.get(reverse("tracker:night_new"), follow=True)
         assert night_page.status_code == 200
         assert night_page.context["night"] == newest  # last night is logged: its edit page
