@@ -20,10 +20,12 @@ class TimeZoneField(forms.ChoiceField):
         self.widget.attrs["data-detect-time-zone"] = "true"
 
 
-def time_of_day_field(label) -> forms.TimeField:
+def time_of_day_field(label, help_text="") -> forms.TimeField:
     """A bedtime or wake-time field: the browser's time picker, shown as HH:MM."""
     return forms.TimeField(
-        label=label, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=label,
+        help_text=help_text,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
 
@@ -62,7 +64,10 @@ class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
     time_zone = TimeZoneField()
     bedtime = time_of_day_field(_("Usual bedtime"))
-    wake_time = time_of_day_field(_("Usual wake time"))
+    wake_time = time_of_day_field(
+        _("Usual wake time"),
+        _("Your day starts an hour before it: a dose after that counts for the day ahead."),
+    )
 
 
 class AccountDeleteForm(forms.Form):

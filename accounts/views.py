@@ -40,7 +40,7 @@ def profile(request):
 def export(request):
     payload = json.dumps(user_data_export(user=request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(payload, content_type="application/json; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
+    stamp = timezone.localdate(timezone=request.user.zone).isoformat()  # in their zone
     response["Content-Disposition"] = f'attachment; filename="restwell-export-{stamp}.json"'
     return response
 

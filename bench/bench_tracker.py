@@ -104,7 +104,7 @@ def _setup(env: dict) -> str:
                 Dose(
                     user=user,
                     taken_at=taken,
-                    evening=evening_of(taken, zone),
+                    evening=evening_of(taken, zone, user.wake_time),
                     form="glycinate",
                     elemental_mg=Decimal("100.0"),
                 )

@@ -19,7 +19,7 @@ def email_for(delivery_id: int):
         pk=delivery.pk, user_id=delivery.user_id, kind=delivery.kind,
         local_date=delivery.local_date, due_at=delivery.due_at, email=user.email,
         display_name=user.display_name, language=user.language,
-        time_zone=user.time_zone, bedtime=user.bedtime,
+        time_zone=user.time_zone, bedtime=user.bedtime, wake_time=user.wake_time,
     )  # fmt: skip
     return renderer_get(language=user.language).outgoing(to_send).as_email_message()
 

@@ -38,7 +38,7 @@ def reminder_taken_record(
     (ValidationError) leaves the link unused: the same transaction marks it.
     """
     user = delivery.user
-    evening = evening_of(delivery.due_at, user.zone)
+    evening = evening_of(delivery.due_at, user.zone, user.wake_time)
     blinded = blinded_experiment_for(user=user, evening=evening)
     if blinded is not None:
         # A blinded experiment: the capsule may be placebo, so no magnesium dose is logged.
@@ -72,7 +72,8 @@ def reminder_skip_record(*, delivery: Delivery, now: datetime.datetime) -> bool:
         if not delivery_link_used(delivery=delivery, now=now):
             return False
         evening_skip_record(
-            user=delivery.user, evening=evening_of(delivery.due_at, delivery.user.zone)
+            user=delivery.user,
+            evening=evening_of(delivery.due_at, delivery.user.zone, delivery.user.wake_time),
         )
     return True
 

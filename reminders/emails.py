@@ -66,6 +66,7 @@ class DeliveryToSend:
     language: str
     time_zone: str
     bedtime: datetime.time
+    wake_time: datetime.time
     sequence: int = 0  # 0: the scheduled reminder; 1, 2: a snooze of it
     # In a running experiment: ("magnesium", mg), ("none", "") or ("packet", number) for
     # tonight — said in the body, never the subject (the subject is the same for everyone).

@@ -82,7 +82,7 @@ def taken_context_get(*, delivery: Delivery, now: datetime.datetime) -> dict:
     """What the "I took it" page needs: saved product, last dose, whether it is late, and
     whether it is a blinded experiment's capsule (then nothing else is asked)."""
     user = delivery.user
-    evening = evening_of(delivery.due_at, user.zone)
+    evening = evening_of(delivery.due_at, user.zone, user.wake_time)
     capsule = blinded_experiment_for(user=user, evening=evening) is not None
     product = saved_product_get(user=user)
     last = None if product or capsule else last_dose_get(user=user)
@@ -127,7 +127,7 @@ def snooze_state(*, delivery: Delivery, now: datetime.datetime) -> SnoozeState:
     )
     first_due = tonight[0][1]
     snoozes = [row for row in tonight if row[0] > 0]
-    evening = evening_of(first_due, delivery.user.zone)
+    evening = evening_of(first_due, delivery.user.zone, delivery.user.wake_time)
     if any(row[4] for row in tonight) or evenings_taken(pairs={(delivery.user_id, evening)}):
         return SnoozeState(SNOOZE_LOGGED, len(snoozes))
     for _sequence, due_at, enqueued_at, status, _acted in snoozes:

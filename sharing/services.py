@@ -78,7 +78,7 @@ def share_create(
         end=end,
         days=days,
         passcode=passcode,
-        tonight=evening_of(now, user.zone),
+        tonight=evening_of(now, user.zone, user.wake_time),
     )
     if errors:
         raise ValidationError(errors)

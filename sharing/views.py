@@ -74,7 +74,7 @@ def _private(view):
 @require_http_methods(["GET", "POST"])
 def shares(request):
     user, now = request.user, timezone.now()
-    tonight = evening_of(now, user.zone)
+    tonight = evening_of(now, user.zone, user.wake_time)
     initial = {
         "start": tonight - datetime.timedelta(days=DEFAULT_SPAN_DAYS - 1),
         "end": tonight,
@@ -120,7 +120,8 @@ def share_revoke(request, pk: int):
 @require_GET
 def fhir_download(request):
     bundle = fhir.fhir_bundle(user=request.user, now=timezone.now())
-    return _fhir_response(bundle, name=f"restwell-fhir-{timezone.localdate().isoformat()}.json")
+    today = timezone.localdate(timezone=request.user.zone)  # the file is named in their zone
+    return _fhir_response(bundle, name=f"restwell-fhir-{today.isoformat()}.json")
 
 
 def _fhir_response(bundle: dict, *, name: str) -> HttpResponse:

@@ -70,7 +70,10 @@ def reading_evening(experiment: Experiment, *, tonight: datetime.date) -> dateti
     evening it was stopped in, so nights logged after the stop (when no allocation was
     followed) never count as its periods, missing nights or deviations."""
     if experiment.status == ExperimentStatus.STOPPED and experiment.stopped_at is not None:
-        return min(tonight, evening_of(experiment.stopped_at, experiment.user.zone))
+        return min(
+            tonight,
+            evening_of(experiment.stopped_at, experiment.user.zone, experiment.user.wake_time),
+        )
     return tonight
 
 

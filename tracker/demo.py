@@ -65,7 +65,7 @@ def demo_data_ensure(*, user, now: datetime.datetime | None = None) -> int:
     """Fill the demo user's log up to last night; returns the number of nights created."""
     now = now or timezone.now()
     zone = user.zone
-    newest = last_night(now, zone)
+    newest = last_night(now, zone, user.wake_time)
     if not SavedProduct.objects.filter(user=user).exists():
         services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
     experiment = Experiment.objects.filter(user=user).order_by("created_at").first()
@@ -131,7 +131,7 @@ def _demo_experiment(*, user, now: datetime.datetime) -> Experiment:
     hour), planned and started through the services the evening before its start."""
     pairs = reference.EXPERIMENT_PAIRS.value
     nights = 2 * pairs * reference.EXPERIMENT_PERIOD_NIGHTS.value
-    start = evening_of(now, user.zone) - nights * DAY
+    start = evening_of(now, user.zone, user.wake_time) - nights * DAY
     registered = datetime.datetime.combine(start - DAY, datetime.time(20, 0), tzinfo=user.zone)
     plan = services.experiment_plan(
         user=user,

@@ -38,7 +38,7 @@ def night_calendar(
     *, user, now: datetime.datetime, current: datetime.date | None = None, weeks: int = WEEKS
 ) -> dict:
     """`weeks` rows of 7 days, the last row holding today; the headers name the weekdays."""
-    newest = last_night(now, user.zone)
+    newest = last_night(now, user.zone, user.wake_time)
     today = newest + datetime.timedelta(days=1)
     start = _week_start(today) - datetime.timedelta(weeks=weeks - 1)
     end = start + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)

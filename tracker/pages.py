@@ -9,7 +9,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from tracker import charts, crossover, iron, nof1, reference, safety, selectors
-from tracker.evening import evening_of, last_night
+from tracker.evening import evening_of, last_night, morning_first
 from tracker.models import ExperimentStatus
 from tracker.summary import period_summary
 from tracker.trial import trial_result
@@ -100,23 +100,35 @@ def weekly_chart_for(summary) -> str:
 
 
 def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
-    """Everything the dashboard shows, in a bounded number of queries."""
+    """Everything the dashboard shows, in a bounded number of queries.
 
-    tonight = evening_of(now, user.zone)
-    morning_night = last_night(now, user.zone)
+    The morning card ("How was last night?") leads in the morning and the evening card
+    ("Tonight") from midway through the user's day (tracker.evening.morning_first).
+    """
+
+    tonight = evening_of(now, user.zone, user.wake_time)
+    morning_night = last_night(now, user.zone, user.wake_time)
     summary = period_summary(
         user=user, start=tonight - datetime.timedelta(days=days - 1), end=tonight, now=now
     )
     by_evening = {d.evening: d for d in summary.days}
     trial = selectors.trial_get(user=user)
+    today = by_evening[tonight]
+    # Only when tonight has a dose: the doses within the window of its newest one.
+    upper_level_total = (
+        safety.supplement_mg_around(user=user, at=today.last_dose_at) if today.dosed else None
+    )
     return {
         "days": days,
         "periods": PERIODS,
         "summary": summary,
-        "tonight": by_evening[tonight],
+        "tonight": today,
         "last_night": by_evening.get(morning_night),
         "last_night_evening": morning_night,
-        "over_limit": safety.over_upper_limit(by_evening[tonight].dose_mg),
+        "morning_first": morning_first(now, user.zone, user.wake_time, user.bedtime),
+        "over_limit": upper_level_total is not None and safety.over_upper_limit(upper_level_total),
+        "upper_level_total": upper_level_total,
+        "upper_level_hours": reference.UPPER_LEVEL_WINDOW_HOURS,
         "ul": reference.SUPPLEMENT_UL_MG,
         "safety_article": reference.SAFETY_ARTICLE_PATH,
         "product": selectors.saved_product_get(user=user),
@@ -167,7 +179,7 @@ REPORT_DEFAULT_DAYS = 30
 def report_context(*, user, start, end, now: datetime.datetime) -> dict:
     """The clinician report for evenings start..end (defaults: the last 30 evenings)."""
 
-    tonight = evening_of(now, user.zone)
+    tonight = evening_of(now, user.zone, user.wake_time)
     span = datetime.timedelta(days=REPORT_DEFAULT_DAYS - 1)
     if start and start > tonight:  # nothing can be logged after tonight
         start = tonight
@@ -231,7 +243,9 @@ def experiment_context(*, user, now: datetime.datetime) -> dict:
         "trial_article": reference.TRIAL_ARTICLE_PATH,
     }
     if experiment is not None and experiment.orders is not None:
-        context |= experiment_state(experiment=experiment, tonight=evening_of(now, user.zone))
+        context |= experiment_state(
+            experiment=experiment, tonight=evening_of(now, user.zone, user.wake_time)
+        )
     return context
 
 

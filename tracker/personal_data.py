@@ -154,7 +154,9 @@ def _experiment_result(experiment, *, now) -> dict | None:
     """The verdict and its figures once the planned end has passed (or it was stopped)."""
     if experiment.orders is None:
         return None
-    tonight = crossover.reading_evening(experiment, tonight=evening_of(now, experiment.user.zone))
+    tonight = crossover.reading_evening(
+        experiment, tonight=evening_of(now, experiment.user.zone, experiment.user.wake_time)
+    )
     if not crossover.is_over(experiment, tonight=tonight):
         return None
     result = crossover.analysis(
@@ -179,7 +181,9 @@ def _experiment_protocol(experiment, *, now) -> tuple[list | None, dict | None]:
     (which periods were magnesium, and the protocol's secret nonce) is withheld until then."""
     if not experiment.blinded or experiment.protocol is None:
         return experiment.orders, experiment.protocol
-    tonight = crossover.reading_evening(experiment, tonight=evening_of(now, experiment.user.zone))
+    tonight = crossover.reading_evening(
+        experiment, tonight=evening_of(now, experiment.user.zone, experiment.user.wake_time)
+    )
     if crossover.is_over(experiment, tonight=tonight):
         return experiment.orders, experiment.protocol
     hidden = {key: value for key, value in experiment.protocol.items() if key != "nonce"}

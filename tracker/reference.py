@@ -83,6 +83,20 @@ SUPPLEMENT_UL_MG = Sourced(
         "Magnesium Fact Sheet for Health Professionals."
     ),
 )
+# The upper level is "per day", but a day is not an evening: an evening dose and the next
+# morning's fall on two dates yet reach the gut within hours. So the check is a rolling
+# window, not a calendar day or an evening. It is 20 hours rather than 24 so that one dose a
+# day taken a little earlier than the day before (21:15 after 22:05: 23 h apart) is not read
+# as two doses in a day; an evening dose plus a dose the next morning still counts together.
+UPPER_LEVEL_WINDOW_HOURS = Sourced(
+    20,
+    _(
+        "Restwell's reading of the upper level's 'per day' (a product rule, not a number from a "
+        "source): supplemental magnesium logged within any 20 hours counts as one day's, so a "
+        "once-a-day dose taken up to 4 hours earlier than the day before still counts as one "
+        "dose a day."
+    ),
+)
 SINGLE_DOSE_TYPO_LIMIT_MG = Sourced(
     1000,
     _(
@@ -308,6 +322,7 @@ def sources() -> list[tuple[str, str, str]]:
     ]
     for label, item, unit in (
         (_("Supplement upper level"), SUPPLEMENT_UL_MG, _("mg/day")),
+        (_("Upper level counted over"), UPPER_LEVEL_WINDOW_HOURS, _("h")),
         (_("Single-dose typo limit"), SINGLE_DOSE_TYPO_LIMIT_MG, _("mg")),
         (_("Gabapentin spacing"), GABAPENTIN_SPACING_HOURS, _("h")),
         (_("Iron spacing"), IRON_SPACING_HOURS, _("h")),

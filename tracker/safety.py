@@ -9,7 +9,6 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -116,33 +115,53 @@ def _gap_to_medicine(taken_at: datetime.datetime, usual: datetime.time, zone) ->
 
 
 def over_upper_limit(total_mg) -> bool:
-    """Whether an evening's supplemental magnesium (mg elemental) is above the adult UL.
+    """Whether supplemental magnesium (mg elemental) within the window is above the adult UL.
 
     The one place this comparison is made: the dose message and the dashboard card use it.
     """
     return total_mg > reference.SUPPLEMENT_UL_MG.value
 
 
-def evening_total_mg(*, user, evening: datetime.date) -> Decimal:
-    total = Dose.objects.filter(user=user, evening=evening).aggregate(t=Sum("elemental_mg"))["t"]
-    return total or Decimal(0)
+def supplement_mg_around(*, user, at: datetime.datetime) -> Decimal:
+    """The most supplemental magnesium (mg elemental) logged within any window of
+    reference.UPPER_LEVEL_WINDOW_HOURS that contains the instant `at`.
+
+    For the newest dose that is the window ending at it; for a dose logged late for an
+    earlier time, doses logged after it count too. Evenings play no part: a dose in the
+    evening and one the next morning are hours apart, whatever their dates. One query.
+    """
+    window = datetime.timedelta(hours=reference.UPPER_LEVEL_WINDOW_HOURS.value)
+    rows = sorted(
+        Dose.objects.filter(
+            user=user, taken_at__gt=at - window, taken_at__lt=at + window
+        ).values_list("taken_at", "elemental_mg")
+    )
+    best = Decimal(0)
+    for start, _mg in rows:  # the largest window starts at a dose at or before `at`
+        if start > at:
+            break
+        best = max(best, sum((mg for t, mg in rows if start <= t < start + window), Decimal(0)))
+    return best
 
 
 def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
-    """Notes for one dose: the evening's total against the upper level, and spacing."""
+    """Notes for one dose: the supplements logged around it against the upper level, and
+    spacing from other medicines."""
     notes = []
-    total = evening_total_mg(user=user, evening=dose.evening)
+    total = supplement_mg_around(user=user, at=dose.taken_at)
     ul = reference.SUPPLEMENT_UL_MG
+    span = reference.UPPER_LEVEL_WINDOW_HOURS
     if over_upper_limit(total):
         notes.append(
             SafetyNote(
                 _(
-                    "Your supplemental magnesium this evening adds up to %(total)s mg elemental, "
-                    "above the %(ul)s mg a day upper level for adults. Diarrhoea is usually the "
-                    "first sign of too much. Worth a word with your doctor or pharmacist."
+                    "Counting this dose, your supplemental magnesium within %(hours)s hours "
+                    "adds up to %(total)s mg elemental, above the %(ul)s mg a day upper level "
+                    "for adults. Diarrhoea is usually the first sign of too much. Worth a word "
+                    "with your doctor or pharmacist."
                 )
-                % {"total": mg_text(total), "ul": mg_text(ul.value)},
-                ul.source,
+                % {"hours": span.value, "total": mg_text(total), "ul": mg_text(ul.value)},
+                f"{ul.source} {span.source}",
             )
         )
     iron = IronProduct.objects.filter(user=user).first()

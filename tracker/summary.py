@@ -201,7 +201,7 @@ def period_summary(
     first_dose_day = next((d.evening for d in days if d.dosed), None)
     # Adherence counts evenings since the first dose in the period (a baseline before it is
     # not "missed"), and not tonight while it can still happen.
-    tonight = evening_of(now, user.zone)
+    tonight = evening_of(now, user.zone, user.wake_time)
     counted = [
         d
         for d in days

@@ -44,7 +44,7 @@ def enqueue(delivery_ids: list[int]) -> None:
 def _already_logged(deliveries: list[DeliveryToSend]) -> set[int]:
     """Ids of the evening deliveries whose user already logged a dose (or, blinded, the
     capsule) that evening."""
-    asked = {d.pk: (d.user_id, evening_of(d.due_at, d.zone)) for d in deliveries}
+    asked = {d.pk: (d.user_id, evening_of(d.due_at, d.zone, d.wake_time)) for d in deliveries}
     dosed = tracker_selectors.evenings_taken(pairs=set(asked.values()))
     return {pk for pk, pair in asked.items() if pair in dosed}
 
@@ -55,7 +55,7 @@ _SETTING = ReminderSetting.objects.filter(
 )
 _LEASE_COLUMNS = (
     "pk", "user_id", "kind", "local_date", "due_at", "user__email", "user__display_name",
-    "user__language", "user__time_zone", "user__bedtime", "sequence",
+    "user__language", "user__time_zone", "user__bedtime", "user__wake_time", "sequence",
 )  # fmt: skip
 
 
@@ -114,7 +114,7 @@ def _with_experiment(deliveries: list[DeliveryToSend]) -> list[DeliveryToSend]:
     """Evening deliveries of users in a running experiment carry tonight's allocation (one
     query per chunk); a blinded one says only the packet."""
     evenings = {
-        d.user_id: evening_of(d.due_at, d.zone)
+        d.user_id: evening_of(d.due_at, d.zone, d.wake_time)
         for d in deliveries
         if d.kind == ReminderKind.EVENING
     }

@@ -21,7 +21,7 @@ def test_plan_start_and_read_tonight(page, transactional_db):
     assert page.get_by_label("How bad your legs were (0 to 10, lower is better)").is_checked()
     assert page.get_by_label("The smallest change that would matter to you").input_value() == "1.0"
     assert page.get_by_label("Pairs of periods").input_value() == "4"
-    tonight = evening_of(timezone.now(), user.zone)
+    tonight = evening_of(timezone.now(), user.zone, user.wake_time)
     page.get_by_label("First evening").fill(tonight.isoformat())
     page.get_by_role("button", name="Save the plan").click()
     page.wait_for_url("**/tracker/experiment/")

@@ -5,7 +5,10 @@ a long unbroken word (a pasted link), a medicine and a blood test.
 """
 
 import datetime
+import zoneinfo
 
+import pytest
+import time_machine
 from django.utils import timezone
 
 from articles.models import Article
@@ -21,6 +24,8 @@ LONG_NOTE = (
     "helped a little; the neighbours' party did not. "
     "https://example.org/a-very-long-pasted-link-without-any-spaces-at-all-to-break-on-anywhere"
 )
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 SIGNED_IN_PAGES = (
     "/tracker/",
@@ -118,25 +123,43 @@ def _bottom_nav_top(page):
     return page.locator(".app-nav").bounding_box()["y"]
 
 
-def test_dashboard_daily_actions_need_no_scrolling(page, transactional_db):
-    user = UserFactory(display_name="Alexandrina Montgomery-Smythe", time_zone="Europe/London")
-    services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
-    sign_in(page, user)
-    # As on any later visit: without the one-off "signed in" message above the cards.
-    page.goto("/tracker/")
-    assert page.viewport_size == {"width": 360, "height": 740}
-    evening = page.get_by_role("button", name="I took my magnesium now")
-    morning = page.get_by_role("button", name="Save last night")
-    nav_top = _bottom_nav_top(page)  # the fixed tab bar covers the bottom of the viewport
-    for action in (evening, morning):
-        assert _in_viewport(page, action), action
-        box = action.bounding_box()
-        assert box["y"] + box["height"] <= nav_top, "hidden behind the tab bar"
-        assert box["height"] >= 44
-    # The morning answers (a severity and a quality) are within reach too.
-    for label in ("label[for=quick_severity_10]", "label[for=quick_sleep_quality_4]"):
-        assert _in_viewport(page, page.locator(label)), label
-    assert_accessible(page)
+# Fixed instants in London (the browser's zone too): the morning card leads at 06:59 and 10:33,
+# the evening card at 21:00 and 00:30 (tracker.evening.morning_first).
+DAILY_ACTION_INSTANTS = [
+    pytest.param(datetime.datetime(2026, 6, 15, h, m, tzinfo=LONDON), top, id=f"{h:02}{m:02}")
+    for h, m, top in (
+        (6, 59, "morning"),
+        (10, 33, "morning"),
+        (21, 0, "tonight"),
+        (0, 30, "tonight"),
+    )
+]
+
+
+@pytest.mark.parametrize(("now", "top"), DAILY_ACTION_INSTANTS)
+def test_dashboard_daily_actions_need_no_scrolling(page, transactional_db, now, top):
+    with time_machine.travel(now, tick=True):
+        user = UserFactory(display_name="Alexandrina Montgomery-Smythe", time_zone="Europe/London")
+        services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
+        sign_in(page, user)
+        # As on any later visit: without the one-off "signed in" message above the cards.
+        page.goto("/tracker/")
+        assert page.viewport_size == {"width": 360, "height": 740}
+        first = page.locator(".quick-card h2").first.get_attribute("id")
+        assert first == f"{top}-heading"
+        evening = page.get_by_role("button", name="I took my magnesium now")
+        morning = page.get_by_role("button", name="Save last night")
+        nav_top = _bottom_nav_top(page)  # the fixed tab bar covers the bottom of the viewport
+        for action in (evening, morning):
+            assert _in_viewport(page, action), action
+            box = action.bounding_box()
+            assert box["y"] + box["height"] <= nav_top, "hidden behind the tab bar"
+            assert box["height"] >= 44
+        # The morning answers (a severity and a quality) are within reach too.
+        for label in ("label[for=quick_severity_10]", "label[for=quick_sleep_quality_4]"):
+            assert _in_viewport(page, page.locator(label)), label
+        assert page.evaluate(OVERFLOW)["scroll"] <= 360  # no sideways scroll either
+        assert_accessible(page)
 
 
 def test_a_missed_night_is_one_tap_from_the_nights_list(page, transactional_db):

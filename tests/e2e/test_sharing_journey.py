@@ -15,7 +15,7 @@ from tracker.evening import evening_of
 
 def test_share_a_report_and_open_it_with_the_passcode(page, browser, live_server):
     user = UserFactory(display_name="Robin")
-    tonight = evening_of(timezone.now(), user.zone)
+    tonight = evening_of(timezone.now(), user.zone, user.wake_time)
     for days in range(1, 4):
         services.night_log(
             user=user, evening=tonight - datetime.timedelta(days=days), severity=6, sleep_quality=2

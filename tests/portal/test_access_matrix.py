@@ -100,6 +100,7 @@ RULES = {
     "tracker:medicines": USER,
     "tracker:medicine_delete": OWNER,
     "tracker:labs": USER,
+    "tracker:iron": USER,
     "tracker:lab_delete": OWNER,
     "tracker:trial": USER,
     "tracker:experiment": USER,

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from tests.any_hour import instants
+from tests.any_hour import dst_instants, instants
 from tests.factories import UserFactory
+from tracker import safety
 from tracker.demo import demo_data_ensure
 from tracker.evening import evening_of, last_night
 from tracker.models import Dose, NightLog
@@ -27,7 +28,7 @@ def _assert_nothing_in_the_future(user, now):
     assert not Dose.objects.filter(user=user, taken_at__gt=now).exists()
 
 
-@pytest.mark.parametrize(("zone", "now"), instants())
+@pytest.mark.parametrize(("zone", "now"), instants() + dst_instants())
 def test_demo_data_and_the_dashboard_at_any_hour(client, zone, now):
     user = UserFactory(time_zone=zone)
     with time_machine.travel(now, tick=False):
@@ -35,9 +36,16 @@ def test_demo_data_and_the_dashboard_at_any_hour(client, zone, now):
         assert demo_data_ensure(user=user) == 0
         _assert_nothing_in_the_future(user, now)
         newest = NightLog.objects.filter(user=user).latest("evening")
-        assert newest.evening == last_night(now, user.zone)
+        assert newest.evening == last_night(now, user.zone, user.wake_time)
+        # One 200 mg dose an evening at slightly different times: never "above the upper level".
+        for dose in Dose.objects.filter(user=user):
+            assert not safety.over_upper_limit(
+                safety.supplement_mg_around(user=user, at=dose.taken_at)
+            ), dose.taken_at
         client.force_login(user)
-        assert client.get(reverse("tracker:dashboard")).status_code == 200
+        dashboard = client.get(reverse("tracker:dashboard"))
+        assert dashboard.status_code == 200
+        assert "upper level" not in dashboard.text
         night_page = client.get(reverse("tracker:night_new"), follow=True)
         assert night_page.status_code == 200
         assert night_page.context["night"] == newest  # last night is logged: its edit page
@@ -59,10 +67,14 @@ def test_the_night_and_dose_defaults_are_accepted_at_any_hour(client, zone, now)
     with time_machine.travel(now, tick=False):
         dashboard = client.get(reverse("tracker:dashboard"))
         quick = dashboard.context["quick_night_form"]
-        assert quick["evening"].value() == last_night(now, user.zone)
+        assert quick["evening"].value() == last_night(now, user.zone, user.wake_time)
         night_form = client.get(reverse("tracker:night_new")).context["form"]
         evening = night_form["evening"].value()
-        assert evening == last_night(now, user.zone) <= evening_of(now, user.zone)
+        assert (
+            evening
+            == last_night(now, user.zone, user.wake_time)
+            <= evening_of(now, user.zone, user.wake_time)
+        )
         response = client.post(
             reverse("tracker:night_new"),
             {"evening": evening.isoformat(), "severity": "3", "sleep_quality": "4"},
@@ -83,5 +95,5 @@ def test_the_night_and_dose_defaults_are_accepted_at_any_hour(client, zone, now)
         )
         assert response.status_code == 302, response.context["form"].errors
         dose = Dose.objects.get(user=user)
-        assert dose.evening == evening_of(now, user.zone)
+        assert dose.evening == evening_of(now, user.zone, user.wake_time)
         _assert_nothing_in_the_future(user, now)

@@ -230,7 +230,7 @@ def test_dashboard_upper_limit_card_and_dose_note_agree(user_client, user, trave
     assert any("upper level" in note.text for note in notes) is over
     response = user_client.get(reverse("tracker:dashboard"))
     assert response.context["over_limit"] is over
-    assert ("Tonight's total is above" in response.text) is over
+    assert ("adds up to 350.1 mg elemental, above the 350 mg" in response.text) is over
 
 
 def _week(user, severities):

@@ -97,7 +97,7 @@ def test_a_nonsense_sampling_answer_gets_a_message(user_client, user):
     data = {"taken_on": "2026-01-10", "tsat_percent": "25", "morning_no_iron": "maybe"}
     response = user_client.post(reverse("tracker:labs"), data)
     assert response.status_code == 200
-    assert "Select a valid choice" in response.text
+    assert "Choose one of the options shown." in response.text
     assert not LabResult.objects.exists()
 
 
@@ -212,7 +212,7 @@ def test_my_iron_is_saved_changed_and_cleared(user_client, user):
         ({"elemental_mg": "0"}, "more than 0 and at most 300"),
         ({"elemental_mg": "lots"}, "Enter the elemental iron per dose from the label"),
         ({"name": ""}, "Enter the product&#x27;s name"),
-        ({"frequency": "hourly"}, "Select a valid choice"),
+        ({"frequency": "hourly"}, "Choose one of the options shown."),
         ({"usual_time": "25:00"}, "Enter a time such as 22:30."),
     ],
 )

@@ -38,11 +38,12 @@ def test_no_notes_for_an_ordinary_dose(utc_user):
     assert dose_safety_notes(user=utc_user, dose=_dose(utc_user, 21)) == []
 
 
-def test_the_evening_total_counts_against_the_upper_level(utc_user):
+def test_doses_within_hours_count_together_against_the_upper_level(utc_user):
     _dose(utc_user, 19, mg=200)
     notes = dose_safety_notes(user=utc_user, dose=_dose(utc_user, 22, mg=151))
-    assert "adds up to 351 mg elemental" in notes[0].text
-    assert notes[0].source == reference.SUPPLEMENT_UL_MG.source
+    assert "within 20 hours adds up to 351 mg elemental" in notes[0].text
+    assert str(reference.SUPPLEMENT_UL_MG.source) in notes[0].source
+    assert str(reference.UPPER_LEVEL_WINDOW_HOURS.source) in notes[0].source
     # Exactly at the limit is not above it; compound doses are converted first.
     other = services.dose_record(
         user=utc_user,

@@ -134,7 +134,7 @@ class Dose(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doses"
     )
     taken_at = models.DateTimeField(_("taken at"))
-    evening = models.DateField(_("evening"))  # evening_of(taken_at, user.zone), set by services
+    evening = models.DateField(_("evening"))  # tracker.evening.evening_of, set by services
     form = models.CharField(_("form"), max_length=16, choices=Form)
     elemental_mg = models.DecimalField(
         _("elemental magnesium (mg)"), max_digits=6, decimal_places=1

@@ -82,7 +82,7 @@ def _dose_values(*, user, taken_at, form, amount_mg, unit, note, now) -> dict:
         raise ValidationError({"note": _("Keep the note under 200 characters.")})
     return {
         "taken_at": taken_at,
-        "evening": evening_of(taken_at, user.zone),
+        "evening": evening_of(taken_at, user.zone, user.wake_time),
         "form": form,
         "elemental_mg": elemental,
         "compound_mg": (

@@ -88,7 +88,7 @@ def experiment_plan(
         period_nights=period_nights,
         washout_nights=washout_nights,
     )
-    tonight = evening_of(now, user.zone)
+    tonight = evening_of(now, user.zone, user.wake_time)
     first_allowed = _first_startable_evening(now, user.zone)
     if not first_allowed <= start_evening <= first_allowed + MAX_START_AHEAD:
         raise ValidationError(
@@ -129,8 +129,9 @@ def experiment_plan(
 
 
 def _first_startable_evening(now: datetime.datetime, zone) -> datetime.date:
-    """Today's date where the user is: before noon "tonight" (evening_of) is still last
-    night's evening, which has been slept already and cannot be randomized any more."""
+    """Today's date where the user is: before the day's start (tracker.evening) "tonight"
+    (evening_of) is still last night's evening, already under way, which cannot be randomized
+    any more."""
     return now.astimezone(zone).date()
 
 
@@ -208,7 +209,7 @@ def experiment_amend(
     are recorded and shown beside the result. More pairs get their own random order."""
     now = now or timezone.now()
     experiment = Experiment.objects.select_for_update().get(pk=experiment.pk)
-    tonight = evening_of(now, experiment.user.zone)
+    tonight = evening_of(now, experiment.user.zone, experiment.user.wake_time)
     if experiment.status != ExperimentStatus.RUNNING or crossover.is_finished(
         experiment, tonight=tonight
     ):
@@ -263,7 +264,7 @@ def experiment_look(
 ) -> ExperimentLook:
     """ "Look now anyway": record the look and what it showed (read with the interim boundary)."""
     now = now or timezone.now()
-    tonight = evening_of(now, experiment.user.zone)
+    tonight = evening_of(now, experiment.user.zone, experiment.user.wake_time)
     if experiment.status != ExperimentStatus.RUNNING or crossover.is_finished(
         experiment, tonight=tonight
     ):
@@ -284,7 +285,9 @@ def experiment_look(
 def experiment_stop(*, experiment: Experiment, now: datetime.datetime | None = None) -> None:
     """End early; what is logged stays and is read with the interim boundary."""
     now = now or timezone.now()
-    if crossover.is_finished(experiment, tonight=evening_of(now, experiment.user.zone)):
+    if crossover.is_finished(
+        experiment, tonight=evening_of(now, experiment.user.zone, experiment.user.wake_time)
+    ):
         raise ValidationError(_("The experiment is already over: its result is ready."))
     updated = Experiment.objects.filter(pk=experiment.pk, status=ExperimentStatus.RUNNING).update(
         status=ExperimentStatus.STOPPED, stopped_at=now, updated_at=now
@@ -314,7 +317,7 @@ def experiment_capsule_record(
     """Blinded: the evening's capsule is taken (tonight's unless `evening` is given, as for
     a reminder's link). Safe to repeat: one per evening."""
     now = now or timezone.now()
-    evening = evening or evening_of(now, experiment.user.zone)
+    evening = evening or evening_of(now, experiment.user.zone, experiment.user.wake_time)
     if not experiment.blinded or crossover.tonight_plan(experiment, evening=evening) is None:
         raise ValidationError(_("There is no capsule to log tonight."))
     capsule, _created = ExperimentCapsule.objects.get_or_create(

@@ -35,7 +35,7 @@ def _night_values(
         raise ValidationError({"evening": _("Enter the date of the evening.")})
     if evening < rules.EARLIEST_DATE:
         raise ValidationError({"evening": rules.EARLIEST_DATE_MESSAGE})
-    if evening > evening_of(now, user.zone):
+    if evening > evening_of(now, user.zone, user.wake_time):
         errors["evening"] = _("That night has not happened yet. Choose today or an earlier date.")
     if not isinstance(severity, int) or not 0 <= severity <= SEVERITY_MAX:
         errors["severity"] = rules.SEVERITY_MESSAGE

@@ -91,7 +91,7 @@ def _night_page(request, form, *, night, evening, newest, now, **extra):
 def night_new(request):
     user = request.user
     now = timezone.now()
-    newest = last_night(now, user.zone)
+    newest = last_night(now, user.zone, user.wake_time)
     taken = None
     if request.method == "POST":
         form = NightForm(request.POST)
@@ -169,7 +169,7 @@ def night_edit(request, pk):
         night.evening = evening  # a refused save leaves the entry where it was
     else:
         form = NightEditForm(initial=NightForm.initial_from(night))
-    newest = last_night(now, request.user.zone)
+    newest = last_night(now, request.user.zone, request.user.wake_time)
     return _night_page(request, form, night=night, evening=evening, newest=newest, now=now, **extra)
 
 

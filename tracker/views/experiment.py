@@ -31,7 +31,7 @@ def _plan_initial(experiment, user) -> dict:
         "period_nights": reference.EXPERIMENT_PERIOD_NIGHTS.value,
         "washout_nights": reference.EXPERIMENT_WASHOUT_NIGHTS.value,
         # Tomorrow: whatever the hour, tonight's dose may already be taken (or not).
-        "start_evening": evening_of(timezone.now(), user.zone) + DAY,
+        "start_evening": evening_of(timezone.now(), user.zone, user.wake_time) + DAY,
     }
 
 

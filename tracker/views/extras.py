@@ -22,7 +22,7 @@ from tracker.views.entries import _conversion_context
 def log(request):
     """The Log hub: the two daily actions, then the latest of each list."""
     user = request.user
-    evening = last_night(timezone.now(), user.zone)
+    evening = last_night(timezone.now(), user.zone, user.wake_time)
     return render(
         request,
         "tracker/log.html",
