@@ -78,10 +78,7 @@ class User(AbstractUser):
         return self.language or settings.LANGUAGE_CODE
 
     @property
-    def greeting_name(self) -> str:
-        return greeting_name_for(display_name=self.display_name, email=self.email)
-
-
-def greeting_name_for(*, display_name: str, email: str) -> str:
-    """What pages and emails call a person: the display name, else the address's local part."""
-    return display_name or email.split("@", 1)[0]
+    def report_name(self) -> str:
+        """Who a report is about: the display name, else the email address (a clinician
+        needs to know whose log it is; a greeting does not, so greetings use the name only)."""
+        return self.display_name or self.email

@@ -30,7 +30,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import greeting_name_for
 from reminders import tokens
 from reminders.models import ReminderKind
 
@@ -38,7 +37,7 @@ from reminders.models import ReminderKind
 DIARY_PATH = "/tracker/nights/new/"
 # Context keys whose values differ per message; the templates use them only as {{ key }}.
 PER_MESSAGE = (
-    "name", "local_time", "bedtime", "intro", "taken_url", "skip_url", "snooze_url",
+    "greeting", "local_time", "bedtime", "intro", "taken_url", "skip_url", "snooze_url",
     "unsubscribe_url",
 )  # fmt: skip
 _MARK = "\x1f{}\x1f"  # a control character no template text or escaped value contains
@@ -147,6 +146,12 @@ class Renderer:
                 ReminderKind.MORNING: _("How did you sleep?"),
             }
             self.skeletons = {kind: self._skeleton(kind) for kind in ReminderKind.values}
+            # (with a display name, without one): never the address's local part, which
+            # may be "j.smith1987" or a shared inbox's name.
+            self.greetings = {
+                ReminderKind.EVENING: (_("Hello %(name)s,"), _("Hello,")),
+                ReminderKind.MORNING: (_("Good morning %(name)s,"), _("Good morning,")),
+            }
             self.intros = {
                 None: _("It is %(time)s: time for your magnesium. Your usual bedtime is %(bed)s."),
                 "magnesium": _(
@@ -197,11 +202,11 @@ class Renderer:
         bedtime = delivery.bedtime
         links = self._links(delivery)
         unsubscribe = links[tokens.UNSUBSCRIBE]
+        # A display name could carry a line break or a marker: a name is one line.
+        name = _UNSAFE_IN_VALUE.sub(" ", delivery.display_name).strip()
+        with_name, without_name = self.greetings[delivery.kind]
         values = {
-            # A display name could carry a line break or a marker: a name is one line.
-            "name": _UNSAFE_IN_VALUE.sub(
-                " ", greeting_name_for(display_name=delivery.display_name, email=delivery.email)
-            ),
+            "greeting": with_name % {"name": name} if name else without_name,
             "local_time": f"{local.hour:02d}:{local.minute:02d}",  # "H:i", without the
             "bedtime": f"{bedtime.hour:02d}:{bedtime.minute:02d}",  # format engine
             "unsubscribe_url": unsubscribe,

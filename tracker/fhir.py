@@ -150,7 +150,9 @@ class _Builder:
         }
 
     def patient(self) -> dict:
-        resource = {"resourceType": "Patient", "name": [{"text": self.user.greeting_name}]}
+        resource = {"resourceType": "Patient"}
+        if self.user.display_name:  # an email address is not a name: none is better
+            resource["name"] = [{"text": self.user.display_name}]
         return self._entry("patient", self.user.pk, resource)
 
     def night(self, night: NightLog) -> list[dict]:

@@ -56,7 +56,8 @@ def test_the_email_carries_the_snooze_link_in_both_parts(sent):
         r"Remind me in 30 minutes: http://127\.0\.0\.1:8000/reminders/snooze/", message.body
     )
     assert re.search(
-        r'<a href="http://127\.0\.0\.1:8000/reminders/snooze/[^"]+/">Remind me in 30 minutes</a>',
+        r'<a class="rw-link" href="http://127\.0\.0\.1:8000/reminders/snooze/[^"]+/"'
+        r"[^>]*>Remind me in 30 minutes</a>",
         html,
     )
     token = re.search(r"/reminders/snooze/([^/]+)/", message.body).group(1)

@@ -1,6 +1,7 @@
 """The dashboard: quick cards, charts with tables, figures, trial card, query counts."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -289,3 +290,13 @@ def test_figures_and_weekly_chart_name_both_counts_and_the_rest_threshold(
     assert "more than 2" not in text
     assert "2 or more a week</text>" in text  # the chart's threshold line
     assert "Nights with any symptoms (legs 1 or more)" in text
+
+
+def test_a_user_without_a_display_name_is_greeted_without_their_address(client, db):
+    from tests.factories import UserFactory
+
+    user = UserFactory(display_name="", email="j.smith1987@example.org")
+    client.force_login(user)
+    page = client.get(reverse("tracker:dashboard")).text
+    assert re.search(r"<h1[^>]*>\s*Hello\s*</h1>", page)
+    assert "j.smith1987" not in page.split("</nav>", 1)[-1]  # past the account menu
