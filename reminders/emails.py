@@ -42,7 +42,7 @@ PER_MESSAGE = (
 )  # fmt: skip
 _MARK = "\x1f{}\x1f"  # a control character no template text or escaped value contains
 # The signed links each kind of email carries.
-_LINKS = {
+LINK_PURPOSES = {
     ReminderKind.EVENING: (tokens.TAKEN, tokens.SKIP, tokens.SNOOZE, tokens.UNSUBSCRIBE),
     ReminderKind.MORNING: (tokens.UNSUBSCRIBE,),
 }
@@ -185,7 +185,7 @@ class Renderer:
         )
 
     def _links(self, delivery: DeliveryToSend) -> dict[str, str]:
-        purposes = _LINKS[delivery.kind]
+        purposes = LINK_PURPOSES[delivery.kind]
         signed = tokens.tokens_make(
             purposes=purposes, user_id=delivery.user_id, delivery_id=delivery.pk
         )
@@ -197,10 +197,11 @@ class Renderer:
             f"<reminder.{delivery.pk}.{day.year:04d}{day.month:02d}{day.day:02d}@{self.id_domain}>"
         )
 
-    def outgoing(self, delivery: DeliveryToSend) -> Outgoing:
+    def outgoing(self, delivery: DeliveryToSend, *, links: dict | None = None) -> Outgoing:
+        """The message for one delivery; `links` replaces the signed links (a preview's)."""
         local = delivery.due_at.astimezone(delivery.zone)
         bedtime = delivery.bedtime
-        links = self._links(delivery)
+        links = links if links is not None else self._links(delivery)
         unsubscribe = links[tokens.UNSUBSCRIBE]
         # A display name could carry a line break or a marker: a name is one line.
         name = _UNSAFE_IN_VALUE.sub(" ", delivery.display_name).strip()

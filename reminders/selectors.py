@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from reminders import scheduling, tokens
+from reminders import emails, scheduling, tokens
 from reminders.models import (
     CalendarFeed,
     Delivery,
@@ -169,3 +169,28 @@ def calendar_links_get(*, user) -> dict[str, str] | None:
         return None
     url = settings.SITE_URL + reverse("calendar:feed", args=[feed.token])
     return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
+def evening_email_preview(*, user, now: datetime.datetime) -> str:
+    """The evening email's HTML exactly as the sender renders it for `user` tonight, with
+    links that go nowhere (a preview acts on nothing)."""
+    setting = reminder_settings_get(user=user)[ReminderKind.EVENING]
+    zone = user.zone
+    today = now.astimezone(zone).date()
+    send_at = datetime.datetime.combine(today, send_time_get(setting=setting, user=user), zone)
+    delivery = emails.DeliveryToSend(
+        pk=0,
+        user_id=user.pk,
+        kind=ReminderKind.EVENING,
+        local_date=today,
+        due_at=send_at,
+        email=user.email,
+        display_name=user.display_name,
+        language=user.email_language,
+        time_zone=user.time_zone,
+        bedtime=user.bedtime,
+        wake_time=user.wake_time,
+    )
+    renderer = emails.renderer_get(language=user.email_language)
+    nowhere = dict.fromkeys(emails.LINK_PURPOSES[ReminderKind.EVENING], "#preview")
+    return renderer.outgoing(delivery, links=nowhere).html

@@ -10,6 +10,7 @@ urlpatterns = [
     path("snooze/<str:token>/", views.snooze, name="snooze"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("calendar/delete/", views.calendar_delete, name="calendar_delete"),
+    path("preview/", views.email_preview, name="email_preview"),
 ]
 
 # Mounted at /calendar/ by portal/urls.py, in the "calendar" namespace.

@@ -1,7 +1,10 @@
-"""Reminders' own pages: the unsubscribe and snooze links, the calendar feed and its link.
+"""Reminders' own pages: the unsubscribe and snooze links, the calendar feed and its link,
+the email preview.
 The settings page and the taken/skip links change other apps too, so they live in
 flows/views.py."""
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -10,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -95,3 +99,15 @@ def calendar_delete(request):
     if services.calendar_feed_delete(user=request.user):
         messages.success(request, _("Your calendar link is off. It no longer works."))
     return redirect(reverse("reminders:settings") + "#calendar")
+
+
+@login_required
+@require_safe
+@xframe_options_sameorigin
+# An email styles itself inline (mail clients drop stylesheets), so this one response allows
+# inline styles; it has no script at all, and only our own settings page may frame it.
+@csp_replace({"style-src": [SELF, UNSAFE_INLINE], "script-src": [NONE], "frame-ancestors": [SELF]})
+def email_preview(request):
+    """The evening email as it will arrive, shown inside the settings page."""
+    html = selectors.evening_email_preview(user=request.user, now=timezone.now())
+    return HttpResponse(html)

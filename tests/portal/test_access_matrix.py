@@ -124,6 +124,7 @@ RULES = {
     "reminders:snooze": LINK,
     "reminders:calendar_reset": USER,
     "reminders:calendar_delete": USER,
+    "reminders:email_preview": USER,
     "calendar:feed": LINK,
     # sharing: the patient's side, then the clinician's (the token is the capability)
     "sharing:shares": USER,

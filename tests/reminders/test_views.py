@@ -118,7 +118,8 @@ def test_the_settings_sentence_shows_what_is_saved_never_the_rejected_input(
     assert response.status_code == 200
     assert "Enter a number of minutes between 0 and 240." in response.text
     assert "Email me at 22:15 (45 min before my 23:00 bedtime)." in response.text
-    assert "it is 22:15: time for your magnesium. Your usual bedtime is 23:00." in response.text
+    preview = user_client.get(reverse("reminders:email_preview")).text  # the real email
+    assert "It is 22:15: time for your magnesium. Your usual bedtime is 23:00." in preview
     assert f"({minutes_before} min before" not in response.text
 
 
