@@ -47,8 +47,10 @@ def reminder_settings(request):
     }
     form = ReminderSettingsForm(
         request.POST if request.method == "POST" else None,
+        zone=user.zone,
         initial={
             "evening_enabled": evening.enabled,
+            "evening_time": saved["evening_time"],
             "minutes_before": evening.minutes_before,
             "bedtime": user.bedtime,
             "evening_days": bits_to_weekdays(evening.weekdays),
@@ -84,6 +86,7 @@ def reminder_settings(request):
         "reminders/settings.html",
         {
             "form": form,
+            "sentence_fields": [form["evening_time"], form["minutes_before"], form["bedtime"]],
             "evening": evening,
             "morning": morning,
             **saved,

@@ -30,12 +30,24 @@ def bits_to_weekdays(bits: int) -> list[str]:
 MAX_PAUSE = datetime.timedelta(days=366)
 
 
+def minutes_between(earlier: datetime.time, later: datetime.time) -> int:
+    """Minutes from `earlier` to `later` on the clock, across midnight (23:30 → 00:15: 45)."""
+    start = earlier.hour * 60 + earlier.minute
+    end = later.hour * 60 + later.minute
+    return (end - start) % (24 * 60)
+
+
 class ReminderSettingsForm(forms.Form):
-    """One sentence-like form: "Email me 30 min before my 22:30 bedtime on M T W T F S S"."""
+    """One sentence: "Email me at [22:00] ([30] min before my [22:30] bedtime) on [M T W …]".
+
+    The user may set the time or the minutes: whichever they changed wins (Django knows which
+    field differs from what was shown), and the other follows from the bedtime.
+    """
 
     evening_enabled = forms.BooleanField(
         label=_("Email me an evening reminder to take my magnesium"), required=False
     )
+    evening_time = time_of_day_field(_("Email me at"))
     minutes_before = forms.IntegerField(
         label=_("Minutes before bedtime"),
         min_value=0,
@@ -71,11 +83,27 @@ class ReminderSettingsForm(forms.Form):
         help_text=_("Leave empty to keep them running."),
     )
 
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone  # "today" for the pause is the user's today
+        self.fields["evening_time"].required = False
+        self.fields["minutes_before"].required = False
+        # The three inputs of the sentence sit inside one line of text: each is small, and
+        # says which message below the sentence belongs to it.
+        for name in ("evening_time", "minutes_before", "bedtime"):
+            widget = self.fields[name].widget
+            widget.attrs["class"] = "form-control form-control-sm d-inline-block w-auto"
+            if self.is_bound and self.has_error(name):
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"id_{name}_error"
+        self.fields["minutes_before"].widget.attrs |= {"inputmode": "numeric", "size": "3"}
+
     def clean_paused_until(self):
         value = self.cleaned_data.get("paused_until")
-        if value is not None and value < timezone.localdate():
+        today = timezone.localdate(timezone=self.zone)
+        if value is not None and value < today:
             raise forms.ValidationError(_("Choose today or a later date, or leave it empty."))
-        if value is not None and value > timezone.localdate() + MAX_PAUSE:
+        if value is not None and value > today + MAX_PAUSE:
             raise forms.ValidationError(
                 _("Pause for at most a year, or turn the reminder off instead.")
             )
@@ -83,7 +111,25 @@ class ReminderSettingsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self._evening_time_or_minutes(data)
         for kind in ("evening", "morning"):
             if data.get(f"{kind}_enabled") and not data.get(f"{kind}_days"):
                 self.add_error(f"{kind}_days", _("Choose at least one day, or turn it off."))
         return data
+
+    def _evening_time_or_minutes(self, data) -> None:
+        bedtime = data.get("bedtime")
+        time_changed = "evening_time" in self.changed_data and data.get("evening_time")
+        if time_changed and bedtime and not self.has_error("evening_time"):
+            minutes = minutes_between(data["evening_time"], bedtime)
+            if minutes > MAX_MINUTES_BEFORE:
+                self.add_error(
+                    "evening_time",
+                    _("Choose a time up to %(hours)s hours before your bedtime.")
+                    % {"hours": MAX_MINUTES_BEFORE // 60},
+                )
+                return
+            data["minutes_before"] = minutes
+            self.errors.pop("minutes_before", None)  # the time they typed decides
+        elif data.get("minutes_before") is None and not self.has_error("minutes_before"):
+            self.add_error("minutes_before", MINUTES_BEFORE_MESSAGE)

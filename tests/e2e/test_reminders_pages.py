@@ -37,7 +37,13 @@ def test_onboarding_then_settings(page, live_server):
 
     page.goto("/reminders/")
     assert_accessible(page)
-    assert page.get_by_text("Email me at 22:30 (30 min before my 23:00 bedtime).").is_visible()
+    assert page.get_by_text("Saved: 22:30, 30 min before your 23:00 bedtime.").is_visible()
+    for day in ("Mon", "Sun"):  # day chips are thumb-sized
+        box = page.locator("label", has_text=day).first.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, day
+    page.get_by_label("Email me at").fill("22:00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved: 22:00, 60 min before your 23:00 bedtime.")).to_be_visible()
     page.get_by_label("Minutes before bedtime").fill("999")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Enter a number of minutes between 0 and 240.")).to_be_visible()

@@ -47,7 +47,47 @@ def test_settings_need_sign_in(client):
 def test_settings_page_shows_defaults(user_client):
     response = user_client.get(reverse("reminders:settings"))
     assert response.status_code == 200
-    assert "Email me at 22:00 (30 min before my 22:30 bedtime)" in response.text
+    assert "Saved: 22:00, 30 min before your 22:30 bedtime." in response.text
+    assert 'name="evening_time" value="22:00"' in response.text
+
+
+def test_setting_the_time_sets_the_minutes(user_client, user):
+    user_client.get(reverse("reminders:settings"))
+    # The page showed 22:00 (30 min before 22:30); the user typed 21:50 and left the minutes.
+    response = user_client.post(
+        reverse("reminders:settings"),
+        _form(evening_time="21:50", minutes_before="30", bedtime="22:30"),
+    )
+    assert response.status_code == 302
+    assert ReminderSetting.objects.get(user=user, kind="evening").minutes_before == 40
+
+
+def test_a_time_across_midnight_counts_the_right_way(user_client, user):
+    response = user_client.post(
+        reverse("reminders:settings"), _form(evening_time="23:30", bedtime="00:15")
+    )
+    assert response.status_code == 302
+    assert ReminderSetting.objects.get(user=user, kind="evening").minutes_before == 45
+
+
+def test_changing_the_minutes_keeps_the_time_following(user_client, user):
+    # The time field still holds what the page showed (22:00): the minutes were changed.
+    response = user_client.post(
+        reverse("reminders:settings"),
+        _form(evening_time="22:00", minutes_before="60", bedtime="22:30"),
+    )
+    assert response.status_code == 302
+    assert ReminderSetting.objects.get(user=user, kind="evening").minutes_before == 60
+
+
+def test_a_time_too_long_before_bedtime_says_what_to_do(user_client, user):
+    response = user_client.post(
+        reverse("reminders:settings"), _form(evening_time="17:00", bedtime="23:00")
+    )
+    assert response.status_code == 200
+    assert "Choose a time up to 4 hours before your bedtime." in response.text
+    assert 'id="id_evening_time_error"' in response.text
+    assert not ReminderSetting.objects.filter(user=user).exists()  # nothing saved
 
 
 def _form(**overrides):
@@ -117,7 +157,7 @@ def test_the_settings_sentence_shows_what_is_saved_never_the_rejected_input(
     )
     assert response.status_code == 200
     assert "Enter a number of minutes between 0 and 240." in response.text
-    assert "Email me at 22:15 (45 min before my 23:00 bedtime)." in response.text
+    assert "Saved: 22:15, 45 min before your 23:00 bedtime." in response.text
     preview = user_client.get(reverse("reminders:email_preview")).text  # the real email
     assert "It is 22:15: time for your magnesium. Your usual bedtime is 23:00." in preview
     assert f"({minutes_before} min before" not in response.text
