@@ -1,0 +1,164 @@
+"""Regenerate the pictures in docs/screenshots/ (and the landing page's) from demo data.
+
+    make screenshots
+
+The app runs in this process against a throwaway SQLite database and a private Redis, with
+the clock held at fixed instants (time-machine), so the pictures come out the same whenever
+they are made: the demo user's evening (21:40) and next morning (07:40) in London. Needs
+Debian's chromium (/usr/bin/chromium, or CHROMIUM=...).
+"""
+
+import datetime
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BASE_DIR = HERE.parents[1]
+sys.path.insert(0, str(BASE_DIR))
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# London keeps GMT (UTC+0) in winter, so these are the demo user's 21:40 and 07:40.
+EVENING = datetime.datetime(2026, 11, 30, 21, 40, tzinfo=datetime.UTC)
+MORNING = datetime.datetime(2026, 12, 1, 7, 40, tzinfo=datetime.UTC)
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 860}
+LANDING_PICTURE = BASE_DIR / "static" / "img" / "landing-dashboard.png"
+
+
+def configure(workdir: Path) -> None:
+    """A throwaway database and a private Redis: nothing of a developer's own data is used."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+            "DEBUG": "true",
+            "DATABASE_URL": f"sqlite:///{workdir}/screenshots.sqlite3",
+            "REDIS_URL": f"unix://{workdir}/redis.sock",
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "true",  # Playwright's loop runs in this thread
+        }
+    )
+
+
+def main() -> int:
+    import time_machine
+
+    from portal import embedded_redis
+
+    workdir = Path(tempfile.mkdtemp(prefix="rw-shots-", dir="/tmp"))  # noqa: S108 - socket path
+    configure(workdir)
+    redis_process = embedded_redis.start(sock=workdir / "redis.sock", data_dir=workdir)
+    try:
+        import django
+
+        django.setup()
+        with time_machine.travel(EVENING, tick=False):
+            demo, newcomer = seed()
+        shoot(demo=demo, newcomer=newcomer)
+    finally:
+        embedded_redis.stop(redis_process, socket_dir=workdir)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def seed():
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.services import verified_account_ensure
+    from flows.demo import demo_accounts_ensure
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_content", verbosity=0)
+    demo, _editor = demo_accounts_ensure()
+    newcomer = verified_account_ensure(
+        email="new@example.com",
+        password="not-used-here",  # noqa: S106 - a throwaway database
+        display_name="Alex",
+        time_zone="Europe/London",
+        onboarded_at=timezone.now(),
+    )
+    return demo, newcomer
+
+
+def session_cookie(user, base_url: str) -> dict:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    return {"name": name, "value": client.cookies[name].value, "url": base_url}
+
+
+def shoot(*, demo, newcomer) -> None:
+    import time_machine
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+    from playwright.sync_api import sync_playwright
+
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    base_url = f"http://127.0.0.1:{server.port}"
+    # (file name, who, when, path, sizes)
+    pages = [
+        ("dashboard-demo-evening", demo, EVENING, "/tracker/", (PHONE, DESKTOP)),
+        ("dashboard-demo-morning", demo, MORNING, "/tracker/", (PHONE, DESKTOP)),
+        ("dashboard-new-user", newcomer, EVENING, "/tracker/", (PHONE, DESKTOP)),
+        ("night-form", demo, MORNING, "/tracker/nights/new/", (PHONE, DESKTOP)),
+        ("reminder-settings", demo, EVENING, "/reminders/", (PHONE, DESKTOP)),
+        ("email", demo, EVENING, "/reminders/preview/", (PHONE, DESKTOP)),
+        ("report", demo, EVENING, "/tracker/report/", (PHONE, DESKTOP)),
+        ("landing", None, EVENING, "/", (PHONE,)),
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        for name, user, instant, path, sizes in pages:
+            with time_machine.travel(instant, tick=False):
+                for size in sizes:
+                    context = browser.new_context(viewport=size, color_scheme="light")
+                    if user is not None:
+                        context.add_cookies([session_cookie(user, base_url)])
+                    page = context.new_page()
+                    page.goto(base_url + path, wait_until="networkidle")
+                    width = "phone" if size is PHONE else "desktop"
+                    target = HERE / f"{name}-{width}.png"
+                    page.screenshot(path=str(target))
+                    print(f"wrote {target.relative_to(BASE_DIR)}")
+                    if name == "dashboard-demo-evening" and size is PHONE:
+                        LANDING_PICTURE.parent.mkdir(exist_ok=True)
+                        page.screenshot(path=str(LANDING_PICTURE))
+                        print(f"wrote {LANDING_PICTURE.relative_to(BASE_DIR)}")
+                    context.close()
+        browser.close()
+        with time_machine.travel(EVENING, tick=False):
+            report_pdf_pages(demo)
+    server.terminate()
+
+
+def report_pdf_pages(user) -> None:
+    """The clinician PDF as pictures, one per page (pypdfium2 renders what WeasyPrint made)."""
+    import pypdfium2
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    response = client.get("/tracker/report.pdf")
+    assert response.status_code == 200, response.status_code
+    document = pypdfium2.PdfDocument(response.content)
+    for number in range(len(document)):
+        target = HERE / f"report-pdf-page{number + 1}.png"
+        document[number].render(scale=1).to_pil().save(target)
+        print(f"wrote {target.relative_to(BASE_DIR)}")
+    print(f"the report PDF has {len(document)} pages")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
