@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrations messages bench clean
+.PHONY: help run test lint format migrations messages screenshots bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ migrations: $(VENV)/.dev-installed ## create migrations for model changes (devel
 
 messages: ## compile locale/en (our words for Django's form messages); needs GNU gettext
 	msgfmt --check-format -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
+
+screenshots: $(VENV)/.dev-installed ## redraw docs/screenshots from demo data (needs Debian's chromium)
+	$(PY) docs/screenshots/make_screenshots.py
 
 bench: $(VENV)/.dev-installed ## run the benchmarks in bench/ and print their tables
 	$(PY) bench/run.py
