@@ -43,7 +43,7 @@ from sharing import passcode_limit, selectors, services
 from sharing.forms import PasscodeForm, ShareCreateForm
 from tracker import fhir, pages
 from tracker.evening import evening_of
-from tracker.pdf import report_pdf_bytes
+from tracker.pdf import one_pdf_at_a_time, pdf_busy, report_pdf_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -250,11 +250,15 @@ def _reader_download(view):
 
 @_reader_download
 def share_pdf(request, link):
-    with timezone.override(link.user.zone):
-        html = render_to_string("tracker/report_pdf.html", _report_context(link), request=request)
-    response = HttpResponse(
-        report_pdf_bytes(html, paper=request.GET.get("paper", "")), content_type="application/pdf"
-    )
+    with one_pdf_at_a_time(link.user_id) as free:  # the owner's slot: one render at a time
+        if not free:
+            return pdf_busy(request)
+        with timezone.override(link.user.zone):
+            html = render_to_string(
+                "tracker/report_pdf.html", _report_context(link), request=request
+            )
+        pdf = report_pdf_bytes(html, paper=request.GET.get("paper", ""))
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"restwell-report-{link.start.isoformat()}-{link.end.isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -151,7 +151,8 @@ def report_pdf_pages(user) -> None:
     client = Client()
     client.force_login(user)
     response = client.get("/tracker/report.pdf")
-    assert response.status_code == 200, response.status_code
+    if response.status_code != 200:
+        raise RuntimeError(f"the report PDF answered {response.status_code}")
     document = pypdfium2.PdfDocument(response.content)
     for number in range(len(document)):
         target = HERE / f"report-pdf-page{number + 1}.png"

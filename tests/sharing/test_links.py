@@ -18,6 +18,7 @@ from sharing import passcode_limit
 from sharing.models import ShareLink, ShareView
 from tests.sharing.conftest import NOW, TONIGHT
 from tests.tracker.conftest import experiment_running
+from tracker.pdf import one_pdf_at_a_time
 
 pytestmark = pytest.mark.django_db
 PRIVATE_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
@@ -342,3 +343,15 @@ def test_the_experiment_is_shown_only_when_the_link_includes_it(client, user, ma
         client.post(_open_url(token))
         report = client.get(_open_url(token))
     assert ("Randomized personal experiment" in report.text) is include
+
+
+def test_a_shared_pdf_waits_while_the_owner_has_one_being_made(client, user, history, make_link):
+    _link, token = make_link()
+    pdf_url = reverse("sharing:pdf", args=[token])
+    with time_machine.travel(NOW, tick=False):
+        client.post(_open_url(token))
+        with one_pdf_at_a_time(user.pk):  # the owner's own download, mid-render
+            busy = client.get(pdf_url)
+        after = client.get(pdf_url)
+    assert busy.status_code == 429 and "still being made" in busy.text
+    assert after.status_code == 200 and after.content.startswith(b"%PDF-")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from tracker import exports, pages
 from tracker.forms import DateRangeForm
-from tracker.pdf import report_pdf_bytes
+from tracker.pdf import one_pdf_at_a_time, pdf_busy, report_pdf_bytes
 
 
 @login_required
@@ -42,10 +42,12 @@ def report(request):
 @require_GET
 def report_pdf(request):
     context = _report_context(request)
-    html = render_to_string("tracker/report_pdf.html", context, request=request)
-    response = HttpResponse(
-        report_pdf_bytes(html, paper=request.GET.get("paper", "")), content_type="application/pdf"
-    )
+    with one_pdf_at_a_time(request.user.pk) as free:
+        if not free:
+            return pdf_busy(request)
+        html = render_to_string("tracker/report_pdf.html", context, request=request)
+        pdf = report_pdf_bytes(html, paper=request.GET.get("paper", ""))
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"restwell-report-{context['start'].isoformat()}-{context['end'].isoformat()}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
