@@ -123,7 +123,9 @@ def shoot(*, demo, newcomer) -> None:
         for name, user, instant, path, sizes in pages:
             with time_machine.travel(instant, tick=False):
                 for size in sizes:
-                    context = browser.new_context(viewport=size, color_scheme="light")
+                    context = browser.new_context(
+                        viewport=size, color_scheme="light", locale="en-GB"
+                    )
                     if user is not None:
                         context.add_cookies([session_cookie(user, base_url)])
                     page = context.new_page()
@@ -148,7 +150,7 @@ def report_pdf_pages(user) -> None:
     import pypdfium2
     from django.test import Client
 
-    client = Client()
+    client = Client(SERVER_NAME="127.0.0.1")  # an allowed host
     client.force_login(user)
     response = client.get("/tracker/report.pdf")
     if response.status_code != 200:

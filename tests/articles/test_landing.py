@@ -37,3 +37,12 @@ def test_the_landing_page_lists_at_most_four_and_sends_members_to_their_dashboar
     assert sum(f"Piece number {n}" in page for n in range(6)) == 4
     client.force_login(user)
     assert client.get(reverse("home"))["Location"] == reverse("tracker:dashboard")
+
+
+def test_the_landing_page_shows_a_real_picture_of_the_dashboard(client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(reverse("home")).text
+    assert 'src="/static/img/landing-dashboard.png"' in page
+    assert 'alt="The Restwell dashboard on a phone' in page
+    assert finders.find("img/landing-dashboard.png")  # drawn by make screenshots
