@@ -189,12 +189,13 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
-    # Every minute: re-enqueue deliveries a killed worker left behind (expired sending leases,
-    # pending rows no task took) long before Redis's 1 h visibility timeout would.
+    # Every 30 s: re-enqueue deliveries a killed worker left behind (expired sending leases,
+    # pending rows no task took) long before Redis's 1 h visibility timeout would. With the
+    # senders' 75 s lease, a dead sender's unsent rows go out again within about 2 minutes.
     "reminders-sweep": {
         "task": "reminders.tasks.deliveries_sweep",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 55},
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
     },
 }
 CELERY_BEAT_SCHEDULE |= {

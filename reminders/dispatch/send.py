@@ -4,6 +4,7 @@ import dataclasses
 import datetime
 import logging
 import smtplib
+import time
 from collections.abc import Iterable
 
 import psycopg
@@ -24,7 +25,13 @@ from tracker.evening import evening_of
 logger = logging.getLogger(__name__)
 
 SEND_CHUNK = 500  # deliveries per send task, sent over one SMTP connection
-LEASE = datetime.timedelta(minutes=10)  # longer than CELERY_TASK_TIME_LIMIT
+# A sender's lease is short and renewed while it sends: when its process dies, what it had
+# not sent is free again after LEASE and re-enqueued by the next sweep (every 30 s), so it
+# goes out within about two minutes, not after the whole chunk's time. A live sender renews
+# after LEASE_RENEW_AFTER seconds of sending; one message takes at most EMAIL_TIMEOUT (30 s),
+# so a renewal always comes before the lease runs out (20 + 30 < 75).
+LEASE = datetime.timedelta(seconds=75)
+LEASE_RENEW_AFTER = 20.0
 MAX_ATTEMPTS = 5  # SMTP attempts per delivery before it is marked failed
 
 
@@ -135,6 +142,34 @@ def _with_experiment(deliveries: list[DeliveryToSend]) -> list[DeliveryToSend]:
             delivery = dataclasses.replace(delivery, experiment=line)
         out.append(delivery)
     return out
+
+
+class _LeaseKeeper:
+    """Renews a sender's lease on the deliveries it has not sent yet, as it goes."""
+
+    def __init__(self, deadline: datetime.datetime):
+        self.deadline = deadline
+        self.renewed_at = time.monotonic()
+
+    def due(self) -> bool:
+        return time.monotonic() - self.renewed_at >= LEASE_RENEW_AFTER
+
+    def renew(self, ids: list[int]) -> set[int]:
+        """Extend the lease on `ids`; returns those still ours. A row is ours while it is
+        sending under our deadline: one the sweeper took from a stalled sender is not."""
+        deadline = timezone.now() + LEASE
+        ours = Delivery.objects.filter(
+            pk__any_of=ids, status=DeliveryStatus.SENDING, lease_until=self.deadline
+        )
+        renewed = ours.update(lease_until=deadline)
+        self.deadline, self.renewed_at = deadline, time.monotonic()
+        if renewed == len(ids):
+            return set(ids)
+        return set(
+            Delivery.objects.filter(
+                pk__any_of=ids, status=DeliveryStatus.SENDING, lease_until=deadline
+            ).values_list("pk", flat=True)
+        )
 
 
 def _release(deliveries: list[DeliveryToSend], reason: str) -> None:
@@ -249,9 +284,12 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     the server accepted it. Raises TransientSendError (the task retries with backoff) when the
     server or connection fails; the unsent rows are back to pending by then.
     """
-    leased = _lease(delivery_ids, now or timezone.now())
+    now = now or timezone.now()
+    leased = _lease(delivery_ids, now)
     if not leased:
         return 0
+    lease = _LeaseKeeper(now + LEASE)
+    lost: set[int] = set()  # rows the sweeper gave to another sender while this one stalled
     backend = get_connection(fail_silently=False)
     sent = 0
     try:
@@ -266,6 +304,11 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     try:
         marks = SentMarks()
         for index, delivery in enumerate(leased):
+            if lease.due():
+                remaining = [d.pk for d in leased[index:] if d.pk not in lost]
+                lost |= set(remaining) - lease.renew(remaining)
+            if delivery.pk in lost:
+                continue
             if delivery.language not in renderers:
                 renderers[delivery.language] = renderer_get(language=delivery.language)
             renderer = renderers[delivery.language]
@@ -284,7 +327,7 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
                     )
                     logger.warning("reminder delivery %s rejected by SMTP", delivery.pk)
                     continue
-                _release(leased[index:], "smtp_error")
+                _release([d for d in leased[index:] if d.pk not in lost], "smtp_error")
                 raise TransientSendError(type(error).__name__) from error
             marks.mark(delivery.pk)
             sent += 1

@@ -12,6 +12,7 @@ from django.core import mail
 from django.db import connection
 
 from reminders import dispatch, tokens
+from reminders.dispatch.sweep import STUCK_PENDING
 from reminders.models import Delivery, DeliveryStatus, ReminderSetting
 from reminders.tasks import deliveries_send_task
 from tests.factories import UserFactory
@@ -213,7 +214,7 @@ def test_the_sweeper_recovers_expired_leases_and_lost_tasks(db, django_capture_o
     # first: a sender died mid-send (lease held); second: its task was lost; third: fresh.
     Delivery.objects.filter(pk=first.pk).update(status="sending", lease_until=DUE + dispatch.LEASE)
     assert dispatch.deliveries_sweep(now=DUE + MINUTE) == 0
-    later = DUE + dispatch.LEASE + MINUTE
+    later = DUE + max(dispatch.LEASE, STUCK_PENDING) + MINUTE  # both kinds are due by now
     Delivery.objects.filter(pk=third.pk).update(enqueued_at=later)
     with django_capture_on_commit_callbacks() as callbacks:
         assert dispatch.deliveries_sweep(now=later) == 2
@@ -353,3 +354,33 @@ def test_each_email_is_rendered_in_the_language_its_user_signed_up_in(due_user, 
     assert languages == {"de"}
     assert emails.renderer_get(language="de") is emails.renderer_get(language="de")
     assert emails.renderer_get().language == "en"  # a blank language: the site's default
+
+
+def test_a_sender_renews_its_lease_and_drops_rows_the_sweeper_gave_away(due_user, monkeypatch):
+    from reminders.dispatch import send
+
+    claim()
+    first = Delivery.objects.get()
+    leased = send._lease([first.pk], DUE)
+    keeper = send._LeaseKeeper(DUE + dispatch.LEASE)
+    with time_machine.travel(DUE + datetime.timedelta(seconds=50), tick=False):
+        assert keeper.renew([first.pk]) == {first.pk}
+    first.refresh_from_db()
+    assert first.lease_until == DUE + datetime.timedelta(seconds=50) + dispatch.LEASE
+    # Stalled past its lease: the sweeper re-leases the row to another sender.
+    Delivery.objects.filter(pk=first.pk).update(lease_until=DUE + datetime.timedelta(hours=1))
+    assert keeper.renew([d.pk for d in leased]) == set()
+
+
+def test_a_long_chunk_keeps_its_lease_while_sending(due_user, monkeypatch):
+    from reminders.dispatch import send
+
+    monkeypatch.setattr(send, "LEASE_RENEW_AFTER", 0.0)  # renew before every message
+    renewals = []
+    original = send._LeaseKeeper.renew
+    monkeypatch.setattr(
+        send._LeaseKeeper, "renew", lambda self, ids: renewals.append(ids) or original(self, ids)
+    )
+    claim()
+    assert send_all() == 1
+    assert renewals and Delivery.objects.get().status == "sent"
