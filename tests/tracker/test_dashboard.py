@@ -270,7 +270,7 @@ def test_clinically_significant_is_two_or_more_nights_with_at_least_moderate_sym
     assert summary.moderate_nights_per_week == pytest.approx(moderate)
     assert summary.any_symptom_nights == sum(1 for s in severities if s >= 1)
     assert summary.clinically_significant is significant
-    assert summary.weeks[-1][1:] == (moderate, summary.any_symptom_nights, 7)
+    assert summary.weeks[-1][1:] == (moderate, summary.any_symptom_nights, 7, 7)
 
 
 def test_figures_and_weekly_chart_name_both_counts_and_the_rest_threshold(
