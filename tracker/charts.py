@@ -111,10 +111,15 @@ def _axis(band: Band, levels: Sequence[float], *, above: bool = False) -> list[s
     return out
 
 
-def _x_labels(positions: Sequence[float], texts: Sequence[str], y: float) -> list[str]:
-    """Up to four labels: the first anchored at its start, the last at its end (so neither is
-    clipped), two between them centred; positions are fractions of the plot's width."""
+def _x_labels(
+    positions: Sequence[float], texts: Sequence[str], y: float, *, wide: bool = False
+) -> list[str]:
+    """Labels under the plot; positions are fractions of its width. `wide`: six or fewer
+    equal slots, each label centred under its own. Otherwise up to four: the first anchored
+    at its start, the last at its end (so neither is clipped), two between them centred."""
     n = len(positions)
+    if wide:
+        return [_text(_x(p), y, t, "middle") for p, t in zip(positions, texts, strict=True)]
     if n == 0:
         return []
     if n == 1:
@@ -209,7 +214,7 @@ def nightly_chart(
         ),
         *_axis(QUALITY, (1, 3, 5)),
         _series(quality, QUALITY, "chart-quality", join=join, dots=True),
-        *_x_labels(centres, [date_format(d, "j M") for d in days], NIGHTLY_HEIGHT - 8),
+        *_x_labels(centres, [date_format(d, "j M") for d in days], NIGHTLY_HEIGHT - 8, wide=n <= 6),
     ]
     return _svg(title, desc, body, "chart--nightly", NIGHTLY_HEIGHT)
 
@@ -254,14 +259,12 @@ def weekly_chart(
                 )
     y = _fmt(WEEKS_BAND.y(threshold))
     body.append(f'<line {THRESHOLD} x1="{_x(0)}" x2="{_x(1)}" y1="{y}" y2="{y}"/>')
-    centres = [(i + 0.5) / n for i in range(len(weeks))]
-    if len(weeks) <= 6:  # wide bars: every one gets its date, centred under it
-        body += [
-            _text(_x(c), WEEKLY_HEIGHT - 8, date_format(w, "j M"), "middle")
-            for c, w in zip(centres, weeks, strict=True)
-        ]
-    else:
-        body += _x_labels(centres, [date_format(w, "j M") for w in weeks], WEEKLY_HEIGHT - 8)
+    body += _x_labels(
+        [(i + 0.5) / n for i in range(len(weeks))],
+        [date_format(w, "j M") for w in weeks],
+        WEEKLY_HEIGHT - 8,
+        wide=n <= 6,
+    )
     return _svg(title, desc, body, "chart--weekly", WEEKLY_HEIGHT)
 
 

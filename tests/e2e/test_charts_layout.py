@@ -5,13 +5,17 @@ The user is the demo user: about 60 nights, shown in the 365-day view (the issue
 sixty nights squeezed into the last sixth of a year).
 """
 
+import datetime
 import os
 
 import pytest
+from django.utils import timezone
 
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import UserFactory
+from tracker import services
 from tracker.demo import demo_data_ensure
+from tracker.evening import evening_of
 
 SHOTS = os.environ.get("TRACKER_SCREENSHOTS")  # a folder: save screenshots for review
 
@@ -79,6 +83,23 @@ def test_chart_text_is_small_and_inside_at_every_width(page, transactional_db, w
             assert first_bar < 0.12
             assert page.get_by_text("The chart starts on").is_visible()
     assert_accessible(page)
+
+
+def test_two_nights_labels_stay_inside_on_a_phone(page, transactional_db):
+    user = UserFactory(display_name="Robin", time_zone="Europe/London")
+    tonight = evening_of(timezone.now(), user.zone)
+    for days in (2, 1):
+        services.night_log(
+            user=user, evening=tonight - datetime.timedelta(days=days), severity=6, sleep_quality=2
+        )
+    sign_in(page, user)
+    (chart,) = page.evaluate(MEASURE)
+    assert chart["kind"] == "chart chart--nightly"  # no weekly bars from two nights
+    labels = [t for t in chart["texts"] if t["text"][0].isdigit() and " " in t["text"]]
+    assert len(labels) == 3  # two nights and tonight, each under its own slot
+    for text in chart["texts"]:
+        assert text["size"] <= 14 and text["height"] <= 16, text
+        assert text["left"] >= -0.5 and text["right"] <= chart["width"] + 0.5, text
 
 
 def test_report_prints_one_table_of_nights(page, transactional_db):

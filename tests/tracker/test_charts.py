@@ -155,6 +155,21 @@ def test_few_nights_are_dots_and_no_average_line():
     assert len(widths) == 2 and max(widths) < 6  # slim bars, not half the chart each
 
 
+def test_a_few_evenings_get_a_centred_label_each():
+    svg = _nightly(
+        days=_last(2),
+        severity=[6, None],
+        quality=[2, None],
+        severity_avg=[None, None],
+        dosed=[False, True],
+    )
+    labels = [(t, a) for t, a in _texts(svg) if re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}", t)]
+    assert [t for t, _a in labels] == ["30 Nov", "1 Dec"]
+    for _t, attrs in labels:
+        # Centred under slots a quarter of the plot in from each end: room for half a label.
+        assert attrs["text-anchor"] == "middle" and 25 <= _pct(attrs["x"]) <= 80
+
+
 def test_many_nights_are_joined_with_the_average_line():
     svg = _nightly()
     groups = {g.attrib.get("class") for g in svg.iter("g")}
