@@ -112,23 +112,29 @@ def _axis(band: Band, levels: Sequence[float], *, above: bool = False) -> list[s
 
 
 def _x_labels(
-    positions: Sequence[float], texts: Sequence[str], y: float, *, wide: bool = False
+    positions: Sequence[float],
+    dates: Sequence[datetime.date],
+    fmt: str,
+    y: float,
+    *,
+    wide: bool = False,
 ) -> list[str]:
-    """Labels under the plot; positions are fractions of its width. `wide`: six or fewer
+    """Dates under the plot; positions are fractions of its width. `wide`: six or fewer
     equal slots, each label centred under its own. Otherwise up to four: the first anchored
-    at its start, the last at its end (so neither is clipped), two between them centred."""
+    at its start, the last at its end (so neither is clipped), two between them centred.
+    Only the dates shown are formatted (a year of date_format calls costs ~25 ms)."""
     n = len(positions)
     if wide:
-        return [_text(_x(p), y, t, "middle") for p, t in zip(positions, texts, strict=True)]
+        return [_text(_x(positions[i]), y, date_format(dates[i], fmt), "middle") for i in range(n)]
     if n == 0:
         return []
     if n == 1:
-        return [_text(_x(positions[0]), y, texts[0], "start")]
+        return [_text(_x(positions[0]), y, date_format(dates[0], fmt), "start")]
     picks = [0, *([round((n - 1) / 3), round(2 * (n - 1) / 3)] if n >= 7 else []), n - 1]
     out = []
     for i in dict.fromkeys(picks):
         anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
-        out.append(_text(_x(positions[i]), y, texts[i], anchor))
+        out.append(_text(_x(positions[i]), y, date_format(dates[i], fmt), anchor))
     return out
 
 
@@ -213,8 +219,8 @@ def nightly_chart(
             "0", QUALITY.top - 10, _("Sleep quality (1 very poor – 5 very good)"), attrs=AXIS_TITLE
         ),
         *_axis(QUALITY, (1, 3, 5)),
-        _series(quality, QUALITY, "chart-quality", join=join, dots=True),
-        *_x_labels(centres, [date_format(d, "j M") for d in days], NIGHTLY_HEIGHT - 8, wide=n <= 6),
+        _series(quality, QUALITY, "chart-quality", join=join, dots=n <= 120),
+        *_x_labels(centres, days, "j M", NIGHTLY_HEIGHT - 8, wide=n <= 6),
     ]
     return _svg(title, desc, body, "chart--nightly", NIGHTLY_HEIGHT)
 
@@ -261,7 +267,8 @@ def weekly_chart(
     body.append(f'<line {THRESHOLD} x1="{_x(0)}" x2="{_x(1)}" y1="{y}" y2="{y}"/>')
     body += _x_labels(
         [(i + 0.5) / n for i in range(len(weeks))],
-        [date_format(w, "j M") for w in weeks],
+        weeks,
+        "j M",
         WEEKLY_HEIGHT - 8,
         wide=n <= 6,
     )
@@ -305,5 +312,5 @@ def points_chart(
                 f'stroke-width="2">{"".join(segments)}</g>'
             )
         body += [f'<circle {POINT} cx="{x}" cy="{cy}" r="4"/>' for x, cy in at]
-        body += _x_labels(fracs, [date_format(d, "M Y") for d, _v in known], LAB_HEIGHT - 8)
+        body += _x_labels(fracs, [d for d, _v in known], "M Y", LAB_HEIGHT - 8)
     return _svg(title, desc, body, "chart--points", LAB_HEIGHT)
