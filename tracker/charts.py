@@ -64,7 +64,7 @@ QUALITY = Band(top=168, bottom=218, low=1, high=5)
 NIGHTLY_HEIGHT = 244
 WEEKS_BAND = Band(top=30, bottom=120, low=0, high=7)
 WEEKLY_HEIGHT = 146
-LAB_BAND = Band(top=30, bottom=140, low=0, high=1)
+LAB_TOP, LAB_BOTTOM = 30, 140  # the lab chart's band; its scale (0 to `top`) is per chart
 LAB_HEIGHT = 166
 
 
@@ -286,7 +286,7 @@ def points_chart(
     desc: str,
 ) -> SafeString:
     """A lab value over time, points joined, against a guideline threshold line."""
-    band = Band(LAB_BAND.top, LAB_BAND.bottom, 0, top)
+    band = Band(top=LAB_TOP, bottom=LAB_BOTTOM, low=0, high=top)
     known = [(d, v) for d, v in zip(dates, values, strict=True) if v is not None]
     body = [
         _text(
