@@ -6,9 +6,10 @@ primitives in tracker/charts.py; views pass the result straight to a template.
 
 import datetime
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tracker import charts, crossover, iron, nof1, reference, safety, selectors
+from tracker import chart_tables, charts, crossover, iron, nof1, reference, safety, selectors
 from tracker.evening import evening_of, last_night, morning_first
 from tracker.models import ExperimentStatus
 from tracker.summary import period_summary
@@ -64,10 +65,42 @@ def iron_reference_context() -> dict:
 PERIODS = (30, 90, 365)
 
 
-def nightly_chart_for(summary) -> str:
-    """The nightly SVG chart of a period summary (shared by the dashboard and the report)."""
-    days = summary.days
-    logged = summary.nights_logged
+def chart_days(summary) -> list:
+    """The summary's evenings from the first one with a night or a dose logged: the charts'
+    x range, so a year with two months logged is not squeezed into its last sixth."""
+    first = next((i for i, d in enumerate(summary.days) if d.night or d.dosed), None)
+    return [] if first is None else summary.days[first:]
+
+
+def chart_weeks(summary, days) -> list:
+    """The weekly chart's blocks: whole blocks of 7 evenings (a block cut short by the
+    period's start is not a week) from the one holding the first logged evening."""
+    if not days:
+        return []
+    first = days[0].evening
+    return [w for w in summary.weeks if w.full and w.start + datetime.timedelta(days=6) >= first]
+
+
+def charts_context(summary, *, tonight: datetime.date) -> dict:
+    """The nightly and weekly charts with their tables (the dashboard and the report): no
+    chart without a logged night, no weekly bars before 7 logged nights."""
+    days = chart_days(summary)
+    weeks = chart_weeks(summary, days)
+    shown = summary.nights_logged > 0
+    # Fewer nights than this and nights are not joined either (tracker/charts.py).
+    weekly = bool(weeks) and summary.nights_logged >= charts.LINES_FROM_NIGHTS
+    return {
+        "chart": nightly_chart_for(summary, days) if shown else None,
+        "chart_from": days[0].evening if shown and days[0].evening != summary.start else None,
+        "table_rows": chart_tables.nightly_table_rows(days) if shown else "",
+        "weekly_chart": weekly_chart_for(weeks, tonight=tonight) if weekly else None,
+        "weekly_rows": weeks if weekly else [],
+        "weekly_needs_nights": max(0, charts.LINES_FROM_NIGHTS - summary.nights_logged),
+    }
+
+
+def nightly_chart_for(summary, days) -> str:
+    """The nightly SVG chart over `days` (from chart_days) of a period summary."""
     return charts.nightly_chart(
         days=[d.evening for d in days],
         severity=[d.night.severity if d.night else None for d in days],
@@ -76,24 +109,32 @@ def nightly_chart_for(summary) -> str:
         dosed=[d.dosed for d in days],
         title=_("Legs and sleep, night by night"),
         desc=_(
-            "Bars: how bad your legs were (0 to 10). Line: sleep quality (1 to 5). Dashed "
-            "line: 7-night average where at least 4 of 7 nights are logged. Marks under the "
-            "axis: evenings with a dose. %(n)s nights logged."
+            "From %(first)s to %(last)s. Top: how bad your legs were (0 to 10) as bars, with "
+            "a dashed 7-night average once 7 nights are logged. Marks below it: evenings with "
+            "a dose. Bottom: sleep quality (1 to 5) as dots. %(n)s nights logged."
         )
-        % {"n": logged},
+        % {
+            "first": date_format(days[0].evening, "j M Y"),
+            "last": date_format(days[-1].evening, "j M Y"),
+            "n": summary.nights_logged,
+        },
     )
 
 
-def weekly_chart_for(summary) -> str:
+def weekly_chart_for(weeks, *, tonight: datetime.date) -> str:
     threshold = reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value
     return charts.weekly_chart(
-        weeks=[w[0] for w in summary.weeks],
-        counts=[w[1] for w in summary.weeks],
+        weeks=[w.start for w in weeks],
+        counts=[w.moderate for w in weeks],
+        logged=[w.logged for w in weeks],
+        # Tonight's night is not over yet: a block holding it is whole with 6 logged.
+        loggable=[min(7, (tonight - w.start).days) for w in weeks],
         threshold=threshold,
         title=_("Nights with at least moderate symptoms, week by week"),
         desc=_(
-            "Bars: nights in each 7-night block with a legs score of %(score)s or more. Line: "
-            "%(n)s such nights a week."
+            "Bars: nights in each block of 7 nights with a legs score of %(score)s or more; "
+            "lighter bars: blocks with some nights not logged. Dashed line: %(n)s such "
+            "nights a week."
         )
         % {"score": reference.MODERATE_SEVERITY_SCORE.value, "n": threshold},
     )
@@ -132,9 +173,7 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
         "ul": reference.SUPPLEMENT_UL_MG,
         "safety_article": reference.SAFETY_ARTICLE_PATH,
         "product": selectors.saved_product_get(user=user),
-        "chart": nightly_chart_for(summary),
-        "table_rows": charts.nightly_table_rows(summary.days),
-        "weekly_chart": weekly_chart_for(summary),
+        **charts_context(summary, tonight=tonight),
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
         "trial_article": reference.TRIAL_ARTICLE_PATH,
@@ -202,9 +241,7 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
         "max_days": REPORT_MAX_DAYS,
         "generated_at": now,
         "summary": summary,
-        "chart": nightly_chart_for(summary),
-        "table_rows": charts.nightly_table_rows(summary.days),
-        "weekly_chart": weekly_chart_for(summary),
+        **charts_context(summary, tonight=tonight),
         "labs": [iron.lab_reading(lab) for lab in labs],
         "iron_product": selectors.iron_product_get(user=user),
         "lab_charts": lab_charts(results=labs),
@@ -215,7 +252,7 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
         **iron_reference_context(),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
-        "entry_rows": charts.entries_table_rows(summary.days),
+        "entry_rows": chart_tables.entries_table_rows(summary.days),
         # The experiment's CENT section (its own names: nothing above uses them).
         **_report_experiment(user=user, tonight=tonight),
     }

@@ -9,6 +9,7 @@ built on a summary is in tracker/trial.py.
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Min, Sum
 
@@ -19,6 +20,20 @@ from tracker.models import Dose, EveningSkip, Factor, NightLog
 DAY = datetime.timedelta(days=1)
 # Every entered field: the summary, the charts and the comparison read nothing else.
 NIGHT_COLUMNS = ("pk", *NightLog.ENTRY_FIELDS)
+
+
+class Week(NamedTuple):
+    """A block of up to 7 evenings (blocks end at the period's end; only the first can be short)."""
+
+    start: datetime.date
+    moderate: int | None  # nights with at least moderate symptoms (None: nothing logged)
+    any: int | None  # nights with any symptoms
+    logged: int  # nights logged in the block
+    evenings: int  # evenings in the block: 7, or fewer for a block cut by the period's start
+
+    @property
+    def full(self) -> bool:
+        return self.evenings == 7
 
 
 @dataclass
@@ -50,8 +65,7 @@ class Summary:
     # Nights with any symptoms at all (a legs score of 1 or more), shown beside them.
     any_symptom_nights: int
     any_symptom_nights_per_week: float | None
-    # (first evening, nights with at least moderate symptoms, nights with any, nights logged)
-    weeks: list[tuple[datetime.date, int | None, int | None, int]]
+    weeks: list[Week]
     mean_severity: float | None
     mean_quality: float | None
     efficiency: float | None
@@ -187,11 +201,12 @@ def period_summary(
         block = days[max(0, block_end - 7) : block_end]
         block_nights = [d.night for d in block if d.night]
         weeks.append(
-            (
+            Week(
                 block[0].evening,
                 moderate(block_nights) if block_nights else None,
                 any_symptoms(block_nights) if block_nights else None,
                 len(block_nights),
+                len(block),
             )
         )
     weeks.reverse()

@@ -81,7 +81,7 @@ def trial_result(*, user, summary: Summary, trial: Trial | None) -> TrialResult:
             )
         group_a = [n for n in nights if trial.baseline_start <= n.evening <= trial.baseline_end]
         group_b = [n for n in nights if trial.magnesium_start <= n.evening <= phase_end]
-        mode, label_a, label_b = "phases", _("Baseline"), _("Magnesium phase")
+        mode, label_a, label_b = "phases", _("Before magnesium"), _("With magnesium")
     else:
         group_a = [d.night for d in summary.days if d.night and not d.dosed]
         group_b = [d.night for d in summary.days if d.night and d.dosed]

@@ -110,7 +110,7 @@ def test_a_link_opens_without_an_account_after_a_post(client, user, history, mak
     _assert_private(report)
     assert f"{user.display_name} · evenings 6 Jun 2026 to 14 Jun 2026" in report.text
     assert "9 of 9 nights logged" in report.text
-    assert "Set baseline and magnesium phases" not in report.text  # the owner's links
+    assert "Set your before and with-magnesium dates" not in report.text  # the owner's links
     assert "Dashboard" not in report.text  # no account navigation for the reader
     assert report.context["experiment"] is None
     assert ShareView.objects.filter(link=link).count() == 1

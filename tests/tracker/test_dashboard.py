@@ -57,7 +57,6 @@ def test_empty_dashboard_offers_both_daily_actions(user_client, travel):
     assert "How was last night?" in text
     assert 'name="severity"' in text and 'name="sleep_quality"' in text
     assert 'value="2026-06-14"' in text  # the quick form is about last night
-    assert "7 more nights needed" in text
     assert "<script>" not in text and "style=" not in text
 
 
@@ -150,11 +149,11 @@ def test_trial_result_appears_with_seven_nights_each(user_client, user, travel):
     )
     _history(user, 20, start_offset=35)  # 11 May back to 22 April: 10 baseline, 1 magnesium
     text = user_client.get(reverse("tracker:dashboard")).text
-    assert "6 more nights needed in “Magnesium phase”" in text
+    assert "6 more nights needed in “With magnesium”" in text
     _history(user, 13, start_offset=22)  # 24 May back to 12 May
     text = user_client.get(reverse("tracker:dashboard")).text
     # Plain averages only: these phases were not randomized, so no interval or verdict.
-    assert "Baseline: <strong>" in text and "Magnesium phase: <strong>" in text
+    assert "Before magnesium: <strong>" in text and "With magnesium: <strong>" in text
     assert "interval" not in text and "noise" not in text
     assert "not a test" in text and reverse("tracker:experiment") in text
 
@@ -271,7 +270,7 @@ def test_clinically_significant_is_two_or_more_nights_with_at_least_moderate_sym
     assert summary.moderate_nights_per_week == pytest.approx(moderate)
     assert summary.any_symptom_nights == sum(1 for s in severities if s >= 1)
     assert summary.clinically_significant is significant
-    assert summary.weeks[-1][1:] == (moderate, summary.any_symptom_nights, 7)
+    assert summary.weeks[-1][1:] == (moderate, summary.any_symptom_nights, 7, 7)
 
 
 def test_figures_and_weekly_chart_name_both_counts_and_the_rest_threshold(
