@@ -25,10 +25,14 @@ class UTCFormatter(logging.Formatter):
 # The signed tokens in email links act on a user's behalf for hours or weeks: a log line
 # (an access log, "Bad Request: /reminders/taken/<token>/") must never carry one.
 EMAIL_LINK_TOKEN = re.compile(r"(/reminders/(?:taken|skip|unsubscribe)/)[^/\s\"?]+")
+# The API's personal access tokens (api/services.py: "rw_" + 43 URL-safe characters) travel
+# in a header no log prints; should one be pasted into a URL or a message, it is cut too.
+API_TOKEN = re.compile(r"\brw_[A-Za-z0-9_-]{16,}")
 
 
 def redact_email_link_tokens(text: str) -> str:
-    return EMAIL_LINK_TOKEN.sub(r"\1[redacted]", text)
+    """Email-link tokens and API tokens, replaced by "[redacted]"."""
+    return API_TOKEN.sub("rw_[redacted]", EMAIL_LINK_TOKEN.sub(r"\1[redacted]", text))
 
 
 class RedactEmailLinkTokensFilter(logging.Filter):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("portal", "accounts", "articles", "tracker", "reminders", "flows")
+PACKAGES = ("portal", "accounts", "articles", "tracker", "reminders", "flows", "api")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
