@@ -7,6 +7,7 @@ scripts from a CDN).
 """
 
 import datetime
+import json
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from ninja import Header, NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from api import errors, idempotency, presenters
 from api.auth import READ, WRITE
@@ -43,6 +45,16 @@ from tracker.models import Dose, NightLog
 from tracker.summary import period_summary
 
 
+class ObjectParser(Parser):
+    """A request body is one JSON object; anything else is refused as unreadable (422)."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+
 class RestwellAPI(NinjaAPI):
     def create_response(self, request, data, *, status=None, temporal_response=None):
         response = super().create_response(
@@ -66,6 +78,7 @@ api = RestwellAPI(
     urls_namespace="api-v1",
     openapi_url="/schema/",
     docs_url=None,
+    parser=ObjectParser(),
 )
 
 READ_ERRORS = {401: Detail, 422: Errors, 429: Detail, 503: Detail}
@@ -78,6 +91,9 @@ WRITE_ERRORS = {401: Detail, 403: Detail, 409: Detail, 422: Errors, 429: Detail,
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 400 and not isinstance(exc, errors.ApiError):
+        # ninja's "Cannot parse request body": an input error like any other.
+        return _unparsable(request, exc)
     response = api.create_response(request, {"detail": exc.message}, status=exc.status_code)
     for name, value in getattr(exc, "headers", {}).items():
         response[name] = value
