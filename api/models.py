@@ -26,7 +26,7 @@ class PersonalAccessToken(models.Model):
     prefix = models.CharField(_("starts with"), max_length=16)
     token_hash = models.CharField(max_length=64, unique=True)
     scope = models.CharField(_("scope"), max_length=8, choices=Scope)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

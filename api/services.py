@@ -48,6 +48,7 @@ def token_create(
         prefix=secret[:PREFIX_SHOWN],
         token_hash=token_hash(secret),
         scope=scope,
+        created_at=now,
         expires_at=now + datetime.timedelta(days=days),
     )
     return token, secret
