@@ -113,7 +113,10 @@ def _input_errors(request, exc: errors.InputErrors):
 @api.exception_handler(NinjaValidationError)
 def _unparsable(request, exc: NinjaValidationError):
     # Only what cannot be read at all reaches here (every input field accepts any JSON
-    # value, and the forms judge it): a body that is not a JSON object, say.
+    # value, and the forms judge it): an id that is not a number addresses nothing (404);
+    # otherwise the body is not a JSON object.
+    if any(error.get("loc", ("",))[0] == "path" for error in getattr(exc, "errors", [])):
+        return _not_found(request, exc)
     return api.create_response(
         request, {"errors": {"__all__": [str(errors.UNREADABLE)]}}, status=422
     )

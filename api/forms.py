@@ -46,16 +46,28 @@ class TokenForm(forms.Form):
         return days
 
 
+def _as_submitted(value) -> str:
+    """A JSON scalar as a browser would submit it: text (forms parse text, nothing else)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
 def form_data(payload: dict, *, lists=()) -> tuple[dict, dict[str, list[str]]]:
     """JSON values as a form's data: absent and null are empty; only `lists` take lists."""
     data, errors = {}, {}
     for name, value in payload.items():
         if value is None:
             continue
-        if isinstance(value, dict) or (isinstance(value, list) and name not in lists):
+        if isinstance(value, list) and name in lists:
+            if any(isinstance(item, list | dict) for item in value):
+                errors[name] = [str(NOT_A_SINGLE_VALUE)]
+            else:
+                data[name] = [_as_submitted(item) for item in value if item is not None]
+        elif isinstance(value, list | dict):
             errors[name] = [str(NOT_A_SINGLE_VALUE)]
-            continue
-        data[name] = value
+        else:
+            data[name] = _as_submitted(value)
     return data, errors
 
 

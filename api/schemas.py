@@ -29,8 +29,8 @@ def _nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _required(*names: str) -> ConfigDict:
-    return ConfigDict(json_schema_extra={"required": list(names)})
+def _object(*, required: list[str], example: dict) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"required": required, "examples": [example]})
 
 
 DATE = {"type": "string", "format": "date"}
@@ -42,7 +42,17 @@ def _count(top: int) -> dict:
 
 
 class NightIn(Schema):
-    model_config = _required("evening", "severity", "sleep_quality")
+    model_config = _object(
+        required=["evening", "severity", "sleep_quality"],
+        example={
+            "evening": "2026-03-07",
+            "severity": 4,
+            "sleep_quality": 3,
+            "in_bed": "22:40",
+            "out_of_bed": "07:05",
+            "factors": ["caffeine"],
+        },
+    )
 
     evening: _input(DATE, "The night is named by the evening it starts (local date).") = None
     severity: _input(
@@ -72,7 +82,15 @@ class NightIn(Schema):
 
 
 class DoseIn(Schema):
-    model_config = _required("taken_at", "form", "amount_mg", "unit")
+    model_config = _object(
+        required=["taken_at", "form", "amount_mg", "unit"],
+        example={
+            "taken_at": "2026-03-07T21:30:00+00:00",
+            "form": "glycinate",
+            "amount_mg": 200,
+            "unit": "elemental",
+        },
+    )
 
     taken_at: _input(
         {"type": "string", "format": "date-time"},

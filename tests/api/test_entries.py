@@ -139,6 +139,23 @@ def test_a_list_or_object_where_one_value_belongs_is_refused(api, value):
     assert response.json()["errors"] == {"notes": [str(NOT_A_SINGLE_VALUE)]}
 
 
+@pytest.mark.parametrize(
+    "night",
+    [
+        {"evening": 20261124.0, "severity": 3, "sleep_quality": 3},
+        {"evening": 1, "severity": 3.5, "sleep_quality": True},
+        {"evening": "2026-11-24", "severity": 3, "sleep_quality": 3, "factors": [1, None]},
+        {"evening": "2026-11-24", "severity": 3, "sleep_quality": 3, "factors": [["stress"]]},
+        {"evening": "2026-11-24", "severity": 3, "sleep_quality": 3, "factors": "stress"},
+    ],
+)
+def test_numbers_booleans_and_odd_lists_are_read_as_a_form_would_read_them(api, night):
+    """Found by the fuzz run: a number where a date belongs was a 500."""
+    response = api.post(NIGHTS, night)
+    assert response.status_code == 422
+    assert response.json()["errors"]
+
+
 @pytest.mark.parametrize("body", ["[1, 2]", "not json", '"text"', ""])
 def test_a_body_that_is_not_a_json_object_is_422_not_500(api, body):
     response = api.client.post(
@@ -322,3 +339,10 @@ def test_the_dashboard_takes_only_its_periods(api):
 def test_the_api_answers_are_never_cached(api):
     response = api.get(NIGHTS)
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("pk", ["abc", "null,null", "1.5"])
+def test_an_id_that_is_not_a_number_is_a_json_404(api, pk):
+    response = api.get(f"{NIGHTS}{pk}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "There is nothing at this address."}
