@@ -24,17 +24,17 @@ def rate_limit_check(*, token_id: int, kind: str, clock=time.time) -> None:
     """Count one request of `kind` ("read" or "write"); raise 429 past the limit."""
     now = clock()
     window = int(now // WINDOW_SECONDS)
-    key = f"api-rate:{token_id}:{kind}:{window}"
+    key = cache.make_and_validate_key(f"api-rate:{token_id}:{kind}:{window}")
     try:
-        cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-        count = cache.incr(key)
+        # One round trip: count, and let the window's key expire soon after the window.
+        # (Django's cache API would take three: add, then exists and incr.)
+        client = cache._cache.get_client(key, write=True)
+        with client.pipeline() as pipe:
+            count, _expiry_set = pipe.incr(key).expire(key, WINDOW_SECONDS + 5).execute()
     except UNREACHABLE as error:
         # No traceback: an outage is an operator's matter (/healthz/ says so), not a bug.
         logger.warning("Redis unreachable: the API waits for its rate limit (503): %s", error)
         raise ApiError(503, UNAVAILABLE, {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)}) from None
-    except ValueError:  # the key expired between add and incr: this request starts a window
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
-        count = 1
     if count > LIMITS[kind]:
         retry = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
         raise ApiError(429, RATE_LIMITED, {"Retry-After": str(retry)})
