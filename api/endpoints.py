@@ -172,6 +172,20 @@ def _page(queryset, query: PageQuery) -> tuple[list, dict]:
     return list(queryset[offset : offset + limit]), page
 
 
+# --- Index ------------------------------------------------------------------------------
+
+
+@api.get("/", auth=None, include_in_schema=False)
+def index(request):
+    """What /api/v1/ is and where its schema lives (no token needed, no data)."""
+    return {
+        "name": api.title,
+        "version": api.version,
+        "schema": request.build_absolute_uri("schema/"),
+        "tokens": request.build_absolute_uri("/accounts/tokens/"),
+    }
+
+
 # --- Nights -----------------------------------------------------------------------------
 
 

@@ -346,3 +346,14 @@ def test_an_id_that_is_not_a_number_is_a_json_404(api, pk):
     response = api.get(f"{NIGHTS}{pk}/")
     assert response.status_code == 404
     assert response.json() == {"detail": "There is nothing at this address."}
+
+
+def test_the_api_root_says_where_the_schema_is(client, db):
+    body = client.get("/api/v1/").json()
+    assert body["schema"].endswith("/api/v1/schema/")
+    schema = client.get("/api/v1/schema/").json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/api/v1/nights/", "/api/v1/nights/{night_id}/", "/api/v1/doses/",
+        "/api/v1/doses/{dose_id}/", "/api/v1/dashboard/",
+    }  # fmt: skip
