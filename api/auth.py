@@ -29,7 +29,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str) -> PersonalAccessToken:
         found = selectors.token_for_secret(secret=token)
         now = timezone.now()
-        if found is None:
+        if found is None or not found.user.is_active:  # a deactivated account has no API
             raise errors.unauthorized(errors.UNKNOWN_TOKEN)
         if found.revoked_at is not None:
             raise errors.unauthorized(errors.REVOKED_TOKEN)

@@ -140,3 +140,11 @@ def test_a_revoked_token_stays_revoked_from_its_first_revocation(write_token):
     services.token_revoke(token=token)
     token.refresh_from_db()
     assert token.revoked_at == first
+
+
+def test_a_deactivated_accounts_token_is_401(api, user):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    response = api.get(NIGHTS)
+    assert response.status_code == 401
+    assert _detail(response) == str(errors.UNKNOWN_TOKEN)
