@@ -30,10 +30,14 @@ class UTCFormatter(logging.Formatter):
 LINK_TOKEN = re.compile(
     r"(/reminders/(?:taken|skip|unsubscribe|snooze)/|/share/|/calendar/)[^/\s\"?]+"
 )
+# The API's personal access tokens (api/services.py: "rw_" + 43 URL-safe characters) travel
+# in a header no log prints; should one be pasted into a URL or a message, it is cut too.
+API_TOKEN = re.compile(r"\brw_[A-Za-z0-9_-]{16,}")
 
 
 def redact_link_tokens(text: str) -> str:
-    return LINK_TOKEN.sub(r"\1[redacted]", text)
+    """Link tokens and API tokens, replaced by "[redacted]"."""
+    return API_TOKEN.sub("rw_[redacted]", LINK_TOKEN.sub(r"\1[redacted]", text))
 
 
 class RedactLinkTokensFilter(logging.Filter):

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, include, path
 
+from api import urls as api_urls
 from articles import discovery
 from flows import urls as flows_urls
 from flows import views as flows_views
@@ -34,12 +35,15 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path("favicon.ico", views.favicon),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include((api_urls.account_urlpatterns, "api"))),
     path("accounts/", include("allauth.urls")),
     path("articles/", include("articles.urls")),
     path("tracker/", include("tracker.urls")),
     # Share links: /accounts/shares/ and /accounts/fhir.json for the patient, /share/<token>/
     # for the clinician they give the link to.
     path("", include("sharing.urls")),
+    # The JSON API (personal access tokens; OpenAPI 3 schema at /api/v1/schema/).
+    path("api/v1/", api_urls.api_urls),
     # One namespace where users and emails know it: reminders' own pages plus the pages that
     # act across apps (settings, onboarding, the taken/skip links), which flows serves.
     path(

@@ -74,14 +74,17 @@ class QuickNightForm(forms.Form):
         choices=SEVERITY_CHOICES,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-        error_messages={"required": rules.SEVERITY_MESSAGE},
+        error_messages={
+            "required": rules.SEVERITY_MESSAGE,
+            "invalid_choice": rules.SEVERITY_MESSAGE,
+        },
     )
     sleep_quality = forms.TypedChoiceField(
         label=_("How did you sleep?"),
         choices=Quality.choices,
         coerce=int,
         widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-        error_messages={"required": rules.QUALITY_MESSAGE},
+        error_messages={"required": rules.QUALITY_MESSAGE, "invalid_choice": rules.QUALITY_MESSAGE},
     )
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "reminders",
     "sharing",
     "flows",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,16 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "reminders.tasks.deliveries_sweep",
         "schedule": timedelta(seconds=30),
         "options": {"expires": 25},
+    },
+}
+CELERY_BEAT_SCHEDULE |= {
+    # Hourly at :41 (off the busy top of the hour): delete the API's stored write responses
+    # once they are 24 hours old. They are ignored after 24 h anyway; deleting them keeps
+    # health data from lingering in the replay store for more than a day and an hour.
+    "api-idempotency-keys-purge": {
+        "task": "api.tasks.idempotency_keys_purge",
+        "schedule": crontab(minute=41),
+        "options": {"expires": 3000},
     },
 }
 CELERY_BEAT_SCHEDULE |= {

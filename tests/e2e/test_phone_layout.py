@@ -44,6 +44,7 @@ SIGNED_IN_PAGES = (
     "/reminders/",
     "/accounts/profile/",
     "/accounts/email/",
+    "/accounts/tokens/",
     "/articles/",
 )
 SIGNED_OUT_PAGES = ("/", "/privacy/")

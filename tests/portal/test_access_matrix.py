@@ -12,6 +12,8 @@ open it. The rules:
   Which staff see what inside the admin is `tests/accounts/test_admin_access.py`.
 - SIGN_IN_STEP: a later step of signing in (a code, the second factor); without a sign-in
   under way it sends the visitor back to sign in, as USER pages do.
+- TOKEN: the JSON API; without a bearer token it answers 401 (JSON), never a page, never
+  a sign-in redirect. Which token sees what is tests/api/.
 - LINK: a capability in the URL (a signed email link); a bogus capability answers a
   friendly page, never a 500, and changes nothing.
 """
@@ -24,6 +26,8 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.models import PersonalAccessToken
+from api.services import token_create
 from reminders.models import ReminderSetting
 from sharing.models import ShareLink
 from sharing.services import share_create
@@ -34,6 +38,7 @@ from tracker.models import Dose, LabResult, NightLog, OtherMedicine
 pytestmark = pytest.mark.django_db
 
 PUBLIC, USER, OWNER, STAFF, LINK = "public", "user", "owner", "staff", "link"
+TOKEN = "token"
 SIGN_IN_STEP = "sign-in step"
 
 MEDIA_ROUTE = "^media/(?P<path>.*)$"
@@ -133,6 +138,19 @@ RULES = {
     "sharing:open": LINK,
     "sharing:pdf": LINK,
     "sharing:fhir_shared": LINK,
+    # the API: tokens are made on the account page; the API itself answers tokens only
+    "api:tokens": USER,
+    "api:token_revoke": OWNER,
+    "api-v1:index": PUBLIC,  # says where the schema is
+    "api-v1:api-root": PUBLIC,
+    "api-v1:openapi-json": PUBLIC,  # the schema: no data
+    "api-v1:dashboard": TOKEN,
+    "api-v1:night_list": TOKEN,
+    "api-v1:night_create": TOKEN,
+    "api-v1:night_detail": TOKEN,
+    "api-v1:dose_list": TOKEN,
+    "api-v1:dose_create": TOKEN,
+    "api-v1:dose_detail": TOKEN,
 }
 # Every admin page, whatever its name: the admin is for staff.
 STAFF_NAMESPACES = ("admin",)
@@ -148,6 +166,8 @@ SAMPLE_ARGUMENTS = {
     "path": "nothing-here.txt",
     "object_id": "999999",
     "id": "999999",
+    "night_id": "999999",
+    "dose_id": "999999",
     "content_type_id": "999999",
     "app_label": "accounts",
     "url": "nothing",
@@ -252,6 +272,17 @@ def test_the_admin_sends_everyone_else_to_its_login(client, user, name, argument
         assert response["Location"].startswith(reverse("admin:login")), (url, signed_in)
 
 
+@pytest.mark.parametrize(("name", "arguments"), named(TOKEN))
+def test_the_api_answers_401_without_a_token(client, user, name, arguments):
+    url = concrete_url(name, arguments)
+    client.force_login(user)  # a session is not a token
+    for method in (client.get, client.post):
+        response = method(url, content_type="application/json")
+        assert response.status_code in (401, 405), (name, method.__name__)
+        if response.status_code == 401:
+            assert response["Content-Type"].startswith("application/json"), name
+
+
 def test_bogus_capability_links_answer_without_an_error_and_change_nothing(client, user):
     setting = ReminderSetting.objects.create(user=user, kind="evening", enabled=True)
     for name, arguments in named(LINK):
@@ -280,7 +311,15 @@ def owned_objects(user):
     medicine = services.medicine_add(user=user, kind="gabapentin", usual_time=None)
     lab = services.lab_record(user=user, taken_on=evening, ferritin_ng_ml=60, tsat_percent=25)
     share, _token = share_create(user=user, label="Dr Lee", start=evening, end=evening)
-    return {"night": night, "dose": dose, "medicine": medicine, "lab": lab, "share": share}
+    token, _secret = token_create(user=user, name="Phone", scope="read", days=30)
+    return {
+        "night": night,
+        "dose": dose,
+        "medicine": medicine,
+        "lab": lab,
+        "share": share,
+        "token": token,
+    }
 
 
 OWNED_BY_URL = {
@@ -292,6 +331,7 @@ OWNED_BY_URL = {
     "tracker:medicine_delete": "medicine",
     "tracker:lab_delete": "lab",
     "sharing:revoke": "share",
+    "api:token_revoke": "token",
 }
 
 
@@ -308,3 +348,4 @@ def test_another_users_object_is_404_and_untouched(client, user, owned_objects, 
     for model in (NightLog, Dose, OtherMedicine, LabResult):
         assert model.objects.filter(user=user).count() == 1
     assert not ShareLink.objects.filter(user=user, revoked_at__isnull=False).exists()
+    assert not PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=False).exists()

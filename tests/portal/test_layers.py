@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("portal", "accounts", "articles", "tracker", "reminders", "sharing", "flows")
+PACKAGES = ("portal", "accounts", "articles", "tracker", "reminders", "sharing", "api", "flows")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

@@ -83,9 +83,9 @@ def test_quick_night_from_the_dashboard_returns_there(user_client, user):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"severity": "11"}, "severity", "Choose one of the options shown."),
+        ({"severity": "11"}, "severity", "Choose a number from 0 (none) to 10"),
         ({"severity": ""}, "severity", "Choose a number from 0 (none) to 10"),
-        ({"sleep_quality": "0"}, "sleep_quality", "Choose one of the options shown."),
+        ({"sleep_quality": "0"}, "sleep_quality", "Choose how you slept, from very poor"),
         ({"sleep_latency_min": "500"}, "sleep_latency_min", "between 0 and 240"),
         ({"in_bed": "25:00"}, "in_bed", "Enter a time such as 22:30."),
         ({"in_bed": "23:00", "out_of_bed": "22:00"}, "out_of_bed", "before the time you"),
