@@ -290,7 +290,7 @@ def dashboard(request, query: Query[DashboardQuery]):
         form = _checked(DashboardForm, query.model_dump())
         days = form.cleaned_data["days"] or 30
         now = timezone.now()
-        tonight = evening_of(now, user.zone)
+        tonight = evening_of(now, user.zone, user.wake_time)
         start = tonight - datetime.timedelta(days=days - 1)
         summary = period_summary(user=user, start=start, end=tonight, now=now)
         return Status(200, presenters.dashboard(summary, days=days))

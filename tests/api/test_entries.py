@@ -320,14 +320,15 @@ def test_the_dashboard_figures_say_what_they_rest_on(api, user):
     )  # fmt: skip
     body = api.get(DASHBOARD).json()
     assert body["days"] == 30
-    assert body["end"] == "2026-11-24" and body["start"] == "2026-10-26"
+    # 09:00 is past the day's start (an hour before the 07:00 wake time): tonight is the 25th.
+    assert body["end"] == "2026-11-25" and body["start"] == "2026-10-27"
     assert body["nights_logged"] == 7
     assert body["moderate_nights"] == 3 and body["moderate_nights_per_week"] == 3.0
     assert body["any_symptom_nights"] == 7
     assert body["streak"] == 7
     assert body["evenings_dosed"] == 1
     assert body["mean_severity"] == round((3 * 6 + 4 * 1) / 7, 1)
-    assert api.get(DASHBOARD, {"days": 365}).json()["start"] == "2025-11-25"
+    assert api.get(DASHBOARD, {"days": 365}).json()["start"] == "2025-11-26"
 
 
 def test_the_dashboard_takes_only_its_periods(api):
