@@ -28,7 +28,11 @@ def _report_context(request) -> dict:
     form = DateRangeForm(request.GET if request.GET.keys() & {"from", "to"} else None)
     start, end = form.bounds()
     context = pages.report_context(user=request.user, start=start, end=end, now=timezone.now())
-    context["filter_form"] = form
+    if form.is_bound and not form.is_valid():
+        context["filter_form"] = form  # what they typed, with what to change
+    else:  # the fields show the range applied: the default, or a capped one, as it is
+        applied = {"from": context["start"].isoformat(), "to": context["end"].isoformat()}
+        context["filter_form"] = DateRangeForm(applied)
     return context
 
 
