@@ -1,5 +1,6 @@
 import json
 
+from allauth.account import views as allauth_views
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import services
 from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.selectors import user_data_export
+from portal.pwa import clear_site_data
 
 
 @login_required
@@ -47,6 +49,7 @@ def export(request):
 
 @login_required
 @reauthentication_required
+@clear_site_data
 @require_http_methods(["GET", "POST"])
 def delete(request):
     form = AccountDeleteForm(request.POST if request.method == "POST" else None)
@@ -56,3 +59,7 @@ def delete(request):
         messages.success(request, _("Your account and all your data have been deleted."))
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+# allauth's sign-out, which also empties this browser's caches and storage (portal/pwa.py).
+sign_out = clear_site_data(allauth_views.logout)
