@@ -215,7 +215,11 @@ def test_install_bar_waits_for_the_third_visit_and_goes_for_good(app, transactio
     app.evaluate(INSTALL_EVENT)
     assert bar.is_visible()
     assert app.get_by_text("It opens like an app").is_visible()
+    # Offered after the page: the daily actions stay where the thumb expects them.
+    tonight = app.get_by_role("region", name="Tonight").bounding_box()
+    assert bar.bounding_box()["y"] > tonight["y"] + tonight["height"]
     assert_accessible(app)
+    bar.scroll_into_view_if_needed()
     _shot(app, "install-bar")
     app.get_by_role("button", name="No, thanks").click()
     assert bar.is_hidden()
