@@ -101,8 +101,18 @@ function staticCacheFirst(event) {
   });
 }
 
-// What a page response says about who is signed in, and whether it may be kept.
+// What a page response says about who is signed in, and whether it may be kept. A page being
+// remembered is not fetched again by keepOfflinePages (nor replaced under a reader).
+var remembering = {};
 function remember(url, response) {
+  var done = rememberNow(url, response);
+  remembering[url] = done;
+  var forget = function () { if (remembering[url] === done) { delete remembering[url]; } };
+  done.then(forget, forget);
+  return done;
+}
+
+function rememberNow(url, response) {
   if (response.type !== "basic") { return Promise.resolve(); }  // a redirect: next hop says
   var viewer = response.headers.get(CONFIG.viewerHeader);
   var keep = viewer && response.ok && !response.redirected &&
@@ -147,7 +157,9 @@ function keepOfflinePages() {
 function keepMissingPages() {
   return Promise.all(CONFIG.pages.map(function (path) {
     var url = new URL(path, self.location.origin).href;
-    return keptPage(url).then(function (kept) {
+    return Promise.resolve(remembering[url]).then(function () {
+      return keptPage(url);
+    }).then(function (kept) {
       if (kept) { return; }
       // A background fetch must leave cookies alone, or a late answer could put back an old
       // CSRF cookie under a page someone is signing in on: it is not followed to the sign-in

@@ -85,10 +85,12 @@ def _shot(page, name):
 
 
 def _wait_for_kept_pages(page, urls=OFFLINE_PAGES):
-    page.wait_for_function(CONTROLLED)
     # Function predicates: a string expression would be eval()ed, which the policy forbids.
+    # Generous timeouts: installing the worker and fetching three pages on a busy machine.
+    page.wait_for_function(CONTROLLED, timeout=30_000)
     page.wait_for_function(
-        f"async () => (await ({KEPT_PAGES})()).urls.join(' ') === {' '.join(sorted(urls))!r}"
+        f"async () => (await ({KEPT_PAGES})()).urls.join(' ') === {' '.join(sorted(urls))!r}",
+        timeout=30_000,
     )
 
 
