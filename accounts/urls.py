@@ -12,4 +12,6 @@ urlpatterns = [
     # form to ask for a new link.
     path("confirm-email/", views.verification_sent, name="verification_sent"),
     path("verification/resend/", views.verification_resend, name="verification_resend"),
+    # Before allauth's own /accounts/logout/ (mounted after this), which it wraps.
+    path("logout/", views.sign_out, name="sign_out"),
 ]

@@ -1,5 +1,6 @@
 import json
 
+from allauth.account import views as allauth_views
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import services
 from accounts.forms import AccountDeleteForm, ProfileForm, VerificationResendForm
 from accounts.selectors import user_data_export
+from portal.pwa import clear_site_data
 
 
 @login_required
@@ -47,6 +49,7 @@ def export(request):
 
 @login_required
 @reauthentication_required
+@clear_site_data
 @require_http_methods(["GET", "POST"])
 def delete(request):
     form = AccountDeleteForm(request.POST if request.method == "POST" else None)
@@ -85,3 +88,7 @@ def verification_resend(request):
         ),
     )
     return redirect("account_email_verification_sent")
+
+
+# allauth's sign-out, which also empties this browser's caches and storage (portal/pwa.py).
+sign_out = clear_site_data(allauth_views.logout)

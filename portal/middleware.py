@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from portal import fallback_cache
+from portal import fallback_cache, pwa
 from portal.logging import request_id_var
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,11 @@ class RequestIdMiddleware:
 
 
 class PrivateCacheMiddleware:
-    """A page rendered for a signed-in user carries their data (and CSRF token): no-store."""
+    """A page rendered for a signed-in user carries their data (and CSRF token): no-store.
+
+    It also names its viewer (an opaque tag) for the service worker, which keeps offline
+    copies for one viewer only (portal/pwa.py).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,6 +50,7 @@ class PrivateCacheMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
+            response[pwa.VIEWER_HEADER] = pwa.viewer_tag(user)
         return response
 
 

@@ -34,6 +34,10 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path("favicon.ico", views.favicon),
+    # The installable web app: both at the root, so the worker's scope is the whole site.
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("offline/", views.offline, name="offline"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include((api_urls.account_urlpatterns, "api"))),
     path("accounts/", include("allauth.urls")),

@@ -6,11 +6,16 @@ The app runs in this process against a throwaway SQLite database and a private R
 the clock held at fixed instants (time-machine), so the pictures come out the same whenever
 they are made: the demo user's evening (21:40) and next morning (07:40) in London. Needs
 Debian's chromium (/usr/bin/chromium, or CHROMIUM=...).
+
+The installable app's pictures (install-bar.png, install-hint-iphone.png, offline-banner.png)
+come from the Chromium tests that check those states (tests/e2e/test_pwa_journey.py, run
+with PWA_SCREENSHOTS pointing here), so a picture is only taken of a state just verified.
 """
 
 import datetime
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -59,7 +64,26 @@ def main() -> int:
     finally:
         embedded_redis.stop(redis_process, socket_dir=workdir)
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return installable_app_pictures()
+
+
+PWA_JOURNEY = "tests/e2e/test_pwa_journey.py"
+PWA_PICTURE_TESTS = (
+    "test_install_bar_waits_for_the_third_visit_and_goes_for_good",
+    "test_iphone_gets_a_one_line_hint_under_the_same_rule",
+    "test_dashboard_and_forms_open_offline_with_the_banner",
+)
+
+
+def installable_app_pictures() -> int:
+    env = {**os.environ, "PWA_SCREENSHOTS": str(HERE), "REQUIRE_BROWSER": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)  # the tests' own settings, not this run's
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.pop("DEBUG", None)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    command += [f"{PWA_JOURNEY}::{name}" for name in PWA_PICTURE_TESTS]
+    return subprocess.run(command, cwd=BASE_DIR, env=env, check=False).returncode
 
 
 def seed():

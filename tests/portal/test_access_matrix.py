@@ -51,11 +51,15 @@ RULES = {
     "favicon.ico": PUBLIC,
     "sitemap": PUBLIC,
     "robots_txt": PUBLIC,
+    "manifest": PUBLIC,  # the installable app: manifest, service worker, offline page
+    "service_worker": PUBLIC,
+    "offline": PUBLIC,
     MEDIA_ROUTE: PUBLIC,  # DEBUG only: uploaded files (none are personal)
     # accounts (ours)
     "accounts:profile": USER,
     "accounts:export": USER,
     "accounts:delete": USER,
+    "accounts:sign_out": PUBLIC,  # allauth's sign-out, wrapped to clear this browser's data
     "accounts:verification_sent": PUBLIC,  # "check your email", shown over allauth's own
     "accounts:verification_resend": PUBLIC,
     # allauth: signing in and recovering an account are for anyone ...

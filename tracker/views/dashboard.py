@@ -3,11 +3,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from portal.pwa import offline_copy
 from tracker import pages
 from tracker.forms import QuickNightForm
 
 
 @login_required
+@offline_copy
 @require_GET
 def dashboard(request):
     try:

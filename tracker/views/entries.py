@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.forms import apply_service_errors
+from portal.pwa import offline_copy
 from tracker import reference, safety, selectors, services
 from tracker.amounts import mg_text
 from tracker.evening import last_night
@@ -87,6 +88,7 @@ def _night_page(request, form, *, night, evening, newest, now, **extra):
 
 
 @login_required
+@offline_copy
 @require_http_methods(["GET", "POST"])
 def night_new(request):
     user = request.user
@@ -264,6 +266,7 @@ def _conversion_context():
 
 
 @login_required
+@offline_copy
 @require_http_methods(["GET", "POST"])
 def dose_new(request):
     user = request.user
