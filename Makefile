@@ -29,10 +29,11 @@ run: $(VENV)/.run-installed ## set up and start web, worker, beat (and Redis) on
 test: $(VENV)/.dev-installed ## set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev-installed ## ruff, formatting, django-upgrade, import layers, migrations, deployment checks
+lint: $(VENV)/.dev-installed ## ruff, formatting, django-upgrade, import layers, bandit, migrations, deployment checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts api articles flows portal reminders sharing tracker manage.py gunicorn.conf.py
 	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --target-version 5.2
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghij \

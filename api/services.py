@@ -13,7 +13,7 @@ from api.models import IdempotencyKey, PersonalAccessToken, Scope
 
 # Every secret starts with this, so a leaked one is recognisable (and redacted from logs:
 # portal/logging.py knows the same prefix).
-TOKEN_PREFIX = "rw_"  # noqa: S105 - a public marker, not a secret
+TOKEN_PREFIX = "rw_"  # noqa: S105 - a public marker, not a secret  # nosec B105
 PREFIX_SHOWN = 10  # characters of the secret kept to tell tokens apart ("rw_AbC1234…")
 EXPIRY_DAYS = (30, 90, 365)
 # "last used" is bookkeeping, not data: written at most once a minute per token.

@@ -22,7 +22,8 @@ PYTHON = sys.executable
 
 
 def _manage(*args: str, env: dict) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
+    # manage.py with arguments from this module, and no shell.
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)  # nosec B603
 
 
 def _ensure_postgres_database(database_url: str) -> None:
@@ -47,7 +48,9 @@ def _ensure_postgres_database(database_url: str) -> None:
 
 def _spawn(name: str, args: list[str], env: dict) -> tuple[str, subprocess.Popen]:
     # Own session: the launcher alone decides when and how each child stops.
-    return name, subprocess.Popen(args, cwd=BASE_DIR, env=env, start_new_session=True)
+    # Our own processes (web, worker, beat) with fixed arguments, and no shell.
+    process = subprocess.Popen(args, cwd=BASE_DIR, env=env, start_new_session=True)  # nosec B603
+    return name, process
 
 
 def _stop_all(children: list[tuple[str, subprocess.Popen]], timeout: float = 6) -> None:
@@ -67,7 +70,7 @@ def _wait_until_serving(url: str, stopping, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not stopping():
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL  # nosec B310
                 if response.status == 200:
                     return True
         except OSError:

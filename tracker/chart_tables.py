@@ -32,7 +32,7 @@ def nightly_table_rows(days) -> SafeString:
             f"<td>{quality_labels[night.sleep_quality] if night else '—'}</td>"
             f"<td>{dose}</td></tr>"
         )
-    return mark_safe("".join(rows))  # noqa: S308 - text escaped above, numbers formatted
+    return mark_safe("".join(rows))  # noqa: S308 - text escaped above, numbers formatted  # nosec B308 B703
 
 
 def entries_table_rows(days) -> SafeString:
@@ -54,4 +54,4 @@ def entries_table_rows(days) -> SafeString:
             f"<td>{'—' if efficiency is None else f'{efficiency:.0f}%'}</td>"
             f"<td>{mg_text(day.dose_mg) if day.dosed else '—'}</td></tr>"
         )
-    return mark_safe("".join(rows))  # noqa: S308 - text escaped above, numbers formatted
+    return mark_safe("".join(rows))  # noqa: S308 - text escaped above, numbers formatted  # nosec B308 B703

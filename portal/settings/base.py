@@ -35,7 +35,7 @@ if not SECRET_KEY:
     if not DEBUG:
         # One line, no traceback: this is an operator's mistake, not a bug.
         sys.exit("Restwell: SECRET_KEY must be set when DEBUG is false (see .env.example).")
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - DEBUG only; production refuses to start without its own  # nosec B105
 
 ALLOWED_HOSTS = env_or("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
 # Unset: the address `make run` serves on, so every process (web, worker, beat, a management

@@ -191,7 +191,7 @@ def _permanent(error: Exception) -> bool:
 
 
 _MARK_SENT = (
-    f"UPDATE {Delivery._meta.db_table} SET status = '{DeliveryStatus.SENT}', "  # noqa: S608 - constants
+    f"UPDATE {Delivery._meta.db_table} SET status = '{DeliveryStatus.SENT}', "  # noqa: S608 - constants  # nosec B608
     "sent_at = %s, lease_until = NULL, reason = '' "
     f"WHERE id = %s AND status = '{DeliveryStatus.SENDING}'"
 )

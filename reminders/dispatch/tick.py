@@ -31,7 +31,7 @@ def _save_next_due(rows: list[tuple[int, datetime.datetime | None]]) -> None:
         ids, dues = zip(*rows, strict=True)
         with connection.wrap_database_errors, _array_cursor() as cursor:
             cursor.execute(
-                f"UPDATE {ReminderSetting._meta.db_table} AS s SET next_due_at = v.due "  # noqa: S608 - no values in it
+                f"UPDATE {ReminderSetting._meta.db_table} AS s SET next_due_at = v.due "  # noqa: S608 - no values in it  # nosec B608
                 "FROM unnest(%b::bigint[], %b::timestamptz[]) AS v(id, due) WHERE s.id = v.id",
                 [list(ids), list(dues)],
             )
@@ -57,7 +57,7 @@ def _insert_deliveries(rows: list[tuple]) -> list[int]:
         columns = [list(column) for column in zip(*rows, strict=True)]
         with connection.wrap_database_errors, _array_cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {Delivery._meta.db_table} (user_id, kind, local_date, due_at, "  # noqa: S608 - no values in it
+                f"INSERT INTO {Delivery._meta.db_table} (user_id, kind, local_date, due_at, "  # noqa: S608 - no values in it  # nosec B608
                 "status, reason, attempts, redeliveries, enqueued_at, created_at) "
                 "SELECT u, k, d, due, s, r, 0, 0, e, now() FROM unnest(%b::bigint[], "
                 "%b::text[], %b::date[], %b::timestamptz[], %b::text[], %b::text[], "
