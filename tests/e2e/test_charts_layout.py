@@ -87,7 +87,7 @@ def test_chart_text_is_small_and_inside_at_every_width(page, transactional_db, w
 
 def test_two_nights_labels_stay_inside_on_a_phone(page, transactional_db):
     user = UserFactory(display_name="Robin", time_zone="Europe/London")
-    tonight = evening_of(timezone.now(), user.zone)
+    tonight = evening_of(timezone.now(), user.zone, user.wake_time)
     for days in (2, 1):
         services.night_log(
             user=user, evening=tonight - datetime.timedelta(days=days), severity=6, sleep_quality=2
