@@ -180,6 +180,8 @@ def report_pdf_pages(user) -> None:
     if response.status_code != 200:
         raise RuntimeError(f"the report PDF answered {response.status_code}")
     document = pypdfium2.PdfDocument(response.content)
+    for stale in HERE.glob("report-pdf-page*.png"):  # a shorter report leaves none behind
+        stale.unlink()
     for number in range(len(document)):
         target = HERE / f"report-pdf-page{number + 1}.png"
         document[number].render(scale=1).to_pil().save(target)
