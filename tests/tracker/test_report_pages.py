@@ -84,3 +84,16 @@ def test_the_date_fields_show_the_range_applied(user_client, month):
     assert 'name="to" value="2026-06-15"' in default
     assert "Reports cover at most 366 evenings" in capped
     assert 'name="from" value="2025-06-15"' in capped  # the capped start, not 2020
+
+
+def test_every_legend_key_has_its_colour_on_paper():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    used = set()
+    for name in ("nightly_chart.html", "weekly_chart.html"):
+        text = (root / "templates" / "tracker" / "includes" / name).read_text()
+        used |= set(re.findall(r"legend-swatch--[a-z]+", text))
+    printed = (root / "static" / "css" / "tracker-report.css").read_text()
+    assert used and all(f".{swatch} {{" in printed for swatch in used), used
