@@ -12,6 +12,14 @@ DEFAULT_BEDTIME = datetime.time(22, 30)
 DEFAULT_WAKE_TIME = datetime.time(7, 0)
 
 
+class HealthScreen(models.TextChoices):
+    """An answer to a question asked before the first dose (blank: not asked yet)."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -55,6 +63,15 @@ class User(AbstractUser):
     # the site's default). With a second entry in LANGUAGES it needs no code change.
     # No choices here: adding a language must not need a migration.
     language = models.CharField(_("language"), max_length=16, blank=True)
+    # Screens before the first dose (onboarding, profile): a "yes" turns on a caution note.
+    kidney_disease = models.CharField(
+        _("kidney disease"), max_length=10, choices=HealthScreen, blank=True
+    )
+    pregnant_or_breastfeeding = models.CharField(
+        _("pregnant or breastfeeding"), max_length=10, choices=HealthScreen, blank=True
+    )
+    # Sign-up asks for it: the upper level and every number Restwell shows are for adults.
+    adult_confirmed_at = models.DateTimeField(_("confirmed 18 or older at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

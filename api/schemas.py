@@ -135,6 +135,9 @@ class NightOut(Schema):
     factors: list[str]
     tags: str
     notes: str
+    symptoms_in_arms: bool
+    symptoms_earlier: bool
+    stomach: str = Field(description="none, upset, loose or both; empty when not answered.")
 
 
 class DoseOut(Schema):

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tracker.amounts import mg_text
-from tracker.models import Quality
+from tracker.models import Quality, Stomach
 
 
 def nightly_table_rows(days) -> SafeString:
@@ -40,6 +40,7 @@ def entries_table_rows(days) -> SafeString:
     weekdays = {i: str(name) for i, name in WEEKDAYS_ABBR.items()}
     months = {i: str(name).title() for i, name in MONTHS_3.items()}
     quality_labels = {value: escape(label) for value, label in Quality.choices}
+    stomach_labels = {value: escape(label) for value, label in Stomach.choices}
     rows = []
     for day in days:
         night = day.night
@@ -52,6 +53,7 @@ def entries_table_rows(days) -> SafeString:
             f"<td>{night.severity if night else '—'}</td>"
             f"<td>{quality_labels[night.sleep_quality] if night else '—'}</td>"
             f"<td>{'—' if efficiency is None else f'{efficiency:.0f}%'}</td>"
-            f"<td>{mg_text(day.dose_mg) if day.dosed else '—'}</td></tr>"
+            f"<td>{mg_text(day.dose_mg) if day.dosed else '—'}</td>"
+            f"<td>{stomach_labels.get(night.stomach, '—') if night else '—'}</td></tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 - text escaped above, numbers formatted  # nosec B308 B703

@@ -53,7 +53,21 @@ class MedicineKind(models.TextChoices):
     LEVOTHYROXINE = "levothyroxine", _("Levothyroxine")
     ANTIBIOTIC = "antibiotic", _("Tetracycline or quinolone antibiotic")
     BISPHOSPHONATE = "bisphosphonate", _("Bisphosphonate")
+    # Dopaminergic RLS medicines: the augmentation watch (tracker/augmentation.py).
+    PRAMIPEXOLE = "pramipexole", _("Pramipexole (Mirapex, Mirapexin)")
+    ROPINIROLE = "ropinirole", _("Ropinirole (Requip)")
+    ROTIGOTINE = "rotigotine", _("Rotigotine patch (Neupro)")
+    LEVODOPA = "levodopa", _("Levodopa (Sinemet, Madopar)")
     OTHER = "other", _("Other")
+
+
+class Stomach(models.TextChoices):
+    """The morning's quick side-effect question (blank: not answered)."""
+
+    NONE = "none", _("No")
+    UPSET = "upset", _("Stomach upset")
+    LOOSE = "loose", _("Loose stools")
+    BOTH = "both", _("Both")
 
 
 class IronFrequency(models.TextChoices):

@@ -2,6 +2,8 @@
 
 What goes in, each resource pointing at one Patient (the name the report shows, nothing else):
 
+- Observation per night answered: stomach upset or loose stools (a local code for the
+  question, the answer as a local-coded valueCodeableConcept).
 - Observation per night: the legs score (0-10, valueInteger), sleep quality (1-5,
   valueInteger) and, when any diary detail was logged, the sleep diary as components (clock
   times as valueDateTime in the user's zone, minutes as UCUM "min", awakenings as integers).
@@ -42,6 +44,7 @@ from tracker.models import (
     OtherMedicine,
     Quality,
     SavedProduct,
+    Stomach,
 )
 from tracker.services.doses import elemental_mg_of
 
@@ -191,6 +194,8 @@ class _Builder:
             for field, code, display, kind in DIARY_COMPONENTS
             if getattr(night, field) is not None
         ]
+        if night.stomach:
+            entries.append(self._entry("stomach", night.pk, self._stomach(night, evening)))
         if components:
             diary = self._observation(
                 code={**self._local("sleep-diary", "Sleep diary"), "text": _("Sleep diary")},
@@ -200,6 +205,22 @@ class _Builder:
             )
             entries.append(self._entry("sleep-diary", night.pk, diary))
         return entries
+
+    def _stomach(self, night: NightLog, evening: str) -> dict:
+        """The morning's side-effect answer: a local code for the question and the answer."""
+        label = str(Stomach(night.stomach).label)
+        return self._observation(
+            code={
+                **self._local("stomach", "Stomach upset or loose stools that night"),
+                "text": _("Stomach upset or loose stools"),
+            },
+            category="survey",
+            effective=evening,
+            valueCodeableConcept={
+                **self._local(f"stomach-{night.stomach}", label),
+                "text": label,
+            },
+        )
 
     def _component(self, code: str, display: str, kind: str, value) -> dict:
         component = {"code": self._local(code, display)}

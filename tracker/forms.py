@@ -27,6 +27,7 @@ from tracker.models import (
     MedicineKind,
     Outcome,
     Quality,
+    Stomach,
 )
 from tracker.models.experiment import MIN_ANALYSED_NIGHTS, PAIRS_RANGE, PERIOD_NIGHTS_RANGE
 from tracker.services import rules
@@ -116,6 +117,26 @@ class NightForm(QuickNightForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
+    stomach = forms.ChoiceField(
+        label=_("Stomach upset or loose stools?"),
+        choices=Stomach.choices,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        help_text=_("Optional. Loose stools are usually the first sign of too much magnesium."),
+        error_messages={
+            "invalid_choice": _("Choose one of the answers about your stomach, or leave it empty.")
+        },
+    )
+    symptoms_in_arms = forms.BooleanField(
+        label=_("Symptoms spread to my arms"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    symptoms_earlier = forms.BooleanField(
+        label=_("Symptoms started earlier in the day than usual"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     TIME_FIELDS = ("symptoms_started", "in_bed", "tried_sleep", "final_wake", "out_of_bed")
     DETAIL_FIELDS = (
@@ -149,6 +170,9 @@ class NightForm(QuickNightForm):
                 "factors",
                 "tags",
                 "notes",
+                "stomach",
+                "symptoms_in_arms",
+                "symptoms_earlier",
             )
         }
         for name in cls.TIME_FIELDS:

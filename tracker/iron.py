@@ -117,10 +117,16 @@ def retest_nudge(*, results, today: datetime.date, on_iron: bool) -> RetestNudge
     Nothing when no ferritin was ever logged: the labs page already asks for a first test.
     """
     dates = [r.taken_on for r in results if r.ferritin_ng_ml is not None]
-    if not dates:
+    return retest_nudge_since(last_on=max(dates, default=None), today=today, on_iron=on_iron)
+
+
+def retest_nudge_since(
+    *, last_on: datetime.date | None, today: datetime.date, on_iron: bool
+) -> RetestNudge | None:
+    """The same nudge from the date of the newest ferritin result alone (the dashboard)."""
+    if last_on is None:
         return None
     interval = reference.RETEST_MONTHS_ON_IRON if on_iron else reference.RETEST_MONTHS
-    last_on = max(dates)
     due_on = add_months(last_on, interval.value)
     if today <= due_on:
         return None

@@ -9,7 +9,17 @@ import datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tracker import chart_tables, charts, crossover, iron, nof1, reference, safety, selectors
+from tracker import (
+    chart_tables,
+    charts,
+    clinical,
+    crossover,
+    iron,
+    nof1,
+    reference,
+    safety,
+    selectors,
+)
 from tracker.evening import evening_of, last_night, morning_first
 from tracker.models import ExperimentStatus
 from tracker.summary import period_summary
@@ -149,8 +159,14 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
 
     tonight = evening_of(now, user.zone, user.wake_time)
     morning_night = last_night(now, user.zone, user.wake_time)
+    flags = selectors.clinical_flags_get(user=user)
     summary = period_summary(
-        user=user, start=tonight - datetime.timedelta(days=days - 1), end=tonight, now=now
+        user=user,
+        start=tonight - datetime.timedelta(days=days - 1),
+        end=tonight,
+        now=now,
+        # The augmentation watch reads 8 weeks, whatever the period shown: same query.
+        history_from=clinical.augmentation_window_start(tonight) if flags.dopaminergic else None,
     )
     by_evening = {d.evening: d for d in summary.days}
     trial = selectors.trial_get(user=user)
@@ -182,6 +198,9 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
         "experiment_card": experiment_card(user=user, tonight=tonight),
+        **clinical.dashboard_notes(
+            user=user, summary=summary, flags=flags, tonight=tonight, now=now
+        ),
     }
 
 
@@ -232,6 +251,7 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
     summary = period_summary(user=user, start=start, end=end, now=now)
     labs = selectors.lab_result_list(user=user, until=end)
     trial = selectors.trial_get(user=user)
+    flags = selectors.clinical_flags_get(user=user)
     return {
         # Whose report: the signed-in user, or the owner of a share link its reader opened.
         "patient": user,
@@ -253,6 +273,8 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
         "entry_rows": chart_tables.entries_table_rows(summary.days),
+        # The onset trend (dopaminergic medicines) and the stomach answers.
+        **clinical.report_sections(user=user, summary=summary, flags=flags),
         # The experiment's CENT section (its own names: nothing above uses them).
         **_report_experiment(user=user, tonight=tonight),
     }

@@ -268,6 +268,94 @@ CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK = Sourced(
     ),
 )
 
+# --- Augmentation watch (dopaminergic medicines) ---------------------------------------
+# Augmentation: on a dopamine agonist or levodopa, RLS can grow worse over months — symptoms
+# start earlier in the day, spread to the arms, come on faster at rest. The Max Planck
+# Institute (MPI) criteria, which the IRLSSG task force keeps as the definition, count an
+# earlier onset of at least 4 hours on its own, or 2 to 4 hours together with another sign
+# such as spread to other body parts. Restwell is not diagnosing: it compares medians of the
+# user's own logged onset times and shows a calm "talk to your doctor" note.
+AUGMENTATION_SOURCE = _(
+    "García-Borreguero D, Silber MH, Winkelman JW, et al. Guidelines for the first-line "
+    "treatment of restless legs syndrome/Willis-Ekbom disease, prevention and treatment of "
+    "dopaminergic augmentation: a combined task force of the IRLSSG, EURLSF, and the "
+    "RLS-Foundation. Sleep Med 2016;21:1-11 (augmentation as defined by the MPI criteria, "
+    "García-Borreguero D et al., Sleep Med 2007;8:520-530: symptoms starting at least 4 hours "
+    "earlier, or 2 to 4 hours earlier with, among others, spread to other body parts). "
+    "Winkelman JW et al., J Clin Sleep Med 2025;21(1):137-152, doi 10.5664/jcsm.11390: the "
+    "AASM 2024 guideline suggests against the standard use of pramipexole, ropinirole and "
+    "rotigotine and against levodopa because of the risk of augmentation."
+)
+# MedicineKind codes (tracker/choices.py) that carry the augmentation risk.
+AUGMENTATION_MEDICINES = ("pramipexole", "ropinirole", "rotigotine", "levodopa")
+# The watch compares the first 2 weeks of the last 8 with the last 2 weeks.
+AUGMENTATION_WINDOW_WEEKS = Sourced(
+    8,
+    _(
+        "Restwell's product rule: augmentation develops over weeks to months (IRLSSG 2016), "
+        "so the onset times of the last 2 weeks are compared with those of 6 weeks before, "
+        "the first 2 weeks of the last 8."
+    ),
+)
+AUGMENTATION_BLOCK_DAYS = 14  # each compared block: 2 weeks of evenings
+AUGMENTATION_MIN_ONSETS = Sourced(
+    4,
+    _(
+        "Product rule: a median from fewer than 4 recorded onset times in a 2-week block is "
+        "too easily moved by one unusual night, so no comparison is made."
+    ),
+)
+AUGMENTATION_ONSET_SHIFT_HOURS = Sourced(4, AUGMENTATION_SOURCE)  # alone: the MPI B2 shift
+AUGMENTATION_ONSET_SHIFT_WITH_SPREAD_HOURS = Sourced(2, AUGMENTATION_SOURCE)  # with spread
+AUGMENTATION_SIGN_NIGHTS = Sourced(
+    3,
+    _(
+        "Product rule: symptoms in the arms, or starting earlier in the day than usual, "
+        "ticked on 3 or more of the last 14 nights — more than a single odd night. The MPI "
+        "criteria (IRLSSG 2016) name spread to other body parts and earlier onset as signs "
+        "of augmentation; a clinician decides whether it is."
+    ),
+)
+
+# --- Side effects -----------------------------------------------------------------------
+# The upper level for supplemental magnesium was set on diarrhoea: loose stools are the
+# first sign of too much. The note shows when stomach upset or loose stools follow an
+# evening with more than this much supplemental magnesium.
+GUT_NOTE_DOSE_MG = Sourced(
+    350,
+    _(
+        "NIH Office of Dietary Supplements, Magnesium Fact Sheet for Health Professionals, "
+        "'Health Risks from Excessive Magnesium': high intakes from supplements often cause "
+        "diarrhoea, sometimes with nausea and abdominal cramping; the 350 mg adult upper "
+        "level for supplements (IOM 1997) was set on diarrhoea. Restwell notes stomach upset "
+        "or loose stools after an evening with more than that."
+    ),
+)
+GUT_NOTE_LOOKBACK_NIGHTS = 14  # product rule: the dashboard note reads the last 2 weeks
+
+# --- Screens before the first dose ------------------------------------------------------
+KIDNEY_SOURCE = _(
+    "NIH Office of Dietary Supplements, Magnesium Fact Sheet for Health Professionals, "
+    "'Health Risks from Excessive Magnesium': the kidneys remove excess magnesium, and the "
+    "risk of magnesium toxicity rises with impaired kidney function or kidney failure."
+)
+PREGNANCY_SOURCE = _(
+    "NIH Office of Dietary Supplements, Magnesium Fact Sheet for Health Professionals: "
+    "recommended intakes differ in pregnancy and breastfeeding; the supplement upper level "
+    "of 350 mg a day applies to adults. Restless legs are common in pregnancy, and treatment "
+    "choices change (Picchietti DL et al., Sleep Med Rev 2015;22:64-77): talk to your "
+    "clinician or midwife before starting or changing a supplement."
+)
+ADULT_AGE_YEARS = Sourced(
+    18,
+    _(
+        "NIH ODS Magnesium Fact Sheet, Table 3: the 350 mg supplement upper level is for "
+        "people aged 9 and older, but the recommended intakes and the rest of Restwell's "
+        "numbers are for adults; children's needs and limits differ (65 mg a day upper level "
+        "at 1-3 years, 110 mg at 4-8). Accounts are for adults (18 or older)."
+    ),
+)
+
 # --- The personal experiment (tracker/nof1.py; the article explains each choice) -----------
 NOF1_GUIDE_SOURCE = _(
     "Kravitz RL, Duan N (eds.). Design and Implementation of N-of-1 Trials: A User's Guide. "
@@ -337,6 +425,17 @@ def sources() -> list[tuple[str, str, str]]:
         (_("Re-test iron studies otherwise"), RETEST_MONTHS, _("months")),
         (_("Iron dose typo limit"), IRON_DOSE_TYPO_LIMIT_MG, _("mg")),
         (_("At least moderate legs score (≥)"), MODERATE_SEVERITY_SCORE, _("of 10")),
+        (_("Augmentation: onset earlier by (≥)"), AUGMENTATION_ONSET_SHIFT_HOURS, _("h")),
+        (
+            _("Augmentation: onset earlier, with spread to the arms, by (≥)"),
+            AUGMENTATION_ONSET_SHIFT_WITH_SPREAD_HOURS,
+            _("h"),
+        ),
+        (_("Augmentation: weeks compared"), AUGMENTATION_WINDOW_WEEKS, _("weeks")),
+        (_("Augmentation: onset times per 2 weeks (≥)"), AUGMENTATION_MIN_ONSETS, ""),
+        (_("Augmentation: nights with a sign in 2 weeks (≥)"), AUGMENTATION_SIGN_NIGHTS, ""),
+        (_("Stomach note: evening magnesium above"), GUT_NOTE_DOSE_MG, _("mg")),
+        (_("Accounts are for adults aged (≥)"), ADULT_AGE_YEARS, _("years")),
         (
             _("Clinically significant nights per week (≥)"),
             CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK,

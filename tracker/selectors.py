@@ -4,9 +4,12 @@ They return data; what a page shows (charts, cards) is built in tracker/pages.py
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Case, Q, QuerySet, When
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 
+from tracker import reference
 from tracker.crossover import ExperimentLog, last_evening, tonight_plan
 from tracker.models import (
     Dose,
@@ -29,6 +32,42 @@ def saved_product_get(*, user) -> SavedProduct | None:
 
 def iron_product_get(*, user) -> IronProduct | None:
     return IronProduct.objects.filter(user=user).first()
+
+
+@dataclass(frozen=True)
+class ClinicalFlags:
+    dopaminergic: bool  # takes a medicine of reference.AUGMENTATION_MEDICINES
+    on_iron: bool  # has "My iron" (the labs page's re-test rule)
+    last_ferritin_on: datetime.date | None
+
+
+def clinical_flags_get(*, user) -> ClinicalFlags:
+    """What the dashboard's and the report's clinical notes need to know: one query."""
+    mine = OuterRef("pk")
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            dopaminergic=Exists(
+                OtherMedicine.objects.filter(user=mine, kind__in=reference.AUGMENTATION_MEDICINES)
+            ),
+            on_iron=Exists(IronProduct.objects.filter(user=mine)),
+            last_ferritin_on=Subquery(
+                LabResult.objects.filter(user=mine, ferritin_ng_ml__isnull=False)
+                .order_by("-taken_on")
+                .values("taken_on")[:1]
+            ),
+        )
+        .values("dopaminergic", "on_iron", "last_ferritin_on")
+        .first()
+    )
+    return ClinicalFlags(**row) if row else ClinicalFlags(False, False, None)
+
+
+def takes_dopaminergic(*, user) -> bool:
+    return OtherMedicine.objects.filter(
+        user=user, kind__in=reference.AUGMENTATION_MEDICINES
+    ).exists()
 
 
 def night_list(*, user) -> QuerySet[NightLog]:

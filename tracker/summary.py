@@ -8,7 +8,7 @@ built on a summary is in tracker/trial.py.
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Count, Max, Min, Sum
@@ -91,6 +91,9 @@ class Summary:
     factors: list[tuple[str, int]]
     streak: int
     clinically_significant: bool
+    # Every night loaded, from `history_from` (or the moving average's lead-in) to the end:
+    # the augmentation watch reads its 8 weeks from here, without another query.
+    history: list[NightLog] = field(default_factory=list)
 
     @property
     def adherence_percent(self) -> float | None:
@@ -124,18 +127,25 @@ def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start
 
 
 def period_summary(
-    *, user, start: datetime.date, end: datetime.date, now: datetime.datetime
+    *,
+    user,
+    start: datetime.date,
+    end: datetime.date,
+    now: datetime.datetime,
+    history_from: datetime.date | None = None,
 ) -> Summary:
     """Everything about the evenings start..end (inclusive) for charts, figures and tables.
 
     `now` decides which evening is "tonight" (not yet missed while it can still happen).
+    `history_from` loads earlier nights too (into `history` only), in the same query.
     """
     # The same query also loads the evenings just before `start`, so the first points of
     # the 7-night moving average have a full window like every other point.
     lead_in = start - (stats.WINDOW - 1) * DAY
+    load_from = min(lead_in, history_from) if history_from else lead_in
     loaded = {
         n.evening: n
-        for n in NightLog.objects.filter(user=user, evening__range=(lead_in, end)).only(
+        for n in NightLog.objects.filter(user=user, evening__range=(load_from, end)).only(
             *NIGHT_COLUMNS
         )
     }
@@ -272,10 +282,11 @@ def period_summary(
         mean_evening_mg=_mean(d.dose_mg for d in counted if d.dosed),
         onset_times=onsets,
         factors=factor_counts.most_common(),
-        streak=_streak(user, end, set(loaded), lead_in),
+        streak=_streak(user, end, set(loaded), load_from),
         # REST (Allen 2005): two or more nights a week with at least moderate distress.
         clinically_significant=(
             moderate_per_week is not None
             and moderate_per_week >= reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value
         ),
+        history=sorted(loaded.values(), key=lambda n: n.evening),
     )

@@ -16,6 +16,7 @@ from tracker.choices import (
     IronFrequency,
     MedicineKind,
     Quality,
+    Stomach,
     Unit,
 )
 from tracker.models.diary import Dose, EveningSkip, NightLog, SavedProduct
@@ -52,6 +53,7 @@ __all__ = [
     "Outcome",
     "Quality",
     "SavedProduct",
+    "Stomach",
     "Trial",
     "Unit",
 ]

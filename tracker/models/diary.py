@@ -14,6 +14,7 @@ from tracker.choices import (
     WASO_MAX,
     Form,
     Quality,
+    Stomach,
     Unit,
 )
 from tracker.reference import SINGLE_DOSE_TYPO_LIMIT_MG
@@ -44,6 +45,16 @@ class NightLog(models.Model):
     factors = models.JSONField(_("factors"), default=list, blank=True)
     tags = models.CharField(_("other factors (tags)"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    # The augmentation watch (tracker/augmentation.py), asked of everyone, emphasised for
+    # users who take a dopaminergic medicine.
+    symptoms_in_arms = models.BooleanField(_("symptoms spread to my arms"), default=False)
+    symptoms_earlier = models.BooleanField(
+        _("symptoms started earlier in the day than usual"), default=False
+    )
+    # The first sign of too much magnesium (blank: not answered that morning).
+    stomach = models.CharField(
+        _("stomach upset or loose stools"), max_length=8, choices=Stomach, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +74,9 @@ class NightLog(models.Model):
         "factors",
         "tags",
         "notes",
+        "symptoms_in_arms",
+        "symptoms_earlier",
+        "stomach",
     )
 
     class Meta:
@@ -94,6 +108,9 @@ class NightLog(models.Model):
                 | Q(out_of_bed_at__isnull=True)
                 | Q(out_of_bed_at__gte=models.F("in_bed_at")),
                 name="night_out_after_in",
+            ),
+            models.CheckConstraint(
+                condition=Q(stomach="") | Q(stomach__in=Stomach.values), name="night_stomach"
             ),
         ]
 

@@ -8,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracker.evening import evening_of, night_instant
-from tracker.models import AWAKENINGS_MAX, LATENCY_MAX, SEVERITY_MAX, WASO_MAX, Factor, NightLog
+from tracker.models import (
+    AWAKENINGS_MAX,
+    LATENCY_MAX,
+    SEVERITY_MAX,
+    WASO_MAX,
+    Factor,
+    NightLog,
+    Stomach,
+)
 from tracker.services import rules
 
 NIGHT_TIME_FIELDS = ("symptoms_started", "in_bed", "tried_sleep", "final_wake", "out_of_bed")
@@ -27,6 +35,9 @@ def _night_values(
     factors=(),
     tags: str = "",
     notes: str = "",
+    symptoms_in_arms: bool = False,
+    symptoms_earlier: bool = False,
+    stomach: str = "",
     now: datetime.datetime | None = None,
 ) -> dict:
     errors: dict[str, str] = {}
@@ -51,6 +62,8 @@ def _night_values(
     unknown = set(factors) - set(Factor.values)
     if unknown:
         errors["factors"] = _("Choose factors from the list.")
+    if stomach and stomach not in Stomach.values:
+        errors["stomach"] = _("Choose one of the answers about your stomach, or leave it empty.")
     if errors:
         raise ValidationError(errors)
 
@@ -103,6 +116,9 @@ def _night_values(
         "factors": sorted(set(factors)),
         "tags": clean_tags,
         "notes": (notes or "").strip(),
+        "symptoms_in_arms": bool(symptoms_in_arms),
+        "symptoms_earlier": bool(symptoms_earlier),
+        "stomach": stomach or "",
         **instants,
     }
 
@@ -121,7 +137,8 @@ def night_log(*, user, evening: datetime.date, **fields) -> NightLog:
     Fields: severity (0-10) and sleep_quality (1-5) required; optional `times` mapping
     symptoms_started / in_bed / tried_sleep / final_wake / out_of_bed to local wall-clock
     times (datetime.time) during that night, sleep_latency_min, awakenings, waso_min,
-    factors, tags, notes; `now` for tests.
+    factors, tags, notes, symptoms_in_arms, symptoms_earlier (the augmentation watch),
+    stomach (a tracker.models.Stomach value, or "" for no answer); `now` for tests.
     """
     values = _night_values(user=user, evening=evening, **fields)
     # select_for_update serialises two submissions of the same night (a double tap).

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.forms import apply_service_errors
 from portal.pwa import offline_copy
-from tracker import reference, safety, selectors, services
+from tracker import clinical, reference, safety, selectors, services
 from tracker.amounts import mg_text
 from tracker.evening import last_night
 from tracker.fields import dose_initial
@@ -82,6 +82,8 @@ def _night_page(request, form, *, night, evening, newest, now, **extra):
             "evening": evening,
             "is_last_night": evening == newest,
             "calendar": night_calendar(user=request.user, now=now, current=evening),
+            # The augmentation questions lead for users on a dopaminergic medicine.
+            "dopaminergic": selectors.takes_dopaminergic(user=request.user),
             **extra,
         },
     )
@@ -300,7 +302,14 @@ def dose_new(request):
             initial["remember"] = True
         form = DoseForm(initial=initial)
     return render(
-        request, "tracker/dose_form.html", {"form": form, "dose": None, **_conversion_context()}
+        request,
+        "tracker/dose_form.html",
+        {
+            "form": form,
+            "dose": None,
+            **_conversion_context(),
+            **clinical.screen_notes(user=user),
+        },
     )
 
 
@@ -331,7 +340,14 @@ def dose_edit(request, pk):
         initial = dose_initial(taken_at=timezone.localtime(dose.taken_at), dose=dose)
         form = DoseForm(initial={**initial, "note": dose.note})
     return render(
-        request, "tracker/dose_form.html", {"form": form, "dose": dose, **_conversion_context()}
+        request,
+        "tracker/dose_form.html",
+        {
+            "form": form,
+            "dose": dose,
+            **_conversion_context(),
+            **clinical.screen_notes(user=request.user),
+        },
     )
 
 
