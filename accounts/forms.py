@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import HealthScreen
 from accounts.services import user_signup_complete
 from accounts.time_zones import time_zone_choices, validate_time_zone
 
@@ -29,6 +30,28 @@ def time_of_day_field(label, help_text="") -> forms.TimeField:
     )
 
 
+def health_screen_field(label, help_text="") -> forms.ChoiceField:
+    """A question asked before the first dose: yes / no / prefer not to say (optional)."""
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=HealthScreen.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose yes, no or prefer not to say.")},
+    )
+
+
+class HealthScreensForm(forms.Form):
+    """The two screens (onboarding and the profile); a "yes" turns on a caution note."""
+
+    kidney_disease = health_screen_field(
+        _("Do you have kidney disease?"),
+        _("The kidneys remove extra magnesium: Restwell then shows a caution."),
+    )
+    pregnant_or_breastfeeding = health_screen_field(_("Are you pregnant or breastfeeding?"))
+
+
 class SignupForm(forms.Form):
     """Extra sign-up fields; allauth calls signup() after it has created the user."""
 
@@ -50,6 +73,18 @@ class SignupForm(forms.Form):
             "required": _("Restwell cannot keep a sleep and symptom log without your consent.")
         },
     )
+    adult = forms.BooleanField(
+        label=_("I am 18 or older"),
+        help_text=_(
+            "Restwell is for adults: the 350 mg upper level for magnesium supplements and the "
+            "other numbers it shows are adults' figures; children's limits are lower."
+        ),
+        error_messages={
+            "required": _(
+                "Restwell accounts are for adults. Tick the box to confirm you are 18 or older."
+            )
+        },
+    )
 
     def signup(self, request, user):
         user_signup_complete(
@@ -57,10 +92,12 @@ class SignupForm(forms.Form):
             display_name=self.cleaned_data["display_name"],
             time_zone=self.cleaned_data["time_zone"],
             language=translation.get_language() or "",
+            adult_confirmed=self.cleaned_data["adult"],
         )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(HealthScreensForm):
+    field_order = ["display_name", "time_zone", "bedtime", "wake_time"]  # then the screens
     display_name = forms.CharField(label=_("Display name"), max_length=80, required=False)
     time_zone = TimeZoneField()
     bedtime = time_of_day_field(_("Usual bedtime"))

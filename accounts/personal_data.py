@@ -20,6 +20,9 @@ def export_profile(user) -> list[dict]:
             "date_joined": iso(user.date_joined),
             "last_login": iso(user.last_login),
             "health_data_consent_at": iso(user.health_data_consent_at),
+            "adult_confirmed_at": iso(user.adult_confirmed_at),
+            "kidney_disease": user.kidney_disease,
+            "pregnant_or_breastfeeding": user.pregnant_or_breastfeeding,
         }
     ]
 

@@ -6,23 +6,61 @@ from allauth.core import ratelimit
 from allauth.usersessions.adapter import get_adapter as usersessions_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import HealthScreen, User
 from accounts.signals import sleep_schedule_changed
 
 
 @transaction.atomic
 def user_signup_complete(
-    *, user: User, display_name: str, time_zone: str, language: str = ""
+    *,
+    user: User,
+    display_name: str,
+    time_zone: str,
+    language: str = "",
+    adult_confirmed: bool = False,
 ) -> User:
-    """Record what sign-up asked beyond email and password, including the Art. 9 consent."""
+    """Record what sign-up asked beyond email and password, including the Art. 9 consent
+    and the confirmation of being 18 or older (the form requires both)."""
+    now = timezone.now()
     user.display_name = display_name
     user.time_zone = time_zone
     user.language = language if language in dict(settings.LANGUAGES) else ""
-    user.health_data_consent_at = timezone.now()
-    user.save(update_fields=["display_name", "time_zone", "language", "health_data_consent_at"])
+    user.health_data_consent_at = now
+    user.adult_confirmed_at = now if adult_confirmed else None
+    user.save(
+        update_fields=[
+            "display_name",
+            "time_zone",
+            "language",
+            "health_data_consent_at",
+            "adult_confirmed_at",
+        ]
+    )
+    return user
+
+
+@transaction.atomic
+def health_screens_update(*, user: User, kidney_disease: str, pregnant_or_breastfeeding: str):
+    """Store the answers to the screens before the first dose ("" stays unanswered)."""
+    allowed = {"", *HealthScreen.values}
+    errors = {
+        name: _("Choose yes, no or prefer not to say.")
+        for name, value in (
+            ("kidney_disease", kidney_disease),
+            ("pregnant_or_breastfeeding", pregnant_or_breastfeeding),
+        )
+        if value not in allowed
+    }
+    if errors:
+        raise ValidationError(errors)
+    user.kidney_disease = kidney_disease
+    user.pregnant_or_breastfeeding = pregnant_or_breastfeeding
+    user.save(update_fields=["kidney_disease", "pregnant_or_breastfeeding"])
     return user
 
 
@@ -89,6 +127,8 @@ def verified_account_ensure(*, email: str, password: str, **fields) -> User:
     user.set_password(password)
     if user.health_data_consent_at is None:
         user.health_data_consent_at = timezone.now()
+    if user.adult_confirmed_at is None:
+        user.adult_confirmed_at = timezone.now()
     user.save()
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}

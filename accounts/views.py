@@ -28,10 +28,18 @@ def profile(request):
             "time_zone": user.time_zone,
             "bedtime": user.bedtime,
             "wake_time": user.wake_time,
+            "kidney_disease": user.kidney_disease,
+            "pregnant_or_breastfeeding": user.pregnant_or_breastfeeding,
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.profile_update(user=user, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        services.health_screens_update(
+            user=user,
+            kidney_disease=data.pop("kidney_disease"),
+            pregnant_or_breastfeeding=data.pop("pregnant_or_breastfeeding"),
+        )
+        services.profile_update(user=user, **data)
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})

@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import TimeZoneField, time_of_day_field
+from accounts.forms import HealthScreensForm, TimeZoneField, time_of_day_field
 from tracker.fields import LocalDateTimeField, amount_mg_field, dose_form_field, unit_field
 from tracker.models import Form
 
 
-class OnboardingForm(forms.Form):
+class OnboardingForm(HealthScreensForm):
     time_zone = TimeZoneField()
     bedtime = time_of_day_field(_("Usual bedtime"))
     wake_time = time_of_day_field(_("Usual wake time"))

@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.services import profile_update, user_onboarding_mark
+from accounts.services import health_screens_update, profile_update, user_onboarding_mark
 from reminders.models import ReminderKind
 from reminders.services import reminder_setting_update
 from tracker.services import saved_product_set
@@ -22,8 +22,11 @@ def onboarding_complete(
     product_form: str = "",
     product_amount_mg=None,
     product_unit: str = "",
+    kidney_disease: str = "",
+    pregnant_or_breastfeeding: str = "",
 ) -> None:
-    """Sleep schedule (accounts), "my magnesium" (tracker) and the evening reminder.
+    """Sleep schedule and health screens (accounts), "my magnesium" (tracker) and the
+    evening reminder.
 
     Raises ValidationError (keyed by the onboarding form's field names) and writes nothing.
     """
@@ -33,6 +36,11 @@ def onboarding_complete(
         time_zone=time_zone,
         bedtime=bedtime,
         wake_time=wake_time,
+    )
+    health_screens_update(
+        user=user,
+        kidney_disease=kidney_disease,
+        pregnant_or_breastfeeding=pregnant_or_breastfeeding,
     )
     if product_amount_mg is not None:
         try:

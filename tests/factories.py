@@ -19,6 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Person {n}")
     time_zone = "Europe/London"
     health_data_consent_at = factory.LazyFunction(timezone.now)
+    adult_confirmed_at = factory.LazyFunction(timezone.now)
     # Past the one-time onboarding screen; pass onboarded_at=None for a first sign-in.
     onboarded_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)

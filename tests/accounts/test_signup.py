@@ -14,7 +14,19 @@ SIGNUP = {
     "display_name": "Alex",
     "time_zone": "America/New_York",
     "health_data_consent": "on",
+    "adult": "on",
 }
+
+
+@pytest.mark.django_db
+def test_signup_needs_the_18_or_older_box(client):
+    response = client.post(reverse("account_signup"), {**SIGNUP, "adult": ""})
+    assert response.status_code == 200
+    assert "Restwell accounts are for adults. Tick the box to confirm you are 18 or older." in (
+        response.text
+    )
+    assert "the 350 mg upper level" in response.text  # the reason, beside the box
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db
@@ -40,6 +52,7 @@ def test_signup_records_zone_consent_and_requires_verification(client):
     assert user.time_zone == "America/New_York"
     assert user.display_name == "Alex"
     assert user.health_data_consent_at is not None
+    assert user.adult_confirmed_at == user.health_data_consent_at
     assert user.language == "en"  # the language the site was shown in: emails follow it
     assert not EmailAddress.objects.get(user=user).verified
     # Mandatory verification: not signed in until the link is followed.

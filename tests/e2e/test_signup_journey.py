@@ -22,6 +22,12 @@ def test_sign_up_verify_sign_in_dashboard_sign_out(page, live_server, smtp_sink,
     page.get_by_role("button", name="Show password").click()
     assert page.locator("#id_password1").get_attribute("type") == "text"
     page.get_by_label("I agree that Restwell stores").check()
+    # Unticked, the 18+ box is refused in plain words and nothing is created.
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/accounts/signup/")
+    assert page.get_by_text("Restwell accounts are for adults.").is_visible()
+    page.locator("#id_password1").fill("a calm evening routine")
+    page.get_by_label("I am 18 or older").check()
     page.get_by_role("button", name="Create account").click()
 
     page.wait_for_url("**/accounts/confirm-email/")
