@@ -12,7 +12,16 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import ConfigDict, WithJsonSchema
 
-from tracker.models import AWAKENINGS_MAX, LATENCY_MAX, SEVERITY_MAX, WASO_MAX, Factor, Form, Unit
+from tracker.models import (
+    AWAKENINGS_MAX,
+    LATENCY_MAX,
+    SEVERITY_MAX,
+    WASO_MAX,
+    Factor,
+    Form,
+    Stomach,
+    Unit,
+)
 from tracker.pages import PERIODS
 
 # The dose form accepts 5 whole digits and one decimal place (tracker.fields.amount_mg_field).
@@ -79,6 +88,14 @@ class NightIn(Schema):
     )
     tags: _input({"type": "string", "maxLength": 200}, "Other factors, comma-separated.") = None
     notes: _input({"type": "string", "maxLength": 2000}) = None
+    stomach: _input(
+        {"type": "string", "enum": ["", *Stomach.values]},
+        "Stomach upset or loose stools: none, upset, loose or both; empty for no answer.",
+    ) = None
+    symptoms_in_arms: _input({"type": "boolean"}, "Symptoms spread to the arms.") = None
+    symptoms_earlier: _input(
+        {"type": "boolean"}, "Symptoms started earlier in the day than usual."
+    ) = None
 
 
 class DoseIn(Schema):

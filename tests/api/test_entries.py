@@ -67,6 +67,34 @@ def test_a_night_is_logged_with_local_times_and_shown_with_the_users_offset(api,
     assert night.in_bed_at == datetime.datetime(2026, 11, 25, 3, 45, tzinfo=datetime.UTC)
 
 
+def test_a_night_carries_the_stomach_answer_and_the_augmentation_ticks(api, user):
+    response = api.post(
+        NIGHTS,
+        {
+            "evening": "2026-11-24",
+            "severity": 6,
+            "sleep_quality": 2,
+            "stomach": "loose",
+            "symptoms_in_arms": True,
+            "symptoms_earlier": False,
+        },
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["stomach"], body["symptoms_in_arms"], body["symptoms_earlier"]) == (
+        "loose",
+        True,
+        False,
+    )
+    night = NightLog.objects.get(user=user)
+    assert (night.stomach, night.symptoms_in_arms, night.symptoms_earlier) == ("loose", True, False)
+    refused = api.post(
+        NIGHTS, {"evening": "2026-11-23", "severity": 1, "sleep_quality": 4, "stomach": "awful"}
+    )
+    assert refused.status_code == 422
+    assert "stomach" in str(refused.json())
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [
