@@ -28,6 +28,7 @@ from reminders import selectors, tokens
 from reminders.forms import ReminderSettingsForm, bits_to_weekdays, weekdays_to_bits
 from reminders.models import ReminderKind
 from tracker import reference
+from tracker.clinical import screen_notes
 from tracker.fields import dose_initial
 
 
@@ -141,7 +142,13 @@ def taken(request, token):
                         "safety_article": reference.SAFETY_ARTICLE_PATH,
                     },
                 )
-        return render(request, "reminders/taken.html", {"form": form, "delivery": delivery, **need})
+        # The same cautions as the dose form: this page is the email's dose form.
+        cautions = screen_notes(user=delivery.user)
+        return render(
+            request,
+            "reminders/taken.html",
+            {"form": form, "delivery": delivery, **need, **cautions},
+        )
 
 
 @never_cache

@@ -212,6 +212,19 @@ def test_taken_shows_the_same_safety_notes_as_the_dose_form(client, due_user):
 
 
 @time_machine.travel(SOON, tick=False)
+def test_taken_shows_the_health_screen_cautions_before_logging(client, due_user):
+    saved_product_set(user=due_user, form="glycinate", amount_mg=Decimal("200"), unit="elemental")
+    url = taken_url(_delivery(due_user))
+    assert "You told us" not in client.get(url).text
+    due_user.kidney_disease = "yes"
+    due_user.save()
+    text = client.get(url).text
+    assert "You told us you have kidney disease." in text
+    assert "You told us you are pregnant or breastfeeding." not in text
+    assert Dose.objects.count() == 0
+
+
+@time_machine.travel(SOON, tick=False)
 def test_taken_with_nothing_to_note_shows_no_note(client, due_user):
     saved_product_set(user=due_user, form="glycinate", amount_mg=Decimal("200"), unit="elemental")
     text = client.post(taken_url(_delivery(due_user))).text
