@@ -20,6 +20,7 @@ from reminders.models import Delivery, ReminderKind
 from reminders.services import calendar_feed_reset, reminder_setting_update
 from sharing.services import share_create, share_view_record
 from tracker import services as tracker
+from tracker.models import ExperimentCapsule, ExperimentLook
 
 UTC = datetime.UTC
 # A Wednesday in London (GMT): the evening reminder (22:30 bedtime, 30 min before) is due at
@@ -86,6 +87,10 @@ def populate(user, text: str) -> dict:
         now=BEFORE,
     )
     experiment = tracker.experiment_start(experiment=experiment, now=BEFORE, rng=random.Random(0))
+    ExperimentCapsule.objects.create(experiment=experiment, evening=EVENING, taken_at=NOW)
+    ExperimentLook.objects.create(
+        experiment=experiment, looked_at=BEFORE, pairs_complete=0, verdict=text[:24]
+    )
     amendment = tracker.experiment_amend(
         experiment=experiment, reason=text[:200], now=BEFORE, rng=random.Random(1), pairs=3
     )
