@@ -87,7 +87,8 @@ def populate(user, text: str) -> dict:
         now=BEFORE,
     )
     experiment = tracker.experiment_start(experiment=experiment, now=BEFORE, rng=random.Random(0))
-    ExperimentCapsule.objects.create(experiment=experiment, evening=EVENING, taken_at=NOW)
+    # Tomorrow's capsule: tonight stays unlogged, so the evening email still goes out.
+    ExperimentCapsule.objects.create(experiment=experiment, evening=EVENING + DAY, taken_at=NOW)
     ExperimentLook.objects.create(
         experiment=experiment, looked_at=BEFORE, pairs_complete=0, verdict=text[:24]
     )
