@@ -59,7 +59,9 @@ def populate(user, text: str) -> dict:
             unit="elemental",
             note=text[:200],
         )
-    product = tracker.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
+    product = tracker.saved_product_set(
+        user=user, form="glycinate", amount_mg=200, unit="elemental"
+    )
     medicine = tracker.medicine_add(
         user=user, kind="other", name=text[:80], usual_time=datetime.time(8)
     )
@@ -154,7 +156,9 @@ def _comparable(value):
 
 
 def snapshot_difference(before: dict, after: dict) -> dict:
-    return {label: (before[label], after[label]) for label in before if before[label] != after[label]}
+    return {
+        label: (before[label], after[label]) for label in before if before[label] != after[label]
+    }
 
 
 def user_tables() -> list[type[models.Model]]:

@@ -41,7 +41,10 @@ def _paths_to_user(model, depth=2, seen=()) -> list[str]:
         return ["pk"]
     found = []
     for field in model._meta.get_fields():
-        if not isinstance(field, models.ForeignKey | models.OneToOneField) or field.related_model in seen:
+        if (
+            not isinstance(field, models.ForeignKey | models.OneToOneField)
+            or field.related_model in seen
+        ):
             continue
         if field.related_model._meta.label == settings.AUTH_USER_MODEL:
             found.append(f"{field.name}__pk")
@@ -109,8 +112,8 @@ def test_deletion_leaves_no_row_of_any_model_that_points_at_the_user(user, other
 
 @pytest.mark.parametrize(
     "engine",
-    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cache",
-     "django.contrib.sessions.backends.cached_db", "django.contrib.sessions.backends.signed_cookies"],
+    [f"django.contrib.sessions.backends.{name}" for name in ("db", "cache", "cached_db",
+                                                            "signed_cookies")],
 )  # fmt: skip
 def test_deletion_ends_every_session_whatever_the_backend(settings, user, other_user, engine):
     settings.SESSION_ENGINE = engine

@@ -6,7 +6,6 @@ the client's own words and count for nothing. With no proxy (the default) the he
 ignored entirely. So a client rotating made-up addresses in the header stays one client.
 """
 
-import datetime
 import itertools
 
 import pytest
@@ -130,9 +129,9 @@ def test_api_limits_count_per_token_not_per_address(proxies, user, monkeypatch):
     monkeypatch.setattr(ratelimit, "LIMITS", {"read": 3, "write": 2})
     _token, secret = token_create(user=user, name="Script", scope="read", days=30)
     answers = [
-        Client().get(
-            "/api/v1/nights/", HTTP_AUTHORIZATION=f"Bearer {secret}", **_headers(proxies)
-        ).status_code
+        Client()
+        .get("/api/v1/nights/", HTTP_AUTHORIZATION=f"Bearer {secret}", **_headers(proxies))
+        .status_code
         for _ in range(4)
     ]
     assert answers == [200, 200, 200, 429]

@@ -15,10 +15,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from reminders import tokens
-from sharing.services import share_revoke
 from api.services import token_revoke
+from reminders import tokens
 from reminders.services import calendar_feed_reset
+from sharing.services import share_revoke
 from tests.factories import UserFactory, link_token
 from tests.security.conftest import NOW, populate, snapshot, snapshot_difference
 
@@ -57,11 +57,7 @@ def test_every_bad_email_link_is_refused_and_changes_nothing(world, user, settin
             "another user's": link_token(
                 purpose=purpose, user_id=stranger.pk, delivery_id=delivery.pk
             ),
-            **{
-                f"a {other} token": world["links"][other]
-                for other in PURPOSES
-                if other != purpose
-            },
+            **{f"a {other} token": world["links"][other] for other in PURPOSES if other != purpose},
         }
         bad += [(purpose, name) for name, t in variants.items() if not _refused(client, purpose, t)]
     expired = {p: NOW + tokens.MAX_AGE[p] + datetime.timedelta(minutes=1) for p in PURPOSES}

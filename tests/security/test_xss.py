@@ -9,7 +9,6 @@ token's name (trimmed to each field's length).
 
 import csv
 import io
-import json
 from unittest import mock
 
 import pytest
@@ -57,9 +56,7 @@ def test_every_page_of_the_user_renders_the_corpus_inert(world, user, payload):
     client = Client()
     client.force_login(user)
     not_pages = {"tracker:report_pdf", "accounts:export", "sharing:fhir", "tracker:export_csv"}
-    pages = [
-        matrix.concrete_url(n, a) for n, a in matrix.named(matrix.USER) if n not in not_pages
-    ]
+    pages = [matrix.concrete_url(n, a) for n, a in matrix.named(matrix.USER) if n not in not_pages]
     owned = {"night": world["night"], "dose": world["dose"], "medicine": world["medicine"],
              "lab": world["lab"], "share": world["share"], "token": world["api_token"]}  # fmt: skip
     pages += [
