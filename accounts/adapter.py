@@ -5,6 +5,7 @@ offered the onboarding screen once, after their very first sign-in, then the das
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.urls import reverse
 
 from accounts.services import user_onboarding_mark
@@ -29,3 +30,16 @@ class AccountAdapter(DefaultAccountAdapter):
         # a new account has not seen the onboarding screen. Skipping or finishing it marks it
         # as offered; leaving it open offers it again at the next sign-in.
         return reverse("reminders:onboarding")
+
+    def get_client_ip(self, request):
+        # allauth raises ImproperlyConfigured (a 500 on login and password reset) when
+        # X-Forwarded-For has fewer entries than TRUSTED_PROXY_COUNT: a request that did not
+        # pass every proxy (e.g. sent straight to the inner one). Its rate limits then count
+        # the connecting address, the one portal.client_ip logs: never the client's own words.
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            address = request.META.get("REMOTE_ADDR")
+            if not address:
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return address

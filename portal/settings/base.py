@@ -387,6 +387,9 @@ LOGGING = {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "django.db.backends": {"level": "INFO"},
+        # At DEBUG, Django's template engine logs every missing variable with the whole
+        # template context (the nights, notes and medicines on the page): never below WARNING.
+        "django.template": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
     },
 }
