@@ -18,6 +18,7 @@ from tracker.models import (
     NightLog,
     OtherMedicine,
     SavedProduct,
+    SleepImport,
     Trial,
 )
 from tracker.summary import NIGHT_COLUMNS
@@ -161,3 +162,24 @@ def blinded_experiment_for(*, user, evening: datetime.date) -> Experiment | None
     if experiment is None or tonight_plan(experiment, evening=evening) is None:
         return None
     return experiment
+
+
+def sleep_import_get(*, user, pk: int, now: datetime.datetime) -> SleepImport | None:
+    """The user's import by id, unless it has expired (another user's is None: a 404)."""
+    return SleepImport.objects.filter(user=user, pk=pk, expires_at__gt=now).first()
+
+
+def sleep_import_current(*, user, now: datetime.datetime) -> SleepImport | None:
+    return SleepImport.objects.filter(user=user, expires_at__gt=now).first()
+
+
+def sleep_import_rows(*, sleep_import: SleepImport) -> list[dict]:
+    """Each suggested night beside the diary entry it would fill (None: not logged yet)."""
+    suggestions = list(sleep_import.suggestions.order_by("-evening"))
+    nights = {
+        night.evening: night
+        for night in NightLog.objects.filter(
+            user_id=sleep_import.user_id, evening__in=[s.evening for s in suggestions]
+        )
+    }
+    return [{"suggestion": s, "night": nights.get(s.evening)} for s in suggestions]

@@ -28,6 +28,7 @@ from tracker.models.experiment import (
     Outcome,
 )
 from tracker.models.records import IronProduct, LabResult, OtherMedicine, Trial
+from tracker.models.sleep_import import ImportSource, SleepImport, SleepSuggestion
 
 __all__ = [
     "AWAKENINGS_MAX",
@@ -43,6 +44,7 @@ __all__ = [
     "EveningSkip",
     "Factor",
     "Form",
+    "ImportSource",
     "IronFrequency",
     "IronProduct",
     "LabResult",
@@ -52,6 +54,8 @@ __all__ = [
     "Outcome",
     "Quality",
     "SavedProduct",
+    "SleepImport",
+    "SleepSuggestion",
     "Trial",
     "Unit",
 ]
