@@ -124,6 +124,7 @@ SLEEP_IMPORT_MAX_NIGHTS = 366  # product rule: the most recent year of nights is
 SLEEP_IMPORT_UPLOAD_MAX_MB = 300
 SLEEP_IMPORT_JSON_MAX_MB = 25  # a JSON file is read whole
 SLEEP_IMPORT_XML_MAX_MB = 2000  # the export.xml inside the zip, uncompressed
+SLEEP_IMPORT_READ_SECONDS = 20  # under gunicorn's 30 s timeout: a clear message, not a 502
 SLEEP_IMPORT_ZIP_MAX_RATIO = 100  # a real export.xml compresses 10-25x; a zip bomb, thousands
 EARLIEST_YEAR = 1950  # product rule: earlier dates are typos
 

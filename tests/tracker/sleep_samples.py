@@ -34,12 +34,14 @@ def sleep_record(value: str, start: str, end: str, source: str = "Sam's Apple Wa
     )
 
 
-def heart_rate_record(minute: int) -> str:
-    stamp = f"2026-01-01 {minute // 60 % 24:02d}:{minute % 60:02d}:00 +0000"
+def heart_rate_record(day: datetime.date, minute: int) -> str:
+    stamp = f"{day:%Y-%m-%d} {minute // 60 % 24:02d}:{minute % 60:02d}:{minute * 7 % 60:02d} +0000"
+    created = f"{day:%Y-%m-%d} {minute // 60 % 24:02d}:{(minute + 3) % 60:02d}:41 +0000"
     return (
         ' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" '
-        f'creationDate="{stamp}" startDate="{stamp}" endDate="{stamp}" value="61">\n'
-        '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n'
+        f'creationDate="{created}" startDate="{stamp}" endDate="{stamp}" '
+        f'value="{55 + (minute * 37 + day.toordinal()) % 60}">\n'
+        f'  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="{minute % 3}"/>\n'
         " </Record>\n"
     )
 
@@ -75,7 +77,7 @@ def apple_xml_of_size(target_bytes: int, path) -> int:
         out.write(APPLE_HEADER)
         written = len(APPLE_HEADER)
         while written < target_bytes:
-            chunk = "".join(heart_rate_record(m) for m in range(0, 1440, 3))
+            chunk = "".join(heart_rate_record(day, m) for m in range(0, 1440, 3))
             start = datetime.datetime.combine(day, datetime.time(22, 30))
             edges = [start + datetime.timedelta(minutes=m) for m in (0, 20, 200, 215, 330, 480)]
             stamps = [f"{edge:%Y-%m-%d %H:%M:%S} +0000" for edge in edges]

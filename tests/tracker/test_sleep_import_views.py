@@ -10,7 +10,13 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.tracker.sleep_samples import apple_xml, apple_zip, hae_json, sleep_record
+from tests.tracker.sleep_samples import (
+    apple_xml,
+    apple_zip,
+    hae_json,
+    heart_rate_record,
+    sleep_record,
+)
 from tracker import services, sleep_import
 from tracker.models import NightLog, SleepImport
 
@@ -180,3 +186,11 @@ def test_expired_suggestions_are_gone(user_client, user):
 
 def test_night_list_links_to_the_import(user_client):
     assert UPLOAD in user_client.get(reverse("tracker:night_list")).text
+
+
+def test_an_export_too_slow_to_read_gets_a_message(user_client, monkeypatch):
+    monkeypatch.setattr(sleep_import.reference, "SLEEP_IMPORT_READ_SECONDS", 1e-9)
+    records = [heart_rate_record(datetime.date(2026, 1, 1), m) for m in range(20_000)]
+    response = _upload(user_client, apple_zip(apple_xml(records + _records())))
+    assert "too large to read in one go" in response.text
+    assert not SleepImport.objects.exists()

@@ -66,6 +66,10 @@ MESSAGES = {
         "The export.xml in this file uses XML features that a Health export never uses, so "
         "Restwell will not read it."
     ),
+    "too_slow": _(
+        "This export is too large to read in one go. Health Auto Export can export only your "
+        "sleep analysis, which is a small file: upload that instead."
+    ),
     "no_sleep": _(
         "There are no sleep records in this file. Check that your watch or phone records "
         "sleep and that the export includes Sleep Analysis."
@@ -166,7 +170,7 @@ def _read_apple(upload: IO[bytes], kind: str) -> tuple[list[Candidate], int]:
             max_ratio=reference.SLEEP_IMPORT_ZIP_MAX_RATIO,
         )
     try:
-        segments = list(read_apple_xml(stream))
+        segments = list(read_apple_xml(stream, seconds=reference.SLEEP_IMPORT_READ_SECONDS))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
         raise FormatError("bad_zip") from None
     finally:

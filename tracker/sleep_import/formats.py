@@ -23,6 +23,7 @@ sourceName=...>` is used; `value` is HKCategoryValueSleepAnalysis InBed, Asleep 
 
 import datetime
 import json
+import time
 import zipfile
 from collections.abc import Iterator
 from typing import IO
@@ -163,9 +164,12 @@ def read_health_auto_export(raw: bytes) -> tuple[list[Candidate], list[Segment],
 
 
 # --- Apple Health ---------------------------------------------------------------------------
-def read_apple_xml(stream: IO[bytes]) -> Iterator[Segment]:
-    """Sleep analysis segments from an export.xml stream, element by element."""
+def read_apple_xml(stream: IO[bytes], *, seconds: float | None = None) -> Iterator[Segment]:
+    """Sleep analysis segments from an export.xml stream, element by element; gives up
+    (code "too_slow") when reading takes longer than `seconds`."""
     root = None
+    deadline = time.monotonic() + seconds if seconds else None
+    count = 0
     try:
         for event, element in iterparse(stream, events=("start", "end")):
             if event == "start":
@@ -174,6 +178,9 @@ def read_apple_xml(stream: IO[bytes]) -> Iterator[Segment]:
                 continue
             if element.tag != "Record":
                 continue
+            count += 1
+            if deadline and not count % 20_000 and time.monotonic() > deadline:
+                raise FormatError("too_slow")
             if element.get("type") == SLEEP_TYPE:
                 segment = _apple_segment(element)
                 if segment:
