@@ -8,6 +8,7 @@ import zipfile
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from tests.tracker.sleep_samples import (
@@ -193,4 +194,13 @@ def test_an_export_too_slow_to_read_gets_a_message(user_client, monkeypatch):
     records = [heart_rate_record(datetime.date(2026, 1, 1), m) for m in range(20_000)]
     response = _upload(user_client, apple_zip(apple_xml(records + _records())))
     assert "too large to read in one go" in response.text
+    assert not SleepImport.objects.exists()
+
+
+def test_the_upload_still_needs_the_csrf_token(user):
+    # The view is csrf_exempt only to install the size cap first; its body is csrf_protect'ed.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post(UPLOAD, {"file": SimpleUploadedFile("export.zip", b"PK\x03\x04")})
+    assert response.status_code == 403
     assert not SleepImport.objects.exists()
