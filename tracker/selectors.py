@@ -19,6 +19,7 @@ from tracker.models import (
     OtherMedicine,
     SavedProduct,
     SleepImport,
+    SleepSuggestion,
     Trial,
 )
 from tracker.summary import NIGHT_COLUMNS
@@ -183,3 +184,10 @@ def sleep_import_rows(*, sleep_import: SleepImport) -> list[dict]:
         )
     }
     return [{"suggestion": s, "night": nights.get(s.evening)} for s in suggestions]
+
+
+def sleep_suggestion_for(*, user, evening: datetime.date, now: datetime.datetime):
+    """The user's current imported suggestion for one night, if any (for the night form)."""
+    return SleepSuggestion.objects.filter(
+        sleep_import__user=user, sleep_import__expires_at__gt=now, evening=evening
+    ).first()

@@ -204,3 +204,15 @@ def test_the_upload_still_needs_the_csrf_token(user):
     response = client.post(UPLOAD, {"file": SimpleUploadedFile("export.zip", b"PK\x03\x04")})
     assert response.status_code == 403
     assert not SleepImport.objects.exists()
+
+
+def test_log_this_night_starts_from_the_imported_times(client, user, other_user):
+    client.force_login(user)
+    _upload(client, apple_zip(apple_xml(_records())))
+    url = f"{reverse('tracker:night_new')}?evening=2026-11-01&from_import=1"
+    page = client.get(url)
+    assert 'value="23:15"' in page.text and 'value="06:30"' in page.text
+    assert "come from your sleep import" in page.text
+    assert '<details class="mb-3" open>' in page.text
+    client.force_login(other_user)  # someone else's import is never theirs to start from
+    assert 'value="23:15"' not in client.get(url).text
