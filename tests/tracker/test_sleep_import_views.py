@@ -24,6 +24,7 @@ from tracker.models import NightLog, SleepImport
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 9, 9, 0, tzinfo=datetime.UTC)
 UPLOAD = reverse("tracker:sleep_import")
+QUERIES = 5  # session, user, the import, its suggestions, their diary entries
 
 
 @pytest.fixture(autouse=True)
@@ -216,3 +217,31 @@ def test_log_this_night_starts_from_the_imported_times(client, user, other_user)
     assert '<details class="mb-3" open>' in page.text
     client.force_login(other_user)  # someone else's import is never theirs to start from
     assert 'value="23:15"' not in client.get(url).text
+
+
+def _import_of(client, nights: int):
+    rows = []
+    for back in range(nights):
+        day = datetime.date(2026, 11, 7) - datetime.timedelta(days=back)
+        nxt = day + datetime.timedelta(days=1)
+        rows.append(
+            {
+                "sleepStart": f"{day} 23:10:00 +0000",
+                "sleepEnd": f"{nxt} 06:40:00 +0000",
+                "totalSleep": 7,
+                "source": "Watch",
+            }
+        )
+    _upload(client, hae_json(rows), name="sleep.json")
+    return reverse("tracker:sleep_import_review", args=[SleepImport.objects.get().pk])
+
+
+@pytest.mark.parametrize("nights", [3, 60])
+def test_the_review_page_costs_the_same_queries_for_3_or_60_nights(
+    user_client, user, nights, django_assert_max_num_queries
+):
+    for back in range(0, nights, 2):
+        _log(user, datetime.date(2026, 11, 7) - datetime.timedelta(days=back))
+    url = _import_of(user_client, nights)
+    with django_assert_max_num_queries(QUERIES):
+        assert user_client.get(url).status_code == 200
