@@ -245,3 +245,24 @@ def test_the_review_page_costs_the_same_queries_for_3_or_60_nights(
     url = _import_of(user_client, nights)
     with django_assert_max_num_queries(QUERIES):
         assert user_client.get(url).status_code == 200
+
+
+def test_suggestions_are_in_the_data_export_and_go_with_the_account(user_client, user):
+    from accounts.export_registry import export_for
+
+    _upload(user_client, apple_zip(apple_xml(_records())))
+    (exported,) = export_for(user)["data"]["tracker.sleepimport"]
+    assert exported["source"] == "apple_health"
+    assert [n["evening"] for n in exported["nights"]] == ["2026-10-24", "2026-11-01"]
+    assert exported["nights"][0]["in_bed_at"] == "2026-10-24T21:30:00+00:00"
+    user.delete()
+    assert not SleepImport.objects.exists()
+
+
+def test_a_file_declared_far_over_the_cap_is_not_read_at_all(user_client, monkeypatch):
+    monkeypatch.setattr(sleep_import, "UPLOAD_MAX_BYTES", 10)
+    response = _upload(user_client, b"{" + b" " * 1_100_000 + b"}", name="sleep.json")
+    assert response.status_code == 200
+    assert "larger than 300 MB" in response.text
+    assert response.context["form"].too_large
+    assert not SleepImport.objects.exists()

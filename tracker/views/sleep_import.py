@@ -52,33 +52,55 @@ def _day(evening) -> str:
 @require_http_methods(["GET", "POST"])
 def sleep_import_upload(request):
     if request.method == "POST":
+        if _declared_length(request) > sleep_import.UPLOAD_MAX_BYTES + FORM_FIELDS_ALLOWANCE:
+            # Far too large by its own account: answer without reading the body at all (and
+            # so without its CSRF token: this answer changes nothing).
+            return _page(request, _form(request, data={}, files={}, too_large=True), now=None)
         request.upload_handlers.insert(0, _CappedUpload(request))
     return _upload(request)
 
 
+FORM_FIELDS_ALLOWANCE = 1024 * 1024  # the multipart framing and the CSRF field around the file
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 @csrf_protect
 def _upload(request):
-    user, now = request.user, timezone.now()
-    newest = last_night(now, user.zone, user.wake_time)
+    now = timezone.now()
     if request.method == "POST":
-        form = SleepImportForm(
-            request.POST,
-            request.FILES,
-            user=user,
-            newest=newest,
+        form = _form(
+            request,
+            data=request.POST,
+            files=request.FILES,
             too_large=getattr(request, "upload_too_large", False),
         )
         if form.is_valid():
-            stored = services.sleep_import_store(user=user, result=form.result, now=now)
+            stored = services.sleep_import_store(user=request.user, result=form.result, now=now)
             return redirect("tracker:sleep_import_review", pk=stored.pk)
     else:
-        form = SleepImportForm(user=user, newest=newest)
+        form = _form(request)
+    return _page(request, form, now=now)
+
+
+def _form(request, data=None, files=None, too_large=False) -> SleepImportForm:
+    user = request.user
+    newest = last_night(timezone.now(), user.zone, user.wake_time)
+    return SleepImportForm(data, files, user=user, newest=newest, too_large=too_large)
+
+
+def _page(request, form, *, now):
     return render(
         request,
         "tracker/sleep_import.html",
         {
             "form": form,
-            "current": selectors.sleep_import_current(user=user, now=now),
+            "current": selectors.sleep_import_current(user=request.user, now=now or timezone.now()),
             "keep_days": reference.SLEEP_IMPORT_KEEP_DAYS,
             "max_mb": reference.SLEEP_IMPORT_UPLOAD_MAX_MB,
             "json_max_mb": reference.SLEEP_IMPORT_JSON_MAX_MB,
