@@ -65,7 +65,7 @@ FORM_FIELDS_ALLOWANCE = 1024 * 1024  # the multipart framing and the CSRF field 
 
 def _declared_length(request) -> int:
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
+        return int(request.headers.get("content-length") or 0)
     except ValueError:
         return 0
 
