@@ -11,7 +11,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from tracker import reference
+from tracker import reference, sleep_import
 from tracker.fields import (
     LocalDateTimeField,
     amount_mg_field,
@@ -401,3 +401,65 @@ class ExperimentAmendForm(forms.Form):
         choices=_choice_range(*PAIRS_RANGE),
     )
     dose_elemental_mg = amount_mg_field(label=_("Magnesium per evening (mg elemental)"))
+
+
+class SleepImportForm(forms.Form):
+    """An uploaded sleep export. Cleaning reads it (tracker.sleep_import): a file Restwell
+    cannot use is refused with a message that says what to upload instead."""
+
+    file = forms.FileField(
+        label=_("Your export file"),
+        help_text=_("export.zip from the Health app, or a JSON file from Health Auto Export."),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-control", "accept": ".zip,.json,.xml,application/zip"}
+        ),
+        error_messages={
+            "required": _("Choose a file to upload."),
+            "empty": sleep_import.MESSAGES["empty"],
+            "invalid": _("No file arrived. Choose the file again and upload it."),
+        },
+    )
+
+    def __init__(self, *args, user, newest: datetime.date, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.newest, self.too_large = user, newest, too_large
+        self.result: sleep_import.ImportResult | None = None
+
+    def clean(self):
+        if self.too_large:  # the upload was stopped at the cap: no file arrived
+            self.errors.pop("file", None)
+            self.add_error("file", sleep_import.SleepImportError("too_large").message)
+        return super().clean()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.result = sleep_import.read_upload(
+                upload,
+                size=upload.size,
+                zone=self.user.zone,
+                wake_time=self.user.wake_time,
+                newest=self.newest,
+            )
+        except sleep_import.SleepImportError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        return upload
+
+
+class SleepApplyForm(forms.Form):
+    """The nights ticked on the review page (only nights that something can be filled in)."""
+
+    night = forms.MultipleChoiceField(
+        choices=(),
+        error_messages={
+            "required": _("Tick at least one night to fill in."),
+            "invalid_choice": _("That night cannot be filled in from this import any more."),
+        },
+    )
+
+    def __init__(self, *args, evenings: list[datetime.date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["night"].choices = [(e.isoformat(), e.isoformat()) for e in evenings]
+
+    def evenings(self) -> list[datetime.date]:
+        return [datetime.date.fromisoformat(value) for value in self.cleaned_data["night"]]

@@ -19,6 +19,7 @@ from tracker.models import (
     NightLog,
     OtherMedicine,
     SavedProduct,
+    SleepImport,
     Trial,
 )
 
@@ -229,4 +230,33 @@ def export_experiment_capsules(user) -> list[dict]:
     return [
         {"experiment": c.experiment_id, "evening": iso(c.evening), "taken_at": iso(c.taken_at)}
         for c in ExperimentCapsule.objects.filter(experiment__user=user)
+    ]
+
+
+@exporter("tracker.sleepimport")
+def export_sleep_imports(user) -> list[dict]:
+    """Unconfirmed suggestions from an imported sleep export (deleted a week after upload)."""
+    return [
+        {
+            "source": item.source,
+            "records": item.records,
+            "created_at": iso(item.created_at),
+            "expires_at": iso(item.expires_at),
+            "nights": [
+                {
+                    "evening": iso(s.evening),
+                    "device": s.device,
+                    "in_bed_at": iso(s.in_bed_at),
+                    "asleep_at": iso(s.asleep_at),
+                    "final_wake_at": iso(s.final_wake_at),
+                    "out_of_bed_at": iso(s.out_of_bed_at),
+                    "asleep_min": s.asleep_min,
+                    "waso_min": s.waso_min,
+                    "applied_at": iso(s.applied_at),
+                    "applied_fields": s.applied_fields,
+                }
+                for s in item.suggestions.order_by("evening")
+            ],
+        }
+        for item in SleepImport.objects.filter(user=user).order_by("pk")
     ]

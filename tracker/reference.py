@@ -106,6 +106,26 @@ SINGLE_DOSE_TYPO_LIMIT_MG = Sourced(
     ),
 )
 DOSE_FUTURE_TOLERANCE_MINUTES = 60  # product rule: a dose logged a little ahead is fine
+
+# --- Sleep import (tracker/sleep_import.py) ---------------------------------------------
+SLEEP_SESSION_GAP_HOURS = Sourced(
+    3,
+    _(
+        "Restwell's rule for reading a sleep tracker's records (a product rule, not a number "
+        "from a source): records less than 3 hours apart belong to one sleep; a longer gap "
+        "with nothing recorded starts another (a nap, or a second sleep), and of the sleeps "
+        "that fall on one night the longest is that night's."
+    ),
+)
+SLEEP_IMPORT_KEEP_DAYS = 7  # product rule: unconfirmed suggestions are deleted after a week
+SLEEP_IMPORT_MAX_NIGHTS = 366  # product rule: the most recent year of nights is suggested
+# Upload caps (resources, not health): an export.zip of several years is a few hundred MB
+# compressed; the export.xml inside is read as a stream, so only its size in time matters.
+SLEEP_IMPORT_UPLOAD_MAX_MB = 300
+SLEEP_IMPORT_JSON_MAX_MB = 25  # a JSON file is read whole
+SLEEP_IMPORT_XML_MAX_MB = 2000  # the export.xml inside the zip, uncompressed
+SLEEP_IMPORT_READ_SECONDS = 20  # under gunicorn's 30 s timeout: a clear message, not a 502
+SLEEP_IMPORT_ZIP_MAX_RATIO = 100  # a real export.xml compresses 10-25x; a zip bomb, thousands
 EARLIEST_YEAR = 1950  # product rule: earlier dates are typos
 
 # --- Spacing from other medicines -------------------------------------------------------

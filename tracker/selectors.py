@@ -21,6 +21,8 @@ from tracker.models import (
     NightLog,
     OtherMedicine,
     SavedProduct,
+    SleepImport,
+    SleepSuggestion,
     Trial,
 )
 from tracker.summary import NIGHT_COLUMNS
@@ -200,3 +202,31 @@ def blinded_experiment_for(*, user, evening: datetime.date) -> Experiment | None
     if experiment is None or tonight_plan(experiment, evening=evening) is None:
         return None
     return experiment
+
+
+def sleep_import_get(*, user, pk: int, now: datetime.datetime) -> SleepImport | None:
+    """The user's import by id, unless it has expired (another user's is None: a 404)."""
+    return SleepImport.objects.filter(user=user, pk=pk, expires_at__gt=now).first()
+
+
+def sleep_import_current(*, user, now: datetime.datetime) -> SleepImport | None:
+    return SleepImport.objects.filter(user=user, expires_at__gt=now).first()
+
+
+def sleep_import_rows(*, sleep_import: SleepImport) -> list[dict]:
+    """Each suggested night beside the diary entry it would fill (None: not logged yet)."""
+    suggestions = list(sleep_import.suggestions.order_by("-evening"))
+    nights = {
+        night.evening: night
+        for night in NightLog.objects.filter(
+            user_id=sleep_import.user_id, evening__in=[s.evening for s in suggestions]
+        )
+    }
+    return [{"suggestion": s, "night": nights.get(s.evening)} for s in suggestions]
+
+
+def sleep_suggestion_for(*, user, evening: datetime.date, now: datetime.datetime):
+    """The user's current imported suggestion for one night, if any (for the night form)."""
+    return SleepSuggestion.objects.filter(
+        sleep_import__user=user, sleep_import__expires_at__gt=now, evening=evening
+    ).first()

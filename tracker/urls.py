@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker.views import dashboard, entries, experiment, extras, reports
+from tracker.views import dashboard, entries, experiment, extras, reports, sleep_import
 
 app_name = "tracker"
 
@@ -37,6 +37,9 @@ urlpatterns = [
         experiment.experiment_helper_sheet,
         name="experiment_helper_sheet",
     ),
+    path("import/", sleep_import.sleep_import_upload, name="sleep_import"),
+    path("import/<int:pk>/", sleep_import.sleep_import_review, name="sleep_import_review"),
+    path("import/<int:pk>/delete/", sleep_import.sleep_import_delete, name="sleep_import_delete"),
     path("export.csv", reports.export_csv, name="export_csv"),
     path("report/", reports.report, name="report"),
     path("report.pdf", reports.report_pdf, name="report_pdf"),

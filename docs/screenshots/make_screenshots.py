@@ -7,6 +7,9 @@ the clock held at fixed instants (time-machine), so the pictures come out the sa
 they are made: the demo user's evening (21:40) and next morning (07:40) in London. Needs
 Debian's chromium (/usr/bin/chromium, or CHROMIUM=...).
 
+`SCREENSHOTS_ONLY=share,shared-report,sleep-import make screenshots` redraws just the pages
+named (comma list of file-name stems), without the PDF and the installable app's pictures.
+
 The installable app's pictures (install-bar.png, install-hint-iphone.png, offline-banner.png)
 come from the Chromium tests that check those states (tests/e2e/test_pwa_journey.py, run
 with PWA_SCREENSHOTS pointing here), so a picture is only taken of a state just verified.
@@ -31,6 +34,9 @@ MORNING = datetime.datetime(2026, 12, 1, 7, 40, tzinfo=datetime.UTC)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 860}
 LANDING_PICTURE = BASE_DIR / "static" / "img" / "landing-dashboard.png"
+CLICK = {"shared-report": "Open the report"}  # a button to press first (opening is a POST)
+SCROLL_TO = {"share": "Your links"}  # a heading to bring into view before the picture
+ONLY = {name for name in os.environ.get("SCREENSHOTS_ONLY", "").split(",") if name}
 
 
 def configure(workdir: Path) -> None:
@@ -60,11 +66,12 @@ def main() -> int:
         django.setup()
         with time_machine.travel(EVENING, tick=False):
             demo, newcomer = seed()
-        shoot(demo=demo, newcomer=newcomer)
+            extra = seed_sharing_and_import(demo)
+        shoot(demo=demo, newcomer=newcomer, **extra)
     finally:
         embedded_redis.stop(redis_process, socket_dir=workdir)
         shutil.rmtree(workdir, ignore_errors=True)
-    return installable_app_pictures()
+    return 0 if ONLY else installable_app_pictures()
 
 
 PWA_JOURNEY = "tests/e2e/test_pwa_journey.py"
@@ -106,6 +113,65 @@ def seed():
     return demo, newcomer
 
 
+def seed_sharing_and_import(demo) -> dict:
+    """A clinician link of the demo user's (opened twice, so its views show) and, for a
+    third person, Robin, suggested sleep times from a generated Apple Health export beside
+    five nights Robin logged (some with times typed): what the share and import pages show."""
+    import io
+
+    from django.utils import timezone
+
+    from accounts.services import verified_account_ensure
+    from sharing.services import share_create, share_view_record
+    from tests.tracker.sleep_samples import apple_xml, apple_zip, sleep_record
+    from tracker import services
+    from tracker.evening import last_night
+    from tracker.sleep_import import read_upload
+
+    now = timezone.now()
+    newest = last_night(now, demo.zone, demo.wake_time)
+    link, token = share_create(
+        user=demo,
+        label="Dr Lee, January visit",
+        start=newest - datetime.timedelta(days=29),
+        end=newest,
+    )
+    for hours in (26, 3):
+        share_view_record(link=link, now=now - datetime.timedelta(hours=hours))
+
+    robin = verified_account_ensure(
+        email="robin@example.com",
+        password="not-used-here",  # noqa: S106 - a throwaway database
+        display_name="Robin",
+        time_zone="Europe/London",
+        onboarded_at=now,
+    )
+    records = []
+    for back in range(7):
+        day = newest - datetime.timedelta(days=back)
+        nxt = day + datetime.timedelta(days=1)
+        bed, asleep = f"{day} 22:{20 + back * 3}:00 +0000", f"{day} 23:{back * 7:02d}:00 +0000"
+        woke, up = f"{nxt} 06:{30 + back * 2}:00 +0000", f"{nxt} 07:{back * 4:02d}:00 +0000"
+        watch = "Robin's Apple Watch"
+        records += [
+            sleep_record("InBed", bed, up, watch),
+            sleep_record("AsleepCore", asleep, f"{nxt} 02:10:00 +0000", watch),
+            sleep_record("Awake", f"{nxt} 02:10:00 +0000", f"{nxt} 02:{25 + back}:00 +0000", watch),
+            sleep_record("AsleepDeep", f"{nxt} 02:{25 + back}:00 +0000", woke, watch),
+        ]
+        if back < 5:
+            typed = {"in_bed": datetime.time(22, 15)} if back % 2 else {}
+            services.night_log(
+                user=robin, evening=day, severity=3 + back % 3, sleep_quality=3, times=typed
+            )
+    raw = apple_zip(apple_xml(records))
+    result = read_upload(
+        io.BytesIO(raw), size=len(raw), zone=robin.zone, wake_time=robin.wake_time, newest=newest
+    )
+    stored = services.sleep_import_store(user=robin, result=result)
+    return {"token": token, "robin": robin, "sleep_import": stored.pk}
+
+
 def session_cookie(user, base_url: str) -> dict:
     from django.conf import settings
     from django.test import Client
@@ -116,7 +182,7 @@ def session_cookie(user, base_url: str) -> dict:
     return {"name": name, "value": client.cookies[name].value, "url": base_url}
 
 
-def shoot(*, demo, newcomer) -> None:
+def shoot(*, demo, newcomer, token, robin, sleep_import) -> None:
     import time_machine
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.test.testcases import LiveServerThread
@@ -139,7 +205,12 @@ def shoot(*, demo, newcomer) -> None:
         ("email", demo, EVENING, "/reminders/preview/", (PHONE, DESKTOP)),
         ("report", demo, EVENING, "/tracker/report/", (PHONE, DESKTOP)),
         ("landing", None, EVENING, "/", (PHONE,)),
+        ("share", demo, EVENING, "/accounts/shares/", (PHONE,)),
+        ("shared-report", None, EVENING, f"/share/{token}/", (PHONE,)),
+        ("sleep-import", robin, EVENING, f"/tracker/import/{sleep_import}/", (PHONE, DESKTOP)),
     ]
+    if ONLY:
+        pages = [entry for entry in pages if entry[0] in ONLY]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
@@ -156,6 +227,13 @@ def shoot(*, demo, newcomer) -> None:
                     page.goto(base_url + path, wait_until="networkidle")
                     width = "phone" if size is PHONE else "desktop"
                     target = HERE / f"{name}-{width}.png"
+                    if name in CLICK:
+                        page.get_by_role("button", name=CLICK[name]).click()
+                        page.wait_for_load_state("networkidle")
+                    if name in SCROLL_TO:
+                        heading = page.get_by_role("heading", name=SCROLL_TO[name])
+                        heading.scroll_into_view_if_needed()
+                        page.evaluate("window.scrollBy(0, -80)")  # a little context above
                     page.screenshot(path=str(target))
                     print(f"wrote {target.relative_to(BASE_DIR)}")
                     if name == "dashboard-demo-evening" and size is PHONE:
@@ -164,8 +242,9 @@ def shoot(*, demo, newcomer) -> None:
                         print(f"wrote {LANDING_PICTURE.relative_to(BASE_DIR)}")
                     context.close()
         browser.close()
-        with time_machine.travel(EVENING, tick=False):
-            report_pdf_pages(demo)
+        if not ONLY:
+            with time_machine.travel(EVENING, tick=False):
+                report_pdf_pages(demo)
     server.terminate()
 
 

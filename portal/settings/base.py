@@ -219,6 +219,15 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 3600},
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    # Daily at 03:29 UTC (quiet, off the top of the hour): delete sleep-import suggestions a
+    # week old, so an imported night's times do not linger unconfirmed.
+    "tracker-sleep-imports-purge": {
+        "task": "tracker.tasks.sleep_imports_purge",
+        "schedule": crontab(hour=3, minute=29),
+        "options": {"expires": 3600},
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):

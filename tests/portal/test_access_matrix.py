@@ -33,7 +33,7 @@ from sharing.models import ShareLink
 from sharing.services import share_create
 from tests.factories import UserFactory
 from tracker import services
-from tracker.models import Dose, LabResult, NightLog, OtherMedicine
+from tracker.models import Dose, LabResult, NightLog, OtherMedicine, SleepImport
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,9 @@ RULES = {
     "tracker:export_csv": USER,
     "tracker:report": USER,
     "tracker:report_pdf": USER,
+    "tracker:sleep_import": USER,
+    "tracker:sleep_import_review": OWNER,
+    "tracker:sleep_import_delete": OWNER,
     # reminders
     "reminders:settings": USER,
     "reminders:onboarding": USER,
@@ -316,7 +319,14 @@ def owned_objects(user):
     lab = services.lab_record(user=user, taken_on=evening, ferritin_ng_ml=60, tsat_percent=25)
     share, _token = share_create(user=user, label="Dr Lee", start=evening, end=evening)
     token, _secret = token_create(user=user, name="Phone", scope="read", days=30)
+    sleep_import = SleepImport.objects.create(
+        user=user,
+        source="apple_health",
+        records=1,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
     return {
+        "sleep_import": sleep_import,
         "night": night,
         "dose": dose,
         "medicine": medicine,
@@ -336,6 +346,8 @@ OWNED_BY_URL = {
     "tracker:lab_delete": "lab",
     "sharing:revoke": "share",
     "api:token_revoke": "token",
+    "tracker:sleep_import_review": "sleep_import",
+    "tracker:sleep_import_delete": "sleep_import",
 }
 
 
@@ -353,3 +365,4 @@ def test_another_users_object_is_404_and_untouched(client, user, owned_objects, 
         assert model.objects.filter(user=user).count() == 1
     assert not ShareLink.objects.filter(user=user, revoked_at__isnull=False).exists()
     assert not PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=False).exists()
+    assert SleepImport.objects.filter(user=user).exists()

@@ -29,6 +29,7 @@ from tracker.models.experiment import (
     Outcome,
 )
 from tracker.models.records import IronProduct, LabResult, OtherMedicine, Trial
+from tracker.models.sleep_import import ImportSource, SleepImport, SleepSuggestion
 
 __all__ = [
     "AWAKENINGS_MAX",
@@ -44,6 +45,7 @@ __all__ = [
     "EveningSkip",
     "Factor",
     "Form",
+    "ImportSource",
     "IronFrequency",
     "IronProduct",
     "LabResult",
@@ -54,6 +56,8 @@ __all__ = [
     "Quality",
     "SavedProduct",
     "Stomach",
+    "SleepImport",
+    "SleepSuggestion",
     "Trial",
     "Unit",
 ]

@@ -35,6 +35,12 @@ from tracker.services.records import (
     trial_clear,
     trial_set,
 )
+from tracker.services.sleep_import import (
+    sleep_import_delete,
+    sleep_import_store,
+    sleep_imports_purge,
+    sleep_suggestions_apply,
+)
 
 __all__ = [
     "dose_delete",
@@ -62,6 +68,10 @@ __all__ = [
     "night_log",
     "night_update",
     "saved_product_set",
+    "sleep_import_delete",
+    "sleep_import_store",
+    "sleep_imports_purge",
+    "sleep_suggestions_apply",
     "trial_clear",
     "trial_set",
 ]

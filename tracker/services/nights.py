@@ -22,6 +22,43 @@ from tracker.services import rules
 NIGHT_TIME_FIELDS = ("symptoms_started", "in_bed", "tried_sleep", "final_wake", "out_of_bed")
 
 
+def night_time_errors(
+    instants: dict, *, sleep_latency_min: int | None, waso_min: int | None, now
+) -> dict[str, str]:
+    """The diary times' rules (in order, not in the future, the awake minutes fit the night),
+    keyed by form field. `instants` maps `<name>_at` to an aware instant or None. The night
+    form and the sleep import both check a night through here: one rule, one message."""
+    errors: dict[str, str] = {}
+    order = [
+        ("in_bed_at", _("went to bed")),
+        ("tried_sleep_at", _("tried to sleep")),
+        ("final_wake_at", _("woke for the last time")),
+        ("out_of_bed_at", _("got up")),
+    ]
+    previous = None
+    for name, label in order:
+        value = instants[name]
+        if value is None:
+            continue
+        if previous is not None and value < previous[1]:
+            errors[name.removesuffix("_at")] = _(
+                "This is before the time you %(before)s. Times after midnight count as the "
+                "next morning."
+            ) % {"before": previous[0]}
+        previous = (label, value)
+    if instants["out_of_bed_at"] and instants["out_of_bed_at"] > now + datetime.timedelta(hours=1):
+        errors["out_of_bed"] = _("That time has not come yet.")
+    tried, woke = instants["tried_sleep_at"], instants["final_wake_at"]
+    if tried and woke and not errors:
+        awake = datetime.timedelta(minutes=(sleep_latency_min or 0) + (waso_min or 0))
+        if awake > woke - tried:
+            errors["waso_min"] = _(
+                "Minutes to fall asleep plus minutes awake are longer than the night you "
+                "described. Check the times."
+            )
+    return errors
+
+
 def _night_values(
     *,
     user,
@@ -72,33 +109,9 @@ def _night_values(
         f"{name}_at": night_instant(evening, times.get(name), user.zone)
         for name in NIGHT_TIME_FIELDS
     }
-    order = [
-        ("in_bed_at", _("went to bed")),
-        ("tried_sleep_at", _("tried to sleep")),
-        ("final_wake_at", _("woke for the last time")),
-        ("out_of_bed_at", _("got up")),
-    ]
-    previous = None
-    for name, label in order:
-        value = instants[name]
-        if value is None:
-            continue
-        if previous is not None and value < previous[1]:
-            errors[name.removesuffix("_at")] = _(
-                "This is before the time you %(before)s. Times after midnight count as the "
-                "next morning."
-            ) % {"before": previous[0]}
-        previous = (label, value)
-    if instants["out_of_bed_at"] and instants["out_of_bed_at"] > now + datetime.timedelta(hours=1):
-        errors["out_of_bed"] = _("That time has not come yet.")
-    tried, woke = instants["tried_sleep_at"], instants["final_wake_at"]
-    if tried and woke and not errors:
-        awake = datetime.timedelta(minutes=(sleep_latency_min or 0) + (waso_min or 0))
-        if awake > woke - tried:
-            errors["waso_min"] = _(
-                "Minutes to fall asleep plus minutes awake are longer than the night you "
-                "described. Check the times."
-            )
+    errors.update(
+        night_time_errors(instants, sleep_latency_min=sleep_latency_min, waso_min=waso_min, now=now)
+    )
     if errors:
         raise ValidationError(errors)
     clean_tags = ", ".join(dict.fromkeys(t.strip() for t in (tags or "").split(",") if t.strip()))

@@ -21,7 +21,7 @@ from tracker.amounts import mg_text
 from tracker.evening import last_night
 from tracker.fields import dose_initial
 from tracker.forms import DateRangeForm, DoseForm, NightEditForm, NightForm
-from tracker.models import Dose, Form, NightLog
+from tracker.models import WASO_MAX, Dose, Form, NightLog
 from tracker.night_calendar import night_calendar
 from tracker.services import rules
 
@@ -67,6 +67,38 @@ def _requested_evening(request, newest):
     return evening if rules.EARLIEST_DATE <= evening <= newest else None
 
 
+def _imported_times(request, evening, now) -> dict:
+    """?from_import=1 (the sleep import's "Log this night" link): that night's suggested
+    times as the form's starting values, which the user sees and checks before saving."""
+    if "from_import" not in request.GET:
+        return {}
+    suggestion = selectors.sleep_suggestion_for(user=request.user, evening=evening, now=now)
+    if suggestion is None:
+        return {}
+    zone = request.user.zone
+    clock = {
+        name: value.astimezone(zone).time()
+        for name, value in (
+            ("in_bed", suggestion.in_bed_at),
+            ("tried_sleep", suggestion.asleep_at),
+            ("final_wake", suggestion.final_wake_at),
+            ("out_of_bed", suggestion.out_of_bed_at),
+        )
+        if value is not None
+    }
+    if suggestion.waso_min is not None and suggestion.waso_min <= WASO_MAX:
+        clock["waso_min"] = suggestion.waso_min
+    if clock:
+        messages.info(
+            request,
+            _(
+                "The times below come from your sleep import (“fell asleep” is in “tried to "
+                "sleep”). Check them, then add how your legs were and how you slept."
+            ),
+        )
+    return clock
+
+
 def _error_code(error, field):
     errors = getattr(error, "error_dict", {}).get(field, [])
     return errors[0].code if errors else None
@@ -97,6 +129,7 @@ def night_new(request):
     now = timezone.now()
     newest = last_night(now, user.zone, user.wake_time)
     taken = None
+    imported = {}
     if request.method == "POST":
         form = NightForm(request.POST)
         evening = None
@@ -133,9 +166,17 @@ def night_new(request):
             return redirect("tracker:night_edit", pk=existing.pk)
         # The diary times are not prefilled with the usual schedule: a default submitted
         # unread would become a made-up sleep efficiency. The template shows them as a hint.
-        form = NightForm(initial={"evening": evening})
+        imported = _imported_times(request, evening, now)
+        form = NightForm(initial={"evening": evening, **imported})
     return _night_page(
-        request, form, night=None, evening=evening, newest=newest, now=now, taken_night=taken
+        request,
+        form,
+        night=None,
+        evening=evening,
+        newest=newest,
+        now=now,
+        taken_night=taken,
+        imported=request.method == "GET" and bool(imported),
     )
 
 

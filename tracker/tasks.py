@@ -1,0 +1,12 @@
+"""Celery tasks for the tracker: they call a service and return nothing."""
+
+from celery import shared_task
+
+from tracker import services
+
+
+@shared_task(name="tracker.tasks.sleep_imports_purge", ignore_result=True)
+def sleep_imports_purge_task() -> None:
+    """Delete sleep-import suggestions past their week. Safe to repeat: it only removes rows
+    already expired (the pages ignore them anyway)."""
+    services.sleep_imports_purge()
