@@ -21,6 +21,8 @@ from reminders.services import calendar_feed_reset, reminder_setting_update
 from sharing.services import share_create, share_view_record
 from tracker import services as tracker
 from tracker.models import ExperimentCapsule, ExperimentLook
+from tracker.sleep_import import ImportResult
+from tracker.sleep_import.nights import Candidate
 
 UTC = datetime.UTC
 # A Wednesday in London (GMT): the evening reminder (22:30 bedtime, 30 min before) is due at
@@ -97,6 +99,27 @@ def populate(user, text: str) -> dict:
     amendment = tracker.experiment_amend(
         experiment=experiment, reason=text[:200], now=BEFORE, rng=random.Random(1), pairs=3
     )
+    # An imported night's device name comes from the file: text the user controls.
+    asleep = datetime.datetime.combine(EVENING - DAY, datetime.time(23, 10), tzinfo=user.zone)
+    sleep_import = tracker.sleep_import_store(
+        user=user,
+        result=ImportResult(
+            kind="hae_json",
+            nights=[
+                Candidate(
+                    source=text[:100],
+                    starts=asleep,
+                    asleep_at=asleep,
+                    final_wake_at=asleep + datetime.timedelta(hours=7),
+                    asleep_min=400,
+                    evening=EVENING - DAY,
+                )
+            ],
+            records=1,
+            left_out=0,
+        ),
+        now=BEFORE,
+    )
     share, share_token = share_create(
         user=user, label=text[:60], start=EVENING - 14 * DAY, end=EVENING - DAY, now=BEFORE
     )
@@ -129,6 +152,7 @@ def populate(user, text: str) -> dict:
         "feed": feed,
         "delivery": delivery,
         "links": links,
+        "sleep_import": sleep_import,
     }
 
 
