@@ -236,3 +236,20 @@ class ArticleApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — {self.reviewer}"
+
+
+class ReviewDigest(models.Model):
+    """One weekly "articles due for review" email to one reviewer: the row is what makes the
+    weekly task safe to repeat (a second run in the same week finds it and sends nothing)."""
+
+    reviewer = models.ForeignKey(
+        MedicalReviewer, on_delete=models.CASCADE, related_name="review_digests"
+    )
+    week = models.DateField(help_text="The Monday of the ISO week it was sent in.")
+    article_count = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "week"], name="review_digest_once_a_week")
+        ]

@@ -6,16 +6,20 @@ import json
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.history import article_text, version_author
-from articles.models import Article, ArticleApproval, MedicalReviewer
+from articles.models import Article, ArticleApproval, MedicalReviewer, ReviewDigest
 from articles.rendering import render_markdown
 
 EDITORS_GROUP = "Editors"
@@ -276,3 +280,52 @@ def reviewers_group_ensure() -> Group:
     """Create or repair the Medical reviewers group (read articles, approve them). Idempotent;
     runs beside editors_group_ensure."""
     return _group_ensure(REVIEWERS_GROUP, REVIEWER_PERMISSIONS)
+
+
+def _week_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def review_digests_send(*, today: datetime.date, due: list[Article]) -> int:
+    """Email every medical reviewer the list of articles `due` (due soon or overdue), once per
+    ISO week each; nothing when the list is empty. Returns how many emails went out.
+
+    Safe to repeat: the ReviewDigest row for (reviewer, week) is written in the same
+    transaction as the send; a second run that week finds it. If the send fails the row is
+    rolled back, so a retry sends it. The subject names no article and no health data.
+    """
+    if not due:
+        return 0
+    week = _week_of(today)
+    reviewers = MedicalReviewer.objects.filter(
+        user__is_active=True, user__groups__name=REVIEWERS_GROUP
+    ).select_related("user")
+    rows = [
+        {
+            "title": article.title,
+            "next_review_due": article.next_review_due,
+            "overdue": article.next_review_due is None or article.next_review_due < today,
+            "url": settings.SITE_URL + reverse("admin:articles_article_change", args=[article.pk]),
+        }
+        for article in due
+    ]
+    sent = 0
+    for reviewer in reviewers:
+        with transaction.atomic():
+            _digest, created = ReviewDigest.objects.get_or_create(
+                reviewer=reviewer, week=week, defaults={"article_count": len(rows)}
+            )
+            if not created:
+                continue
+            context = {"reviewer": reviewer, "articles": rows, "today": today}
+            message = EmailMultiAlternatives(
+                subject=str(_("Articles due for medical review")),
+                body=render_to_string("articles/email/review_due.txt", context),
+                to=[reviewer.user.email],
+            )
+            message.attach_alternative(
+                render_to_string("articles/email/review_due.html", context), "text/html"
+            )
+            message.send()
+            sent += 1
+    return sent

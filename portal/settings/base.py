@@ -222,6 +222,16 @@ CELERY_BEAT_SCHEDULE |= {
         "options": {"expires": 3600},
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    # Weekly, Monday 07:23 UTC (the start of a working week in Europe, off the top of the
+    # hour): email each medical reviewer the articles due within four weeks or overdue for
+    # their clinical review. At most one such email per reviewer per ISO week.
+    "articles-review-digests": {
+        "task": "articles.tasks.review_digests_send",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=23),
+        "options": {"expires": 6 * 3600},
+    },
+}
 
 # --- Email ------------------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
