@@ -253,3 +253,6 @@ class ReviewDigest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reviewer", "week"], name="review_digest_once_a_week")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} — {self.week}"
