@@ -5,10 +5,10 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -208,9 +208,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def approve_view(self, request, object_id):
         """The reviewer's page: what changed since the last approval, then one button."""
-        article = get_object_or_404(Article, pk=object_id)
         if not self.has_approve_permission(request):
             raise PermissionDenied
+        article = self.get_object(request, unquote(object_id))  # None for a bad or unknown id
+        if article is None:
+            raise Http404
         change_url = reverse("admin:articles_article_change", args=[article.pk])
         if request.method == "POST":
             try:
@@ -242,6 +244,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "refusal": services.approval_refusal(article=article, user=request.user),
         }
         return TemplateResponse(request, "admin/articles/article/approve.html", context)
+
+    # django-simple-history's views look ids up unchecked: a non-numeric one would be a 500.
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(unquote(object_id)).isdigit():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(unquote(object_id)).isdigit() and str(version_id).isdigit()):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def preview_view(self, request):
         """POST the Markdown, get back the HTML the site would show (the same renderer and

@@ -80,6 +80,13 @@ def test_the_approve_page_shows_what_changed_since_the_last_approval(
     assert '<span class="diff-same">  One.</span>' in page.text
 
 
+@pytest.mark.parametrize("object_id", ["999999", "not-a-number"])
+def test_the_approve_page_of_no_article_is_404(reviewer_client, object_id, db):
+    url = reverse("admin:articles_article_approve", args=[object_id])
+    assert reviewer_client.get(url).status_code == 404
+    assert reviewer_client.post(url).status_code == 404
+
+
 def test_approving_from_the_page_then_publishing(editor_client, reviewer_client, draft):
     response = reviewer_client.post(_approve_url(draft), follow=True)
     assert "You approved this version" in response.text
@@ -222,3 +229,17 @@ def test_reviewers_see_the_history_but_cannot_restore(reviewer_client, editor_cl
     reviewer_client.post(url, {"title": "x", "body": "Hijack"})
     draft.refresh_from_db()
     assert draft.body == "Changed."
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/articles/article/abc/history/",
+        "/admin/articles/article/abc/history/abc/",
+        "/admin/articles/article/1/history/abc/",
+        "/admin/articles/article/999999/history/",
+        "/admin/articles/article/999999/history/1/",
+    ],
+)
+def test_history_pages_of_bad_or_unknown_ids_are_404(editor_client, path):
+    assert editor_client.get(path).status_code == 404

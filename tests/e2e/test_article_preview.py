@@ -61,3 +61,47 @@ def test_on_a_wide_screen_the_preview_sits_beside_the_body(page, live_server, se
     assert pane_box["x"] > body_box["x"] + body_box["width"] - 1  # to its right
     assert abs(pane_box["y"] - body_box["y"]) < 200  # at the same height
     assert_accessible(page)
+
+
+def test_a_reviewer_reads_the_diff_approves_and_reads_the_history(page, live_server, settings):
+    from articles.services import article_approve
+    from tests.articles.conftest import make_reviewer
+
+    settings.ADMIN_REQUIRE_MFA = False
+    editor = UserFactory(email="ed@example.com", is_staff=True)
+    editor.groups.add(editors_group_ensure())
+    article = article_save(
+        article=Article(
+            title="Iron and restless legs",
+            slug="iron-rls",
+            summary="Why ferritin matters.",
+            body="Line one.\n\nLine two.",
+            evidence_note="Consensus.",
+            evidence_strength=Article.Evidence.MODERATE,
+        )
+    )
+    article_approve(article=article, user=make_reviewer(display_name="Dr First").user)
+    article.body = "Line one.\n\nLine two, corrected."
+    article_save(article=article, author=editor)
+    reviewer = make_reviewer(display_name="Dr Second").user
+
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    page.locator("#id_login").fill(reviewer.email)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/admin/articles/article/{article.pk}/change/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Review and approve this version").click()
+    page.get_by_text("What changed since Dr First approved it").wait_for()
+    assert page.locator(".diff-added").inner_text() == "+ Line two, corrected."
+    assert page.locator(".diff-removed").inner_text() == "− Line two."
+    assert_accessible(page)
+    page.get_by_role("button", name="Approve this version").click()
+    page.get_by_text("You approved this version").wait_for()
+    page.goto(f"/admin/articles/article/{article.pk}/history/")
+    page.locator(".diff-added", has_text="Line two, corrected.").first.wait_for()
+    assert_accessible(page)
+    first = article.history.earliest("history_date")
+    page.goto(f"/admin/articles/article/{article.pk}/history/{first.history_id}/")
+    page.get_by_text("Line two.").first.wait_for()  # the old version, read-only for reviewers
+    assert_accessible(page)
