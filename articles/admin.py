@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -174,15 +174,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .defer("body_html", "toc")
-            .annotate(
-                reference_count=Count("references"),
-                approved_hash=Subquery(
-                    ArticleApproval.objects.filter(article=OuterRef("pk")).values("content_hash")[
-                        :1
-                    ]
+            .annotate(reference_count=Count("references"))
+            .prefetch_related(
+                "tags",
+                "references",
+                # Every approved digest: any approval of the exact text counts (a restored
+                # version a reviewer approved earlier is approved).
+                Prefetch(
+                    "approvals",
+                    queryset=ArticleApproval.objects.only("article_id", "content_hash"),
+                    to_attr="approved_hashes",
                 ),
             )
-            .prefetch_related("tags", "references")
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -304,14 +307,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return services.is_medical_reviewer(request.user)
 
     def _approved(self, obj) -> bool:
-        if not hasattr(obj, "approved_hash"):
+        if not hasattr(obj, "approved_hashes"):
             return selectors.article_approval(article=obj) is not None
         references = [
             {name: getattr(ref, name) for name in services.REFERENCE_HASH_FIELDS}
             for ref in obj.references.all()
         ]
         content = services.article_content_hash(article=obj, references=references)
-        return obj.approved_hash == content
+        return any(approval.content_hash == content for approval in obj.approved_hashes)
 
     @admin.display(description=_("visibility"))
     def visibility(self, obj):

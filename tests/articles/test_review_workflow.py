@@ -243,3 +243,13 @@ def test_reviewers_see_the_history_but_cannot_restore(reviewer_client, editor_cl
 )
 def test_history_pages_of_bad_or_unknown_ids_are_404(editor_client, path):
     assert editor_client.get(path).status_code == 404
+
+
+def test_the_list_counts_any_approval_of_the_exact_text(editor_client, draft, reviewer):
+    article_approve(article=draft, user=reviewer)  # "One. Two."
+    _post_change(editor_client, draft, body="Newer words.")
+    draft.refresh_from_db()
+    article_approve(article=draft, user=make_reviewer(display_name="Dr Other").user)
+    _post_change(editor_client, draft, body="One.\n\nTwo.")  # back to the first approved text
+    changelist = editor_client.get(reverse("admin:articles_article_changelist")).text
+    assert "Waiting for medical review" not in changelist
