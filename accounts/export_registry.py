@@ -17,6 +17,13 @@ _exporters: dict[str, Exporter] = {}
 NOT_EXPORTED = {
     "admin.logentry": "staff audit trail of admin edits, kept for accountability",
     "articles.article": "published educational content; the author link is cleared on deletion",
+    "articles.historicalarticle": (
+        "staff audit trail of article versions (who saved which text, for the review rules); "
+        "the link to the person is cleared on deletion"
+    ),
+    "articles.historicalreference": (
+        "staff audit trail of reference versions; the link is cleared on deletion"
+    ),
     "api.idempotencykey": (
         "the API's replay store: a copy of a write's response for 24 hours, deleted after "
         "that; the nights and doses it repeats are exported as themselves"

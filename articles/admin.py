@@ -5,15 +5,24 @@ import copy
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
-from articles import selectors, services
+from articles import history, selectors, services
 from articles.models import Article, ArticleApproval, MedicalReviewer, Reference, Tag
+from articles.rendering import render_markdown
+
+PREVIEW_MAX_CHARS = 200_000  # far beyond any article; keeps one request's work bounded
 
 
 class ReferenceForm(forms.ModelForm):
@@ -108,22 +117,33 @@ class ReviewFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return (("overdue", _("Overdue or not set")), ("current", _("Up to date")))
+        return (
+            ("overdue", _("Overdue or not set")),
+            ("due", _("Due within four weeks")),
+            ("not_due", _("Not due")),
+        )
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
+        soon = today + services.REVIEW_DUE_SOON
         if self.value() == "overdue":
-            return queryset.filter(next_review_due__lt=today) | queryset.filter(
-                next_review_due__isnull=True
-            )
-        if self.value() == "current":
-            return queryset.filter(next_review_due__gte=today)
+            return queryset.filter(Q(next_review_due__lt=today) | Q(next_review_due__isnull=True))
+        if self.value() == "due":
+            return queryset.filter(next_review_due__gte=today, next_review_due__lte=soon)
+        if self.value() == "not_due":
+            return queryset.filter(next_review_due__gt=soon)
         return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
+    # django-simple-history rather than django-reversion: its admin lists every saved version
+    # with who saved it and restores one through our own form and article_save (so the review
+    # gate still decides), and its per-record history_user gives "who wrote this version"
+    # without a revision wrapper around every save path (seed, services, admin).
     form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
+    history_list_display = ("text_changes",)
     inlines = (ReferenceInline,)
     list_display = (
         "title", "visibility", "publish_at", "next_review_due", "tag_list", "warnings",
@@ -154,15 +174,18 @@ class ArticleAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .defer("body_html", "toc")
-            .annotate(
-                reference_count=Count("references"),
-                approved_hash=Subquery(
-                    ArticleApproval.objects.filter(article=OuterRef("pk")).values("content_hash")[
-                        :1
-                    ]
+            .annotate(reference_count=Count("references"))
+            .prefetch_related(
+                "tags",
+                "references",
+                # Every approved digest: any approval of the exact text counts (a restored
+                # version a reviewer approved earlier is approved).
+                Prefetch(
+                    "approvals",
+                    queryset=ArticleApproval.objects.only("article_id", "content_hash"),
+                    to_attr="approved_hashes",
                 ),
             )
-            .prefetch_related("tags", "references")
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -171,6 +194,112 @@ class ArticleAdmin(admin.ModelAdmin):
             fields += ["status", "publish_at"]  # may write, not decide what goes live
         return fields
 
+    def get_urls(self):
+        own = [
+            path(
+                "<path:object_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="articles_article_approve",
+            ),
+            path(
+                "preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="articles_article_preview",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def approve_view(self, request, object_id):
+        """The reviewer's page: what changed since the last approval, then one button."""
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        article = self.get_object(request, unquote(object_id))  # None for a bad or unknown id
+        if article is None:
+            raise Http404
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        if request.method == "POST":
+            try:
+                services.article_approve(article=article, user=request.user)
+            except PermissionDenied as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("You approved this version of “%(title)s”.") % {"title": article.title},
+                    messages.SUCCESS,
+                )
+            return HttpResponseRedirect(change_url)
+        current = history.article_text(article=article)
+        previous = selectors.last_approval(article=article)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Approve “%(title)s”") % {"title": article.title},
+            "article": article,
+            "change_url": change_url,
+            "current": current,
+            "previous": previous,
+            "already_approved": selectors.article_approval(article=article) is not None,
+            "diffs": history.text_diff(previous.text, current)
+            if previous and previous.text
+            else [],
+            "author": history.version_author(article=article),
+            "refusal": services.approval_refusal(article=article, user=request.user),
+        }
+        return TemplateResponse(request, "admin/articles/article/approve.html", context)
+
+    # django-simple-history's views look ids up unchecked: a non-numeric one would be a 500.
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(unquote(object_id)).isdigit():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(unquote(object_id)).isdigit() and str(version_id).isdigit()):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def preview_view(self, request):
+        """POST the Markdown, get back the HTML the site would show (the same renderer and
+        sanitizer as articles.rendering, through article_render). Staff who may write only."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        source = request.POST.get("body", "")
+        if len(source) > PREVIEW_MAX_CHARS:
+            return HttpResponse(
+                _("The text is too long to preview (over %(count)d characters).")
+                % {"count": PREVIEW_MAX_CHARS},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return HttpResponse(render_markdown(source).html, content_type="text/html; charset=utf-8")
+
+    @admin.display(description=_("changes to the text"))
+    def text_changes(self, record):
+        previous = record.prev_record
+        before = {name: getattr(previous, name) for name in history.TEXT_FIELDS} if previous else {}
+        after = {name: getattr(record, name) for name in history.TEXT_FIELDS}
+        return render_to_string(
+            "admin/articles/article/diff.html", {"diffs": history.text_diff(before, after)}
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_approve": self.has_approve_permission(request),
+            "preview_url": reverse("admin:articles_article_preview"),
+        }
+        return self._change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "preview_url": reverse("admin:articles_article_preview"),
+        }
+        return super().add_view(request, form_url, extra_context)
+
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_article")
 
@@ -178,14 +307,14 @@ class ArticleAdmin(admin.ModelAdmin):
         return services.is_medical_reviewer(request.user)
 
     def _approved(self, obj) -> bool:
-        if not hasattr(obj, "approved_hash"):
+        if not hasattr(obj, "approved_hashes"):
             return selectors.article_approval(article=obj) is not None
         references = [
             {name: getattr(ref, name) for name in services.REFERENCE_HASH_FIELDS}
             for ref in obj.references.all()
         ]
         content = services.article_content_hash(article=obj, references=references)
-        return obj.approved_hash == content
+        return any(approval.content_hash == content for approval in obj.approved_hashes)
 
     @admin.display(description=_("visibility"))
     def visibility(self, obj):
@@ -236,7 +365,7 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
         return response
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def _change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id) if request.method == "GET" else None
         if article is not None and selectors.article_approval(article=article) is None:
             messages.warning(
@@ -249,7 +378,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        services.article_save(article=obj, author=request.user)
+        services.article_save(article=obj, author=request.user)  # names the version's author
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -283,7 +412,7 @@ class ArticleAdmin(admin.ModelAdmin):
         published = 0
         for article in queryset:
             try:
-                services.article_publish(article=article, now=now)
+                services.article_publish(article=article, now=now, user=request.user)
             except ValidationError:
                 self.message_user(
                     request,
@@ -304,7 +433,7 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request, queryset):
         for article in queryset:
-            services.article_unpublish(article=article)
+            services.article_unpublish(article=article, user=request.user)
         self.message_user(
             request,
             ngettext(

@@ -60,6 +60,35 @@ MARSHALL_2019 = {
     "url": "https://doi.org/10.1016/j.smrv.2019.101218",
     "doi": "10.1016/j.smrv.2019.101218",
 }
+# Verified against the publisher's page (BMC Complementary Medicine and Therapies): authors,
+# title, single-blind design, 75 patients in three arms, 250 mg magnesium oxide, 2 months.
+# Volume and article number not confirmed (indexed as 2022 online, issue 1/2023): left out.
+JADIDI_2022 = {
+    "title": "Jadidi A, Rezaei Ashtiani A, Khanmohamadi Hezaveh A, Aghaepour SM. Therapeutic "
+    "effects of magnesium and vitamin B6 in alleviating the symptoms of restless legs "
+    "syndrome: a randomized controlled clinical trial. BMC Complement Med Ther. 2022 "
+    "(published online; single-blind, n = 75 in three arms).",
+    "url": "https://doi.org/10.1186/s12906-022-03814-8",
+    "doi": "10.1186/s12906-022-03814-8",
+}
+# Verified from its PubMed record (PMID 38738598) and an index of J Clin Sleep Med
+# 2024;20(8):1357-1361: authors, title, open-label, 12 adults, 200 mg citrate, 8 weeks;
+# registered as NCT04462796. Its DOI was not found, so none is given.
+GORANTLA_2024 = {
+    "title": "Gorantla S, Ravisankar A, Trotti LM. Magnesium citrate monotherapy improves "
+    "restless legs syndrome symptoms and multiple suggested immobilization test scores in "
+    "an open-label pilot study. J Clin Sleep Med. 2024;20(8):1357-1361 (open-label, no "
+    "control group, n = 12).",
+    "url": "https://pubmed.ncbi.nlm.nih.gov/38738598/",
+    "pubmed_id": "38738598",
+}
+# Verified (Cochrane Library page and an abstract listing): doi and citation as below.
+GARRISON_2020 = {
+    "title": "Garrison SR, Korownyk CS, Kolber MR, et al. Magnesium for skeletal muscle "
+    "cramps. Cochrane Database Syst Rev. 2020;9:CD009402.",
+    "url": "https://doi.org/10.1002/14651858.CD009402.pub3",
+    "doi": "10.1002/14651858.CD009402.pub3",
+}
 GABAPENTIN_LABEL = {
     "title": "Neurontin (gabapentin) prescribing information, section 7: Drug Interactions "
     "(antacids containing aluminium and magnesium hydroxide). DailyMed, US National Library "
@@ -166,16 +195,21 @@ LAUNCH_ARTICLES = (
         evidence_strength="limited",
         evidence_note=(
             "A 2019 systematic review found only one small randomised trial of magnesium for "
-            "restless legs, and it showed no significant effect. The 2024 American Academy of "
-            "Sleep Medicine guideline does not list magnesium among its recommended "
-            "treatments. Some people report that it helps; that is worth testing carefully, "
-            "not assuming."
+            "restless legs, and it showed no significant effect. Two newer studies reported "
+            "improvement but are weak: a single-blind trial of magnesium oxide (2022, 75 people "
+            "in three groups) and an open-label pilot without a comparison group (2024, 12 "
+            "people). The 2024 American Academy of Sleep Medicine guideline does not list "
+            "magnesium among its recommended treatments. Some people report that it helps; "
+            "that is worth testing carefully, not assuming."
         ),
         tags=("Magnesium", "Supplements", "Restless legs"),
         references=(
             NIH_ODS_MAGNESIUM,
             MARSHALL_2019,
+            JADIDI_2022,
+            GORANTLA_2024,
             AASM_2024,
+            GARRISON_2020,
             GABAPENTIN_LABEL,
             FERROUS_SULPHATE_SMPC,
             MAGNASPARTATE_SMPC,
@@ -183,6 +217,10 @@ LAUNCH_ARTICLES = (
             CIPROFLOXACIN_LABEL,
         ),
         call_to_action="log_dose",
+        # Unsupported claims qualified and the 2022 and 2024 studies added (issue 11, items 6
+        # and 7), checked against their sources on this date; reviewed yearly like the others.
+        reviewed_on=datetime.date(2026, 12, 3),
+        next_review_due=datetime.date(2027, 12, 3),
     ),
     LaunchArticle(
         key="understanding-rls",

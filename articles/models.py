@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from articles.validators import validate_doi, validate_pubmed_id
 
@@ -100,6 +101,11 @@ class Article(models.Model):
     seed_key = models.CharField(max_length=80, unique=True, null=True, blank=True, editable=False)
     seed_digest = models.CharField(max_length=64, blank=True, editable=False)
 
+    # Every saved version, who saved it and when (django-simple-history): the readable diff,
+    # restore, and "who wrote this version" for the no-self-approval rule. The derived HTML
+    # is left out: it is rebuilt from the body on every save.
+    history = HistoricalRecords(excluded_fields=["body_html", "toc", "reading_minutes"])
+
     class Meta:
         ordering = ("-publish_at", "-pk")
         verbose_name = _("article")
@@ -159,6 +165,8 @@ class Reference(models.Model):
     pubmed_id = models.CharField(
         _("PubMed id"), max_length=12, blank=True, validators=[validate_pubmed_id]
     )
+    # References are part of the reviewed text: their edits count as edits of the version.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("position", "pk")
@@ -216,6 +224,9 @@ class ArticleApproval(models.Model):
     )
     approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
     content_hash = models.CharField(_("content hash"), max_length=64)
+    # The text the reviewer saw (title, summary, body, references), so the next reviewer is
+    # shown what changed since. Empty for approvals recorded before it was kept.
+    text = models.JSONField(_("approved text"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ("-approved_at", "-pk")
@@ -225,3 +236,23 @@ class ArticleApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — {self.reviewer}"
+
+
+class ReviewDigest(models.Model):
+    """One weekly "articles due for review" email to one reviewer: the row is what makes the
+    weekly task safe to repeat (a second run in the same week finds it and sends nothing)."""
+
+    reviewer = models.ForeignKey(
+        MedicalReviewer, on_delete=models.CASCADE, related_name="review_digests"
+    )
+    week = models.DateField(help_text="The Monday of the ISO week it was sent in.")
+    article_count = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "week"], name="review_digest_once_a_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} — {self.week}"

@@ -2,18 +2,23 @@
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleApproval
-from articles.services import CATALOGUE_KEY, REFERENCE_HASH_FIELDS, article_content_hash
+from articles.services import (
+    CATALOGUE_KEY,
+    REFERENCE_HASH_FIELDS,
+    REVIEW_DUE_SOON,
+    article_content_hash,
+)
 from portal import fallback_cache
 
 # The longest the catalogue is kept even when nothing is scheduled: a safety net for changes
@@ -216,18 +221,28 @@ def article_body(*, article: Article) -> dict:
 
 
 def article_approval(*, article: Article) -> ArticleApproval | None:
-    """The latest approval if it is of the text as it stands now, else None ("Awaiting
-    clinical review"): a stale approval must not vouch for text its reviewer never saw."""
-    latest = article.approvals.select_related("reviewer").first()
-    if latest is None:
-        return None
+    """The latest approval of the text as it stands now, else None ("Awaiting clinical
+    review"): an approval of other text must not vouch for text its reviewer never saw. A
+    restored version a reviewer approved earlier is approved again."""
     references = [
         {name: getattr(ref, name) for name in REFERENCE_HASH_FIELDS}
         for ref in article.references.all()
     ]
-    if latest.content_hash != article_content_hash(article=article, references=references):
-        return None
-    return latest
+    content = article_content_hash(article=article, references=references)
+    return article.approvals.select_related("reviewer").filter(content_hash=content).first()
+
+
+def last_approval(*, article: Article) -> ArticleApproval | None:
+    """The most recent approval whatever text it was of (what a reviewer compares with)."""
+    return article.approvals.select_related("reviewer").first()
+
+
+def articles_due_for_review(*, today: date) -> QuerySet[Article]:
+    """Articles whose next clinical review is overdue (or unset) or falls within
+    REVIEW_DUE_SOON of `today`, the most overdue first."""
+    return Article.objects.filter(
+        Q(next_review_due__isnull=True) | Q(next_review_due__lte=today + REVIEW_DUE_SOON)
+    ).order_by(F("next_review_due").asc(nulls_first=True), "title")
 
 
 def absolute_url(path: str) -> str:

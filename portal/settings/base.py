@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "anymail",
+    "simple_history",
     "portal",
     "accounts",
     "articles",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Names the signed-in user on each article version saved during a request (history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -226,6 +229,14 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "tracker.tasks.sleep_imports_purge",
         "schedule": crontab(hour=3, minute=29),
         "options": {"expires": 3600},
+    },
+    # Weekly, Monday 07:23 UTC (the start of a working week in Europe, off the top of the
+    # hour): email each medical reviewer the articles due within four weeks or overdue for
+    # their clinical review. At most one such email per reviewer per ISO week.
+    "articles-review-digests": {
+        "task": "articles.tasks.review_digests_send",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=23),
+        "options": {"expires": 6 * 3600},
     },
 }
 

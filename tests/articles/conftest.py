@@ -58,6 +58,9 @@ def make_article(
         )
     if approved:
         article_approve(article=article, user=make_reviewer().user)
+        if next_review_due is not None:  # approval sets it a year ahead; keep the asked date
+            Article.objects.filter(pk=article.pk).update(next_review_due=next_review_due)
+            article.next_review_due = next_review_due
     if status == Article.Status.PUBLISHED:
         article.status = status
         article.publish_at = publish_at
