@@ -33,6 +33,11 @@ STAFF_ONLY = {
     "articles.medicalreviewer": "a reviewer's public name outlives the login (PROTECT)",
     "articles.articleapproval": "an approval names its reviewer, not a login",
     "articles.reference": "an article's sources (reached through its author)",
+    "articles.historicalarticle": "an article's revision history: history_user is SET_NULL, "
+    "the version outlives the editor who saved it",
+    "articles.historicalreference": "a reference's revision history (history_user SET_NULL)",
+    "articles.reviewdigest": "the weekly review-due email sent to a medical reviewer "
+    "(reached through the reviewer's profile)",
 }
 
 
