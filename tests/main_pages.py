@@ -13,7 +13,10 @@ from django.core.management import call_command
 
 from api.services import token_create
 from articles.models import Article
+from reminders import tokens
+from reminders.models import Delivery, DeliveryStatus, ReminderKind
 from sharing.services import share_create
+from tests.factories import link_token
 from tracker import services
 from tracker.demo import demo_data_ensure
 from tracker.models import Dose, NightLog
@@ -57,6 +60,25 @@ def main_pages_seed(*, user, now: datetime.datetime) -> MainPages:
         now=now,
     )
     token_create(user=user, name="Phone app", scope="read", days=30, now=now)
+    # Tonight's reminder, sent: the pages its email links open (GET confirms, changes nothing).
+    delivery = Delivery.objects.create(
+        user=user,
+        kind=ReminderKind.EVENING,
+        local_date=EVENING.date(),
+        due_at=EVENING - datetime.timedelta(minutes=30),
+        status=DeliveryStatus.SENT,
+        sent_at=EVENING - datetime.timedelta(minutes=30),
+    )
+    sent = delivery.pk
+    links = [
+        f"/reminders/{page}/{link_token(purpose=purpose, user_id=user.pk, delivery_id=sent)}/"
+        for page, purpose in (
+            ("taken", tokens.TAKEN),
+            ("skip", tokens.SKIP),
+            ("snooze", tokens.SNOOZE),
+            ("unsubscribe", tokens.UNSUBSCRIBE),
+        )
+    ]
     article = Article.objects.filter(status=Article.Status.PUBLISHED).order_by("slug").first()
     signed_in = [
         "/tracker/",
@@ -75,8 +97,10 @@ def main_pages_seed(*, user, now: datetime.datetime) -> MainPages:
         "/tracker/trial/",
         "/tracker/experiment/",
         "/tracker/experiment/report/",
+        "/tracker/experiment/?new=1",
         "/tracker/report/",
         "/reminders/",
+        "/reminders/welcome/",
         "/accounts/profile/",
         "/accounts/email/",
         "/accounts/password/change/",
@@ -88,4 +112,5 @@ def main_pages_seed(*, user, now: datetime.datetime) -> MainPages:
         f"/articles/{article.slug}/",
         "/privacy/",
     ]
-    return MainPages(signed_in=signed_in, anonymous=[*ANONYMOUS_PAGES, f"/share/{share_token}/"])
+    anonymous = [*ANONYMOUS_PAGES, f"/share/{share_token}/", *links]
+    return MainPages(signed_in=signed_in, anonymous=anonymous)
