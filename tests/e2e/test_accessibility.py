@@ -10,7 +10,7 @@ checked with each of its two leading cards.
 import pytest
 import time_machine
 
-from tests.e2e.conftest import CHROMIUM_ARGS, assert_accessible, axe_violations, sign_in
+from tests.e2e.conftest import assert_accessible, axe_violations, sign_in
 from tests.factories import UserFactory
 from tests.main_pages import EVENING, MORNING, main_pages_seed
 
@@ -55,13 +55,15 @@ def test_every_main_page_passes_axe_in_both_themes(browser, live_server, transac
     assert problems == [], "console errors (CSP violations included)"
 
 
-def test_chosen_theme_wins_over_the_system(browser, live_server):
+def test_chosen_theme_wins_over_the_system(browser, live_server, transactional_db):
     """The Switch theme button stores the choice; the dim theme then stays on every page."""
-    assert CHROMIUM_ARGS  # the shared browser fixture launched Chromium
     context = browser.new_context(base_url=live_server.url, color_scheme="light")
     page = context.new_page()
     page.goto("/privacy/")
-    page.evaluate("localStorage.setItem('restwell-theme', 'dark')")
+    assert page.evaluate("document.documentElement.dataset.bsTheme") == "light"
+    page.get_by_role("button", name="Switch theme").click()
+    assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark"
+    assert_accessible(page)
     page.goto("/")
     assert page.evaluate("document.documentElement.dataset.bsTheme") == "dark"
     assert_accessible(page)
