@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrations messages screenshots bench clean
+.PHONY: help run test lint format migrations messages screenshots bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -15,18 +15,27 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
+# Every requirement is pinned with the sha256 of each of its files on PyPI (`make lock`): pip
+# refuses anything else, from whichever index or wheel folder it comes.
 $(VENV)/.run-installed: requirements.txt | $(PY)
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --require-hashes -r requirements.txt
 	@touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(PY)
-	$(PIP) install --quiet -r requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@ $(VENV)/.run-installed
+
+# The Nu HTML Checker (vnu-jar, pinned with its integrity hash in package-lock.json) for the
+# HTML validity test; it runs on Java. Without npm the test says why it skips.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: tests/portal/test_html_valid.py will be skipped"; fi
 
 run: $(VENV)/.run-installed ## set up and start web, worker, beat (and Redis) on http://127.0.0.1:8000
 	$(PY) -m portal.launcher
 
-test: $(VENV)/.dev-installed ## set up and run the whole test suite
+test: $(VENV)/.dev-installed node_modules/.installed ## set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed ## ruff, formatting, django-upgrade, import layers, bandit, migrations, deployment checks
@@ -57,5 +66,16 @@ screenshots: $(VENV)/.dev-installed ## redraw docs/screenshots from demo data (n
 bench: $(VENV)/.dev-installed ## run the benchmarks in bench/ and print their tables
 	$(PY) bench/run.py
 
+# uv resolves against PyPI alone (no local configuration, no index from the environment), for
+# Python 3.11 and newer on every platform, and keeps the versions already in the .txt files:
+# `make lock LOCK_ARGS="--upgrade-package NAME"` moves one. Edit requirements*.in, then run this.
+UV_COMPILE := env -u UV_INDEX -u UV_INDEX_URL -u UV_DEFAULT_INDEX -u UV_EXTRA_INDEX_URL \
+  -u UV_FIND_LINKS $(VENV)/bin/uv pip compile --quiet --no-config --generate-hashes --universal \
+  --python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock: $(VENV)/.dev-installed ## pin requirements*.in, with hashes, into requirements*.txt
+	$(UV_COMPILE) requirements.in -o requirements.txt
+	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
+
 clean: ## remove the virtualenv and local data (var/)
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

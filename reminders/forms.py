@@ -96,7 +96,12 @@ class ReminderSettingsForm(forms.Form):
             if self.is_bound and self.has_error(name):
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"id_{name}_error"
-        self.fields["minutes_before"].widget.attrs |= {"inputmode": "numeric", "size": "3"}
+        # Three digits wide (a number input takes no size attribute): .minutes-input in CSS.
+        minutes = self.fields["minutes_before"].widget
+        minutes.attrs |= {
+            "inputmode": "numeric",
+            "class": minutes.attrs["class"].replace("w-auto", "minutes-input"),
+        }
 
     def clean_paused_until(self):
         value = self.cleaned_data.get("paused_until")

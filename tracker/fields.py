@@ -96,7 +96,7 @@ def unit_field(*, label=None, required=True) -> forms.ChoiceField:
         choices=Unit.choices,
         required=required,
         initial=Unit.ELEMENTAL,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        widget=forms.RadioSelect,  # crispy gives each radio its form-check-input class
     )
 
 

@@ -85,7 +85,13 @@ def page(browser, live_server):
 
 
 def assert_accessible(page) -> None:
-    """Run axe-core on the current page; any violation fails with a readable summary.
+    """Run axe-core on the current page; any violation fails with a readable summary."""
+    violations = axe_violations(page)
+    assert violations == [], f"accessibility violations on {page.url}:\n" + "\n".join(violations)
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the current page, one readable line each.
 
     page.evaluate runs through the DevTools protocol, which the page's CSP does not govern,
     so the strict policy stays on while axe is injected. `preload: false`: axe would otherwise
@@ -96,11 +102,10 @@ def assert_accessible(page) -> None:
     result = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations'], preload: false})"
     )
-    violations = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
-    assert violations == [], f"accessibility violations on {page.url}:\n" + "\n".join(violations)
 
 
 def sign_in(page, user) -> None:
