@@ -17,9 +17,9 @@ _exporters: dict[str, Exporter] = {}
 NOT_EXPORTED = {
     "admin.logentry": "staff audit trail of admin edits, kept for accountability",
     "articles.article": "published educational content; the author link is cleared on deletion",
-    "api.idempotencykey": (
-        "the API's replay store: a copy of a write's response for 24 hours, deleted after "
-        "that; the nights and doses it repeats are exported as themselves"
+    "tracker.idempotencykey": (
+        "the replay store of the API and the offline queue: a copy of a write's answer for "
+        "24 hours, deleted after that; the nights and doses it repeats are exported as themselves"
     ),
 }
 

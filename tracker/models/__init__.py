@@ -27,6 +27,7 @@ from tracker.models.experiment import (
     ExperimentStatus,
     Outcome,
 )
+from tracker.models.idempotency import IdempotencyKey
 from tracker.models.records import IronProduct, LabResult, OtherMedicine, Trial
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "EveningSkip",
     "Factor",
     "Form",
+    "IdempotencyKey",
     "IronFrequency",
     "IronProduct",
     "LabResult",
