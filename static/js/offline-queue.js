@@ -27,7 +27,7 @@
   var viewer = panel.getAttribute("data-viewer");
   var summary = panel.querySelector("[data-queue-summary]");
   var list = panel.querySelector("[data-queue-list]");
-  var lang = document.documentElement.lang || undefined;
+  var lang = undefined;  // dates and times in the browser's own conventions (24-hour below)
   var sent = [];          // sent from this page: [{what, messages}]
   var needsSignIn = false;
 
@@ -263,7 +263,7 @@
     var tapped = entry.kind === "dose-now";
     var when = new Date(tapped ? field(entry, "tapped_at") : field(entry, "taken_at"));
     var time = isNaN(when) ? "" : when.toLocaleString(lang, {
-      weekday: "short", hour: "2-digit", minute: "2-digit",
+      weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
     });
     return text(tapped ? "dose-now" : "dose", { time: time });
   }

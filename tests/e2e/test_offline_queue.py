@@ -59,6 +59,7 @@ def _save_last_night_offline(app):  # noqa: F811
 
 
 def test_a_dose_and_a_night_saved_offline_are_sent_once(app, transactional_db):  # noqa: F811
+    app.clock.set_fixed_time(EVENING)  # the browser's clock too: the tap is made at 21:30
     with time_machine.travel(EVENING, tick=True):
         user = _signed_in_with_kept_pages(app)
         app.context.set_offline(True)
@@ -75,8 +76,8 @@ def test_a_dose_and_a_night_saved_offline_are_sent_once(app, transactional_db): 
         queue.get_by_text(
             "2 entries waiting to be sent — they will go when you’re back online."
         ).wait_for()
-        assert queue.get_by_text("magnesium taken").is_visible()
-        assert queue.get_by_text("the night of").is_visible()
+        assert queue.get_by_text("magnesium taken Wed 21:30").is_visible()
+        assert queue.get_by_text("the night of Tue 1 Dec").is_visible()
         assert app.evaluate("document.activeElement.hasAttribute('data-offline-queue')")
         assert app.locator("[data-offline-banner]").is_visible()
         assert_accessible(app)
@@ -92,7 +93,7 @@ def test_a_dose_and_a_night_saved_offline_are_sent_once(app, transactional_db): 
         assert queue.get_by_text("Dose logged: 200 mg elemental").is_visible()
         assert queue.get_by_text("waiting to be sent").count() == 0
         assert app.evaluate(QUEUE_READ) == []
-        assert Dose.objects.filter(user=user).count() == 1
+        assert Dose.objects.get(user=user).taken_at == EVENING  # when tapped, not when sent
         night = NightLog.objects.get(user=user)
         assert (night.evening, night.severity) == (LAST_NIGHT, 4)
 
