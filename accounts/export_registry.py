@@ -24,9 +24,9 @@ NOT_EXPORTED = {
     "articles.historicalreference": (
         "staff audit trail of reference versions; the link is cleared on deletion"
     ),
-    "api.idempotencykey": (
-        "the API's replay store: a copy of a write's response for 24 hours, deleted after "
-        "that; the nights and doses it repeats are exported as themselves"
+    "tracker.idempotencykey": (
+        "the replay store of the API and the offline queue: a copy of a write's answer for "
+        "24 hours, deleted after that; the nights and doses it repeats are exported as themselves"
     ),
 }
 

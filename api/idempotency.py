@@ -4,18 +4,17 @@ A client that did not hear back (a dropped connection on a train) can resend a w
 the same `Idempotency-Key` header: within 24 hours the first response is replayed (with
 `Idempotent-Replayed: true`) and nothing is written twice. The same key with a different
 body is refused (422); a key whose first request is still running answers 409.
+The store itself (tracker.services.idempotency) is shared with the web forms.
 """
 
-import hashlib
-import json
 import re
 from collections.abc import Callable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from api import services
 from api.errors import ApiError, InputErrors
+from tracker import services
 
 HEADER = "Idempotency-Key"
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -30,11 +29,6 @@ def _run(write: Callable[[], Result]) -> Result:
         return 422, error.body
 
 
-def fingerprint(*, path: str, payload: dict) -> str:
-    canonical = json.dumps({"path": path, "body": payload}, sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def idempotent_write(
     request, *, key: str | None, payload: dict, write: Callable[[], Result]
 ) -> tuple[int, dict, bool]:
@@ -45,7 +39,7 @@ def idempotent_write(
         raise InputErrors(
             {HEADER: [_("Use a key of 1 to 255 visible characters, such as a new UUID.")]}
         )
-    this_request = fingerprint(path=request.path, payload=payload)
+    this_request = services.idempotency_fingerprint(path=request.path, payload=payload)
     claim, created = services.idempotency_reserve(
         user=request.auth.user, key=key, fingerprint=this_request, now=timezone.now()
     )

@@ -1,7 +1,6 @@
-"""Personal access tokens for the JSON API, and the replay store behind Idempotency-Key."""
+"""Personal access tokens for the JSON API (its replay store is tracker.models.IdempotencyKey)."""
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,29 +39,3 @@ class PersonalAccessToken(models.Model):
     def is_active(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
-
-
-class IdempotencyKey(models.Model):
-    """The first response to a write sent with an Idempotency-Key, replayed for 24 hours.
-
-    `status_code` is null while the first request is still being handled.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_idempotency_keys"
-    )
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    # Encoded as the API encodes its answers (ninja's encoder is Django's), so a replay is
-    # byte for byte the first answer.
-    body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"idempotency key {self.pk}"

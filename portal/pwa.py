@@ -49,6 +49,7 @@ SHELL_ASSETS = (
     "js/theme.js",
     "js/restwell.js",
     "js/pwa.js",
+    "js/offline-queue.js",
     "js/tracker.js",
     "favicon.svg",
     "icons/icon-192.png",

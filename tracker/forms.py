@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tracker import reference, sleep_import
@@ -182,13 +183,41 @@ class NightForm(QuickNightForm):
 
 
 class NightEditForm(NightForm):
-    """Editing keeps the night's date unless the user ticks "move" (the service asks first)."""
+    """Editing keeps the night's date unless the user ticks "move" (the service asks first).
+
+    `version` is the night's `updated_at` when the form was loaded: if the night changed
+    since (another device), the save still wins and the user is told (night_update).
+    """
 
     move = forms.BooleanField(
         label=rules.MOVE_LABEL,
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+    version = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    def clean_version(self):
+        try:
+            seen = datetime.datetime.fromisoformat(self.cleaned_data["version"])
+        except ValueError:
+            return None  # no version (an old page): saved without the check
+        return seen if timezone.is_aware(seen) else None
+
+    def service_kwargs(self) -> dict:
+        data = super().service_kwargs()
+        data["seen_version"] = data.pop("version")
+        return data
+
+    @classmethod
+    def initial_from(cls, night) -> dict:
+        return {**super().initial_from(night), "version": night.updated_at.isoformat()}
+
+
+class QuickDoseForm(forms.Form):
+    """The one-tap dose: the moment of the tap, when the browser sends it (a queued tap is
+    sent later, but was taken then). Absent or unreadable: now."""
+
+    tapped_at = forms.DateTimeField(required=False)
 
 
 class DoseForm(forms.Form):

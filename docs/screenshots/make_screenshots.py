@@ -10,9 +10,10 @@ Debian's chromium (/usr/bin/chromium, or CHROMIUM=...).
 `SCREENSHOTS_ONLY=share,shared-report,sleep-import make screenshots` redraws just the pages
 named (comma list of file-name stems), without the PDF and the installable app's pictures.
 
-The installable app's pictures (install-bar.png, install-hint-iphone.png, offline-banner.png)
-come from the Chromium tests that check those states (tests/e2e/test_pwa_journey.py, run
-with PWA_SCREENSHOTS pointing here), so a picture is only taken of a state just verified.
+The installable app's pictures (install-bar.png, install-hint-iphone.png, offline-banner.png,
+offline-queue.png) come from the Chromium tests that check those states
+(tests/e2e/test_pwa_journey.py and test_offline_queue.py, run with PWA_SCREENSHOTS pointing
+here), so a picture is only taken of a state just verified.
 """
 
 import datetime
@@ -75,10 +76,12 @@ def main() -> int:
 
 
 PWA_JOURNEY = "tests/e2e/test_pwa_journey.py"
+OFFLINE_QUEUE = "tests/e2e/test_offline_queue.py"
 PWA_PICTURE_TESTS = (
-    "test_install_bar_waits_for_the_third_visit_and_goes_for_good",
-    "test_iphone_gets_a_one_line_hint_under_the_same_rule",
-    "test_dashboard_and_forms_open_offline_with_the_banner",
+    f"{PWA_JOURNEY}::test_install_bar_waits_for_the_third_visit_and_goes_for_good",
+    f"{PWA_JOURNEY}::test_iphone_gets_a_one_line_hint_under_the_same_rule",
+    f"{PWA_JOURNEY}::test_dashboard_and_forms_open_offline_with_the_banner",
+    f"{OFFLINE_QUEUE}::test_a_dose_and_a_night_saved_offline_are_sent_once",  # offline-queue.png
 )
 
 
@@ -89,7 +92,7 @@ def installable_app_pictures() -> int:
     env.pop("REDIS_URL", None)
     env.pop("DEBUG", None)
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += [f"{PWA_JOURNEY}::{name}" for name in PWA_PICTURE_TESTS]
+    command += list(PWA_PICTURE_TESTS)
     return subprocess.run(command, cwd=BASE_DIR, env=env, check=False).returncode
 
 

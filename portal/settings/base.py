@@ -203,11 +203,12 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 CELERY_BEAT_SCHEDULE |= {
-    # Hourly at :41 (off the busy top of the hour): delete the API's stored write responses
-    # once they are 24 hours old. They are ignored after 24 h anyway; deleting them keeps
-    # health data from lingering in the replay store for more than a day and an hour.
-    "api-idempotency-keys-purge": {
-        "task": "api.tasks.idempotency_keys_purge",
+    # Hourly at :41 (off the busy top of the hour): delete the stored answers to idempotency
+    # keys (API writes and the web forms the offline queue resends) once they are 24 hours
+    # old. They are ignored after 24 h anyway; deleting them keeps health data from lingering
+    # in the replay store for more than a day and an hour.
+    "idempotency-keys-purge": {
+        "task": "tracker.tasks.idempotency_keys_purge",
         "schedule": crontab(minute=41),
         "options": {"expires": 3000},
     },

@@ -28,9 +28,9 @@
   window.addEventListener("offline", showConnection);
   showConnection();
   // Offline, a form would be sent into nothing and what was typed lost: keep it on the page.
-  // (An offline queue, when there is one, takes the form here instead.)
+  // --- offline queue: a form it queued (static/js/offline-queue.js) is handled already ---
   document.addEventListener("submit", function (event) {
-    if (navigator.onLine || !banner) { return; }
+    if (navigator.onLine || !banner || event.defaultPrevented) { return; }
     event.preventDefault();
     banner.hidden = false;
     banner.focus();

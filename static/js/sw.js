@@ -9,8 +9,9 @@
 // viewer's pages are deleted; signing out also sends Clear-Site-Data.
 //
 // Requests go through ROUTES, the first match wins; anything unmatched (every POST,
-// other sites) goes to the network untouched. An offline queue for forms would be one more
-// route (POST to the night and dose forms) plus a "sync" listener.
+// other sites) goes to the network untouched. The offline queue for forms lives in the page
+// (static/js/offline-queue.js: IndexedDB, sent on "online" and on page load); this worker
+// only keeps that script in the shell.
 "use strict";
 
 var CONFIG = self.RESTWELL;

@@ -6,10 +6,9 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from api import services
-from api.models import IdempotencyKey
-from api.tasks import idempotency_keys_purge_task
-from tracker.models import Dose
+from tracker import services
+from tracker.models import Dose, IdempotencyKey
+from tracker.tasks import idempotency_keys_purge_task
 
 DOSES, NIGHTS = "/api/v1/doses/", "/api/v1/nights/"
 NOW = datetime.datetime(2026, 11, 25, 9, 0, tzinfo=datetime.UTC)
@@ -92,11 +91,10 @@ def test_a_key_is_forgotten_after_24_hours(api, user):
 
 
 def test_a_key_still_being_handled_answers_409(api, user):
-    from api.idempotency import fingerprint
-
+    body = {**DOSE, "note": None, "remember": None}
     IdempotencyKey.objects.create(
-        user=user, key="busy", fingerprint=fingerprint(path=DOSES, payload={**DOSE, "note": None,
-                                                                            "remember": None}),
+        user=user, key="busy",
+        fingerprint=services.idempotency_fingerprint(path=DOSES, payload=body),
     )  # fmt: skip
     response = _post(api, DOSE, "busy")
     assert response.status_code == 409
@@ -137,6 +135,6 @@ def test_stored_answers_are_purged_after_24_hours(api, user):
 
 
 def test_beat_purges_the_stored_answers_hourly():
-    entry = settings.CELERY_BEAT_SCHEDULE["api-idempotency-keys-purge"]
-    assert entry["task"] == "api.tasks.idempotency_keys_purge"
+    entry = settings.CELERY_BEAT_SCHEDULE["idempotency-keys-purge"]
+    assert entry["task"] == "tracker.tasks.idempotency_keys_purge"
     assert entry["schedule"].minute == {41}

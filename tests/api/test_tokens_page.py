@@ -8,8 +8,9 @@ from django.urls import reverse
 from accounts import services as account_services
 from accounts.export_registry import export_for
 from api import services
-from api.models import IdempotencyKey, PersonalAccessToken
+from api.models import PersonalAccessToken
 from tests.api.conftest import ApiClient
+from tracker.models import IdempotencyKey
 
 PAGE = "/accounts/tokens/"
 

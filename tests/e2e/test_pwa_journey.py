@@ -88,10 +88,12 @@ def _wait_for_kept_pages(page, urls=OFFLINE_PAGES):
     # Function predicates: a string expression would be eval()ed, which the policy forbids.
     # Generous timeouts: installing the worker and fetching three pages on a busy machine.
     page.wait_for_function(CONTROLLED, timeout=30_000)
-    page.wait_for_function(
-        f"async () => (await ({KEPT_PAGES})()).urls.join(' ') === {' '.join(sorted(urls))!r}",
-        timeout=30_000,
-    )
+    kept = f"async () => (await ({KEPT_PAGES})()).urls.join(' ') === {' '.join(sorted(urls))!r}"
+    page.wait_for_function(kept, timeout=30_000)
+    # Seen on a loaded machine: the pages kept right after signing in are sometimes dropped
+    # and fetched again a moment later. Wait for them to be back (it takes well under 2 s).
+    page.wait_for_timeout(2000)
+    page.wait_for_function(kept, timeout=30_000)
 
 
 def test_manifest_passes_chromiums_installability_checks(app, transactional_db):
@@ -120,19 +122,18 @@ def test_dashboard_and_forms_open_offline_with_the_banner(app, transactional_db)
         assert app.get_by_role("heading", name=heading).first.is_visible(), path
         assert banner.is_visible(), path
         assert banner.get_attribute("data-offline-copy") is not None, path  # from the cache
-        assert "Saving needs a connection" in banner.inner_text()
+        assert "sent when you are back online" in banner.inner_text()
     assert_accessible(app)
+    app.goto("/tracker/")
+    _shot(app, "offline-banner")
 
-    # Saving offline keeps what was typed on the page and says why nothing happened.
+    # Saving a night offline keeps it on the device (tests/e2e/test_offline_queue.py has more).
     app.goto("/tracker/nights/new/")
     app.locator("label[for=id_severity_4]").click()
     app.get_by_role("button", name="Save").click()
     assert app.url.endswith("/tracker/nights/new/")
-    assert app.locator("#id_severity_4").is_checked()
-    assert app.evaluate("document.activeElement.hasAttribute('data-offline-banner')")
-
-    app.goto("/tracker/")
-    _shot(app, "offline-banner")
+    app.get_by_text("1 entry waiting to be sent").wait_for()
+    assert app.evaluate("document.activeElement.hasAttribute('data-offline-queue')")
 
     # A page not kept: the offline page, which names the ones that are.
     app.goto("/tracker/nights/")

@@ -21,9 +21,9 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.services import account_delete
-from api.services import idempotency_reserve
 from tests.factories import DEFAULT_PASSWORD
 from tests.security.conftest import NOW, populate
+from tracker.services.idempotency import idempotency_reserve
 
 pytestmark = pytest.mark.django_db
 # Models whose rows about a user only staff have; they are kept or detached on purpose.

@@ -28,6 +28,7 @@ from tracker.models.experiment import (
     ExperimentStatus,
     Outcome,
 )
+from tracker.models.idempotency import IdempotencyKey
 from tracker.models.records import IronProduct, LabResult, OtherMedicine, Trial
 from tracker.models.sleep_import import ImportSource, SleepImport, SleepSuggestion
 
@@ -46,6 +47,7 @@ __all__ = [
     "Factor",
     "Form",
     "ImportSource",
+    "IdempotencyKey",
     "IronFrequency",
     "IronProduct",
     "LabResult",

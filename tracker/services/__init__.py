@@ -24,6 +24,13 @@ from tracker.services.experiment import (
     experiment_start,
     experiment_stop,
 )
+from tracker.services.idempotency import (
+    idempotency_complete,
+    idempotency_fingerprint,
+    idempotency_keys_purge,
+    idempotency_release,
+    idempotency_reserve,
+)
 from tracker.services.nights import night_delete, night_log, night_update
 from tracker.services.records import (
     iron_product_clear,
@@ -58,6 +65,11 @@ __all__ = [
     "experiment_plan",
     "experiment_start",
     "experiment_stop",
+    "idempotency_complete",
+    "idempotency_fingerprint",
+    "idempotency_keys_purge",
+    "idempotency_release",
+    "idempotency_reserve",
     "iron_product_clear",
     "iron_product_set",
     "lab_delete",

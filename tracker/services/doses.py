@@ -172,15 +172,24 @@ def dose_undo(*, dose: Dose, now: datetime.datetime | None = None) -> None:
 
 
 @transaction.atomic
-def dose_record_saved_product(*, user, now: datetime.datetime | None = None) -> Dose:
-    """The one-tap 'I took my magnesium now' with the user's saved product."""
+def dose_record_saved_product(
+    *,
+    user,
+    tapped_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> Dose:
+    """The one-tap 'I took my magnesium now' with the user's saved product.
+
+    `tapped_at`: when the button was pressed, if the browser said so — a tap queued offline
+    arrives later but was taken then. Never later than now (a device clock running ahead).
+    """
     product = SavedProduct.objects.filter(user=user).first()
     if product is None:
         raise ValidationError(_("Save your product first, then one tap logs it."))
     now = now or timezone.now()
     return dose_record(
         user=user,
-        taken_at=now,
+        taken_at=min(tapped_at, now) if tapped_at else now,
         form=product.form,
         amount_mg=product.amount_mg,
         unit=product.unit,

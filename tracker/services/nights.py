@@ -169,12 +169,32 @@ def night_log(*, user, evening: datetime.date, **fields) -> NightLog:
 
 @transaction.atomic
 def night_update(
-    *, night: NightLog, evening: datetime.date, move: bool = False, **fields
+    *,
+    night: NightLog,
+    evening: datetime.date,
+    move: bool = False,
+    seen_version: datetime.datetime | None = None,
+    **fields,
 ) -> NightLog:
     """Edit a logged night. It keeps its date unless `move` says to change it (code
     NIGHT_MOVE asks), and it never moves onto another logged night (NIGHT_TAKEN): a tired
     thumb on the date field must not turn last night's entry into another night's.
+
+    Two devices editing one night: the last save wins. `seen_version` is the `updated_at`
+    the editing form was loaded with; when the night was saved since (elsewhere), this save
+    still replaces it, and the returned night's `overwritten_at` says when that other change
+    was made (None when there was none), for the page to tell the user.
     """
+    # The row lock orders two saves of the same night: each compares with the one before.
+    current = (
+        NightLog.objects.select_for_update()
+        .filter(pk=night.pk)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    night.overwritten_at = (
+        current if seen_version is not None and current and current != seen_version else None
+    )
     if evening != night.evening:
         if NightLog.objects.filter(user=night.user, evening=evening).exclude(pk=night.pk).exists():
             raise _taken(evening)

@@ -20,10 +20,11 @@ from tracker import clinical, reference, safety, selectors, services
 from tracker.amounts import mg_text
 from tracker.evening import last_night
 from tracker.fields import dose_initial
-from tracker.forms import DateRangeForm, DoseForm, NightEditForm, NightForm
+from tracker.forms import DateRangeForm, DoseForm, NightEditForm, NightForm, QuickDoseForm
 from tracker.models import WASO_MAX, Dose, Form, NightLog
 from tracker.night_calendar import night_calendar
 from tracker.services import rules
+from tracker.views.idempotent import idempotent_post, saved
 
 PAGE_SIZE = 20
 
@@ -124,6 +125,7 @@ def _night_page(request, form, *, night, evening, newest, now, **extra):
 @login_required
 @offline_copy
 @require_http_methods(["GET", "POST"])
+@idempotent_post
 def night_new(request):
     user = request.user
     now = timezone.now()
@@ -146,8 +148,10 @@ def night_new(request):
                     request,
                     _("The night of %(night)s is saved.") % {"night": _night_label(night.evening)},
                 )
-                return redirect(
-                    "tracker:dashboard" if "quick" in request.POST else "tracker:night_list"
+                return saved(
+                    redirect(
+                        "tracker:dashboard" if "quick" in request.POST else "tracker:night_list"
+                    )
                 )
     else:
         evening = _requested_evening(request, newest) or newest
@@ -180,6 +184,16 @@ def night_new(request):
     )
 
 
+def _overwritten_note(changed_at, now):
+    """Last write wins, said plainly: the other device's change was replaced by this one."""
+    local = timezone.localtime(changed_at)
+    same_day = local.date() == timezone.localtime(now).date()
+    when = formats.time_format(local, "H:i") if same_day else formats.date_format(local, "j F, H:i")
+    return _(
+        "This night was also changed on another device at %(when)s; your version is now saved."
+    ) % {"when": when}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def night_edit(request, pk):
@@ -210,10 +224,12 @@ def night_edit(request, pk):
                     else _("The entry is moved to the night of %(night)s.")
                 )
                 messages.success(request, template % {"night": _night_label(night.evening)})
+                if night.overwritten_at:
+                    messages.info(request, _overwritten_note(night.overwritten_at, now))
                 return redirect("tracker:night_list")
         night.evening = evening  # a refused save leaves the entry where it was
     else:
-        form = NightEditForm(initial=NightForm.initial_from(night))
+        form = NightEditForm(initial=NightEditForm.initial_from(night))
     newest = last_night(now, request.user.zone, request.user.wake_time)
     return _night_page(request, form, night=night, evening=evening, newest=newest, now=now, **extra)
 
@@ -311,6 +327,7 @@ def _conversion_context():
 @login_required
 @offline_copy
 @require_http_methods(["GET", "POST"])
+@idempotent_post
 def dose_new(request):
     user = request.user
     if request.method == "POST":
@@ -333,7 +350,7 @@ def dose_new(request):
                 _dose_saved(request, dose)
                 if data["remember"]:
                     messages.success(request, _("Saved as “My magnesium”."))
-                return redirect("tracker:dose_list")
+                return saved(redirect("tracker:dose_list"))
     else:
         product = selectors.saved_product_get(user=user)
         initial = dose_initial(taken_at=timezone.localtime())
@@ -410,15 +427,22 @@ def dose_delete(request, pk):
 
 @login_required
 @require_http_methods(["POST"])
+@idempotent_post
 def dose_quick(request):
-    """'I took my magnesium now': one POST with the saved product (works without JS)."""
+    """'I took my magnesium now': one POST with the saved product (works without JS).
+
+    With JavaScript the form also says when it was tapped (`tapped_at`), so a tap queued
+    offline is logged at the moment it was made.
+    """
+    form = QuickDoseForm(request.POST)
+    tapped_at = form.cleaned_data["tapped_at"] if form.is_valid() else None
     try:
-        dose = services.dose_record_saved_product(user=request.user)
+        dose = services.dose_record_saved_product(user=request.user, tapped_at=tapped_at)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("tracker:product")
     _dose_saved(request, dose, undo=True)
-    return redirect("tracker:dashboard")
+    return saved(redirect("tracker:dashboard"))
 
 
 @login_required
