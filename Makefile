@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrations messages screenshots bench lock clean
+.PHONY: help run test lint format migrations messages screenshots bench load lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ screenshots: $(VENV)/.dev-installed ## redraw docs/screenshots from demo data (n
 
 bench: $(VENV)/.dev-installed ## run the benchmarks in bench/ and print their tables
 	$(PY) bench/run.py
+
+load: $(VENV)/.dev-installed ## load test: 300 seeded people, 10 → 100 users, on PostgreSQL (ARGS="--database sqlite")
+	$(PY) bench/load.py $(ARGS)
 
 # uv resolves against PyPI alone (no local configuration, no index from the environment), for
 # Python 3.11 and newer on every platform, and keeps the versions already in the .txt files:
