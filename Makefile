@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrations messages screenshots bench clean
+.PHONY: help run test lint format migrations messages screenshots bench scaleout clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ screenshots: $(VENV)/.dev-installed ## redraw docs/screenshots from demo data (n
 
 bench: $(VENV)/.dev-installed ## run the benchmarks in bench/ and print their tables
 	$(PY) bench/run.py
+
+scaleout: $(VENV)/.dev-installed ## as root: web, workers, beat, proxy, database on network namespaces; faults measured
+	$(PY) bench/scaleout.py $(SCALEOUT_ARGS)
 
 clean: ## remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var
