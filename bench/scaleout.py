@@ -165,6 +165,9 @@ class Rig:
 
     def start_web(self, host: str) -> None:
         env = self.env | plan.web_environment(host, secret_key=self.secret_key)
+        # gunicorn 25 puts a control socket in $XDG_RUNTIME_DIR (else ~/.gunicorn): one per host.
+        (run_dir := self.tmp / f"{host}-run").mkdir(exist_ok=True)
+        env["XDG_RUNTIME_DIR"] = str(run_dir)
         self.start(host, host, [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                    "portal.wsgi"], env=env)  # fmt: skip
         wait_for_port(plan.address(host), plan.WEB_PORT, f"gunicorn on {host}")
@@ -212,6 +215,15 @@ class Rig:
                     states[fields[1]] = fields[17].split()[0]
             return states
         return {}
+
+    def proxy_log_size(self) -> int:
+        return (self.tmp / "proxy.log").stat().st_size
+
+    def proxy_events_since(self, offset: int) -> list[str]:
+        """ "web1 DOWN", "web1 UP", … as HAProxy logged them after `offset`."""
+        with (self.tmp / "proxy.log").open() as log:
+            log.seek(offset)
+            return re.findall(r"Server web/(\w+) is (UP|DOWN)", log.read())
 
     def start_worker(self, host: str) -> None:
         self.start(host, host, [PYTHON, "-m", "celery", "-A", "portal", "worker", "--pool",
@@ -491,6 +503,7 @@ class LoadStream:
 
     def __init__(self, threads: int):
         self.results: list[tuple[float, float, bool]] = []
+        self.errors: dict[str, int] = {}  # HTTP status or exception name: how many
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.threads = [threading.Thread(target=self.loop, args=(i,)) for i in range(threads)]
@@ -505,7 +518,7 @@ class LoadStream:
             path = self.PATHS[n % len(self.PATHS)]
             n += 1
             began = time.time()
-            ok = False
+            ok, outcome = False, ""
             try:
                 if conn is None:
                     conn = http.client.HTTPSConnection(
@@ -514,11 +527,13 @@ class LoadStream:
                 conn.request("GET", path, headers={"Host": plan.SITE_HOST})
                 response = conn.getresponse()
                 response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                conn = None
+                ok, outcome = response.status == 200, str(response.status)
+            except (OSError, http.client.HTTPException) as error:
+                conn, outcome = None, type(error).__name__
             with self.lock:
                 self.results.append((began, time.time() - began, ok))
+                if not ok:
+                    self.errors[outcome] = self.errors.get(outcome, 0) + 1
 
     def __enter__(self):
         for thread in self.threads:
@@ -533,6 +548,7 @@ class LoadStream:
 
 def web_lost(rig: Rig, *, how: str, threads: int, before: float, after: float):
     """Measure 3: a steady stream through the proxy; web1 is lost `before` s in."""
+    log_mark = rig.proxy_log_size()
     with LoadStream(threads) as stream:
         time.sleep(before)
         lost_at = time.time()
@@ -546,6 +562,8 @@ def web_lost(rig: Rig, *, how: str, threads: int, before: float, after: float):
                 marked_down = time.time() - lost_at
             time.sleep(0.05)
     results = stream.results
+    kinds = ", ".join(f"{n} × {kind}" for kind, n in sorted(stream.errors.items()))
+    downs = [f"{host} {state}" for host, state in rig.proxy_events_since(log_mark)]
     pre = [r for r in results if r[0] < lost_at]
     post = [r for r in results if r[0] >= lost_at]
     errors = [r for r in results if not r[2]]
@@ -558,7 +576,8 @@ def web_lost(rig: Rig, *, how: str, threads: int, before: float, after: float):
     settled_rate = len(settled) / max(0.001, after - (marked_down or after) - 1)
     return [
         ("requests (before / after web1 lost)", f"{len(pre):,} / {len(post):,}"),
-        ("errors", f"{len(errors)}"),
+        ("errors", f"{len(errors)}" + (f" ({kinds})" if errors else "")),
+        ("web hosts marked down meanwhile (proxy log)", ", ".join(downs) or "—"),
         ("web1 marked down by the proxy after", f"{marked_down:.1f} s" if marked_down else "—"),
         ("slowest answer around the loss", f"{max((r[1] for r in around), default=0):.2f} s"),
         ("answers slower than 1 s around the loss", f"{len(slow)}"),
@@ -571,6 +590,35 @@ def web_lost(rig: Rig, *, how: str, threads: int, before: float, after: float):
 def spread(latencies: list[float]) -> str:
     p50, p95 = plan.median(latencies) * 1000, plan.percentile(latencies, 0.95) * 1000
     return f"{p50:.0f} / {p95:.0f} ms"
+
+
+def storage(rig: Rig) -> list[tuple[str, str]]:
+    """What a user costs on disk: the delivery table as filled by the runs above (indexes
+    included), and a night and a dose from the demo account's ~60 nights (row bodies plus
+    PostgreSQL's 28 bytes of tuple header and line pointer; their indexes are not counted:
+    on 60 rows they are mostly empty pages)."""
+    from django.db import connection
+
+    from reminders.models import Delivery
+    from tracker.models import Dose, NightLog
+
+    rig.manage("web1", "create_demo_user")
+    rows = []
+    with connection.cursor() as cursor:
+        table = Delivery._meta.db_table
+        cursor.execute(f"SELECT pg_total_relation_size('{table}'), count(*) FROM {table}")  # noqa: S608
+        size, count = cursor.fetchone()
+        rows.append(("one reminder delivery (table + indexes, fillfactor 50)",
+                     f"{size / max(1, count):.0f} B ({count:,} rows)"))  # fmt: skip
+        for model in (NightLog, Dose):
+            table = model._meta.db_table
+            cursor.execute(f"SELECT avg(pg_column_size(t.*)) + 28, count(*) FROM {table} t")  # noqa: S608
+            size, count = cursor.fetchone()
+            rows.append((f"one {model._meta.verbose_name} (heap only)",
+                         f"{float(size or 0):.0f} B ({count:,} rows)"))  # fmt: skip
+        cursor.execute("SELECT pg_database_size(current_database())")
+        rows.append(("whole database at the end", f"{cursor.fetchone()[0] / 1e6:.0f} MB"))
+    return rows
 
 
 def main() -> int:
@@ -622,6 +670,8 @@ def main() -> int:
             time.sleep(0.2)
         print("\n3b. web1's link deleted (the host vanishes) under the same stream\n", flush=True)
         print(plan.table(web_lost(rig, how="cut", threads=args.clients, before=8, after=40)))
+        print("\n4. Storage per row (for docs/scaling.md)\n", flush=True)
+        print(plan.table(storage(rig)), flush=True)
         print(
             f"\n{len(plan.HOSTS)} hosts on one shared 2-core machine (load average "
             f"{load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end); "

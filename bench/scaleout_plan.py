@@ -86,7 +86,9 @@ def haproxy_config(plan: ProxyPlan) -> str:
       (X-Forwarded-Proto, X-Forwarded-For: TRUSTED_PROXY_COUNT=1, FORWARDED_ALLOW_IPS).
     - Health: GET /robots.txt every second (answered without the database or Redis, so an
       outage of either, which every web host shares, never empties the pool; the app
-      degrades by itself then); 2 failures mark a host down, 2 successes bring it back.
+      degrades by itself then); 2 failures mark a host down, 2 successes bring it back. A
+      check may take 3 s to answer (it waits behind real requests in a busy host's sync
+      workers: a busy host is not a dead one), but must connect within 1 s.
     - A new connection per request to the web hosts (`http-reuse never`): a request routed to
       a host that has vanished then fails at connect (1 s) and is retried on the other one,
       instead of waiting the server timeout on a reused connection to nobody.
@@ -117,6 +119,7 @@ defaults
     timeout http-request 10s
     timeout http-keep-alive 5s
     timeout queue 10s
+    timeout check 3s
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response response-timeout
