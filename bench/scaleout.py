@@ -223,7 +223,8 @@ class Rig:
         """ "web1 DOWN", "web1 UP", … as HAProxy logged them after `offset`."""
         with (self.tmp / "proxy.log").open() as log:
             log.seek(offset)
-            return re.findall(r"Server web/(\w+) is (UP|DOWN)", log.read())
+            # Each event is logged twice (the log line, and a [WARNING] on stderr): the former.
+            return re.findall(r"^Server web/(\w+) is (UP|DOWN)", log.read(), re.MULTILINE)
 
     def start_worker(self, host: str) -> None:
         self.start(host, host, [PYTHON, "-m", "celery", "-A", "portal", "worker", "--pool",
@@ -602,7 +603,7 @@ def storage(rig: Rig) -> list[tuple[str, str]]:
     from reminders.models import Delivery
     from tracker.models import Dose, NightLog
 
-    rig.manage("web1", "create_demo_user")
+    rig.manage("web2", "create_demo_user")  # web1 was cut off in measure 3b
     rows = []
     with connection.cursor() as cursor:
         table = Delivery._meta.db_table
