@@ -77,6 +77,7 @@ class ProxyPlan:
     backends: tuple[tuple[str, str], ...]  # (name, "address:port") of each gunicorn
     admin_socket: str
     site_host: str = SITE_HOST
+    http_reuse: str = "never"  # "safe" only to measure what "never" avoids
 
 
 def haproxy_config(plan: ProxyPlan) -> str:
@@ -135,7 +136,7 @@ frontend public
 
 backend web
     balance leastconn
-    http-reuse never
+    http-reuse {plan.http_reuse}
     http-request disable-l7-retry unless METH_GET || METH_HEAD
     option httpchk
     http-check send meth GET uri /robots.txt ver HTTP/1.1 {check_headers}
