@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrations messages screenshots bench load lock clean
+.PHONY: help run test lint format migrations messages screenshots bench load scaleout lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -79,6 +79,9 @@ UV_COMPILE := env -u UV_INDEX -u UV_INDEX_URL -u UV_DEFAULT_INDEX -u UV_EXTRA_IN
 lock: $(VENV)/.dev-installed ## pin requirements*.in, with hashes, into requirements*.txt
 	$(UV_COMPILE) requirements.in -o requirements.txt
 	$(UV_COMPILE) requirements-dev.in -o requirements-dev.txt
+
+scaleout: $(VENV)/.dev-installed ## as root: web, workers, beat, proxy, database on network namespaces; faults measured
+	$(PY) bench/scaleout.py $(SCALEOUT_ARGS)
 
 clean: ## remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var node_modules
