@@ -49,7 +49,7 @@ def https(settings, production):
         if name != "DEBUG":
             setattr(settings, name, value)
     settings.ALLOWED_HOSTS = ["restwell.example"]
-    return Client(HTTP_HOST="restwell.example")
+    return Client(headers={"host": "restwell.example"})
 
 
 def test_production_settings_are_the_strict_ones(production):
