@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from api.models import PersonalAccessToken
 from api.services import token_create
-from reminders.models import ReminderSetting
+from reminders.models import PushSubscription, ReminderSetting
 from sharing.models import ShareLink
 from sharing.services import share_create
 from tests.factories import UserFactory
@@ -135,6 +135,9 @@ RULES = {
     "reminders:calendar_delete": USER,
     "reminders:email_preview": USER,
     "calendar:feed": LINK,
+    "devices:list": USER,
+    "devices:subscribe": USER,
+    "devices:remove": OWNER,
     # sharing: the patient's side, then the clinician's (the token is the capability)
     "sharing:shares": USER,
     "sharing:revoke": OWNER,
@@ -316,7 +319,15 @@ def owned_objects(user):
     lab = services.lab_record(user=user, taken_on=evening, ferritin_ng_ml=60, tsat_percent=25)
     share, _token = share_create(user=user, label="Dr Lee", start=evening, end=evening)
     token, _secret = token_create(user=user, name="Phone", scope="read", days=30)
+    device = PushSubscription.objects.create(
+        user=user,
+        endpoint="https://push.example.net/send/abc",
+        p256dh="x",
+        auth="y",
+        created_at=timezone.now(),
+    )
     return {
+        "device": device,
         "night": night,
         "dose": dose,
         "medicine": medicine,
@@ -336,6 +347,7 @@ OWNED_BY_URL = {
     "tracker:lab_delete": "lab",
     "sharing:revoke": "share",
     "api:token_revoke": "token",
+    "devices:remove": "device",
 }
 
 
@@ -353,3 +365,4 @@ def test_another_users_object_is_404_and_untouched(client, user, owned_objects, 
         assert model.objects.filter(user=user).count() == 1
     assert not ShareLink.objects.filter(user=user, revoked_at__isnull=False).exists()
     assert not PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=False).exists()
+    assert PushSubscription.objects.filter(user=user).count() == 1
