@@ -101,6 +101,7 @@ class PushEndpoint:
         self.received: list[Received] = []
         self.attempts: collections.Counter = collections.Counter()
         self.errors: list[str] = []
+        self.delay = 0.0  # seconds each answer takes (a slow push service)
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -137,6 +138,8 @@ class PushEndpoint:
 
     def _handle(self, path: str, headers: dict, body: bytes) -> int:
         name = path.removeprefix("/push/")
+        if self.delay:
+            time.sleep(self.delay)
         with self.lock:
             self.attempts[name] += 1
             status = self.answers[name].popleft() if self.answers[name] else 201
