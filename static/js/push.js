@@ -25,13 +25,20 @@
     return bytes;
   }
 
+  // A browser without a reachable push service may never answer: give up after a while.
+  var PATIENCE_MS = 10000;
+
   function subscription(registration) {
-    return registration.pushManager.getSubscription().then(function (existing) {
+    var asked = registration.pushManager.getSubscription().then(function (existing) {
       return existing || registration.pushManager.subscribe({
         userVisibleOnly: true,
         applicationServerKey: keyBytes(box.getAttribute("data-vapid-key")),
       });
     });
+    var patience = new Promise(function (resolve, reject) {
+      setTimeout(function () { reject(new Error("no answer")); }, PATIENCE_MS);
+    });
+    return Promise.race([asked, patience]);
   }
 
   button.addEventListener("click", function () {
