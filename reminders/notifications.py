@@ -32,7 +32,10 @@ class NotificationRenderer:
         self.language = language or settings.LANGUAGE_CODE
         site = settings.SITE_URL
         self.dashboard_url = site + reverse("tracker:dashboard")
-        self.icon_url = site + static("icons/icon-192.png")
+        try:
+            self.icon_url = site + static("icons/icon-192.png")
+        except ValueError:  # static files not collected where this worker runs: no icon
+            self.icon_url = ""
         self._link_prefix = {
             purpose: site + reverse(f"reminders:{purpose}", args=["0"])[:-2]
             for purpose in (tokens.TAKEN, tokens.SKIP, tokens.SNOOZE)
