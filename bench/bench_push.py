@@ -109,7 +109,7 @@ def sender_main(chunks, results):
     if os.environ.get("BENCH_PROFILE"):  # a cProfile of each sender, to that folder
         import cProfile
 
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)
         profile.enable()
     before = os.times()
     sent = 0

@@ -339,3 +339,15 @@ def test_the_settings_page_saves_the_channel_per_reminder(client, push_user):
     form["evening_channel"] = "pigeon"
     response = client.post(reverse("reminders:settings"), form)
     assert response.status_code == 200 and "Choose one of the options shown." in response.text
+
+
+def test_a_push_service_that_does_not_answer_is_retried_later(push_user, push_endpoint):
+    device = PushSubscription.objects.get()
+    device.endpoint = "http://127.0.0.1:9/push/phone"  # the discard port: connection refused
+    device.save()
+    dispatch.reminders_claim_due(now=DUE)
+    with pytest.raises(dispatch.TransientSendError):
+        send_all()
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.reason) == ("pending", "push_network")
+    assert PushSubscription.objects.exists()  # not deleted: it may answer next time
