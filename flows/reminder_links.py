@@ -91,6 +91,8 @@ def reminder_preferences_save(
     morning_enabled: bool,
     morning_weekdays: int,
     paused_until: datetime.date | None,
+    evening_channel: str | None = None,
+    morning_channel: str | None = None,
     now: datetime.datetime | None = None,
 ) -> None:
     """The settings page: the sleep schedule (through the profile) and both reminders."""
@@ -110,6 +112,7 @@ def reminder_preferences_save(
         minutes_before=minutes_before,
         paused_until=paused_until,
         skip_if_logged=skip_if_logged,
+        channel=evening_channel,
         now=now,
     )
     reminder_setting_update(
@@ -119,5 +122,6 @@ def reminder_preferences_save(
         weekdays=morning_weekdays,
         paused_until=paused_until,
         skip_if_logged=False,
+        channel=morning_channel,
         now=now,
     )

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.services import user_onboarding_mark
@@ -56,6 +57,8 @@ def reminder_settings(request):
             "bedtime": user.bedtime,
             "evening_days": bits_to_weekdays(evening.weekdays),
             "skip_if_logged": evening.skip_if_logged,
+            "evening_channel": evening.channel,
+            "morning_channel": morning.channel,
             "morning_enabled": morning.enabled,
             "wake_time": user.wake_time,
             "morning_days": bits_to_weekdays(morning.weekdays),
@@ -76,6 +79,8 @@ def reminder_settings(request):
                 morning_enabled=data["morning_enabled"],
                 morning_weekdays=weekdays_to_bits(data["morning_days"]),
                 paused_until=data["paused_until"],
+                evening_channel=data["evening_channel"] or None,
+                morning_channel=data["morning_channel"] or None,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -93,6 +98,8 @@ def reminder_settings(request):
             **saved,
             "has_verified_email": selectors.user_has_verified_primary_email(user=user),
             "calendar": selectors.calendar_links_get(user=user),
+            "vapid_public_key": selectors.push_public_key(),
+            "device_count": len(selectors.push_devices_get(user=user)),
         },
     )
 
@@ -106,6 +113,7 @@ def _used_link(request, delivery):
 
 
 @never_cache  # link pages show a product or dose to whoever holds the link: never stored
+@csrf_exempt  # the signed token says who acts; a notification action POSTs without one
 @require_http_methods(["GET", "POST"])
 def taken(request, token):
     """ "I took it": GET confirms (mail scanners fetch links); POST logs the dose, once."""
@@ -152,6 +160,7 @@ def taken(request, token):
 
 
 @never_cache
+@csrf_exempt  # the signed token says who acts; a notification action POSTs without one
 @require_http_methods(["GET", "POST"])
 def skip(request, token):
     """ "Skip tonight": GET confirms; POST records the evening as skipped on purpose."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from portal import embedded_redis
+from portal import embedded_redis, vapid
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -98,6 +98,8 @@ def main() -> int:
     env = run_environment(os.environ)
     port = env["PORT"]
     VAR_DIR.mkdir(exist_ok=True)
+    # Push keys for development: made once, read by the settings when VAPID_* are unset.
+    vapid.keys_file_ensure(VAR_DIR / "vapid.json")
 
     redis_process = None
     if not env.get("REDIS_URL"):

@@ -33,6 +33,8 @@ VIEWER_HEADER = "X-Restwell-Viewer"
 OFFLINE_HEADER = "X-Restwell-Offline"
 KEEP_HEADER = "X-Restwell-Keep"  # sent by the worker's background fetches of offline pages
 WORKER_SOURCE = "js/sw.js"
+# Served after it in the same script: the reminder notifications' push and click listeners.
+WORKER_PUSH_SOURCE = "js/sw-push.js"
 
 # From static/css/restwell.css: --bs-body-bg of the light and the dark theme.
 THEME_COLORS = {"light": "#f7f6f2", "dark": "#15171c"}
@@ -133,8 +135,11 @@ def manifest() -> dict:
 
 
 def _worker_source() -> str:
-    with open(finders.find(WORKER_SOURCE), encoding="utf-8") as source:
-        return source.read()
+    parts = []
+    for name in (WORKER_SOURCE, WORKER_PUSH_SOURCE):
+        with open(finders.find(name), encoding="utf-8") as source:
+            parts.append(source.read())
+    return "\n".join(parts)
 
 
 def _static_fingerprint() -> str:

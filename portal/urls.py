@@ -56,6 +56,8 @@ urlpatterns = [
     ),
     # The private iCalendar feed of a user's reminders (a secret link, no session).
     path("calendar/", include((reminders_urls.calendar_urlpatterns, "calendar"))),
+    # The devices that get reminder notifications (Web Push subscriptions).
+    path("accounts/", include((reminders_urls.devices_urlpatterns, "devices"))),
     # The email provider's tracking webhook: a bounce or a complaint turns reminders off.
     path("anymail/", include((anymail_tracking_urls(settings.EMAIL_BACKEND), "anymail"))),
     path("admin/", admin.site.urls),

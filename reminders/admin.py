@@ -12,14 +12,16 @@ from reminders.models import Delivery
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("user_email", "kind", "local_date", "status", "sent_at", "attempts")
-    list_filter = ("status", "kind", "local_date")
+    list_display = (
+        "user_email", "kind", "channel", "local_date", "status", "sent_at", "attempts",
+    )  # fmt: skip
+    list_filter = ("status", "kind", "channel", "local_date")
     search_fields = ("user__email",)
     date_hierarchy = "local_date"
     list_select_related = ("user",)
     ordering = ("-local_date", "-pk")
     fields = (
-        "user_email", "kind", "local_date", "due_at", "status", "sent_at", "attempts",
+        "user_email", "kind", "channel", "local_date", "due_at", "status", "sent_at", "attempts",
         "redeliveries",
     )  # fmt: skip
     readonly_fields = fields

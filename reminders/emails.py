@@ -67,6 +67,7 @@ class DeliveryToSend:
     bedtime: datetime.time
     wake_time: datetime.time
     sequence: int = 0  # 0: the scheduled reminder; 1, 2: a snooze of it
+    channel: str = "email"  # or "push"
     # In a running experiment: ("magnesium", mg), ("none", "") or ("packet", number) for
     # tonight — said in the body, never the subject (the subject is the same for everyone).
     experiment: tuple[str, str] | None = None

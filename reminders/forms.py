@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import time_of_day_field
+from reminders.models import ChannelChoice
 from reminders.services import MAX_MINUTES_BEFORE, MINUTES_BEFORE_MESSAGE
 
 WEEKDAY_CHOICES = [
@@ -63,6 +64,10 @@ class ReminderSettingsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    # Not required: a form posted without it (an older page) keeps what was saved.
+    evening_channel = forms.ChoiceField(
+        label=_("Send it as"), choices=ChannelChoice, widget=forms.RadioSelect, required=False
+    )
     skip_if_logged = forms.BooleanField(
         label=_("Don't send it if I have already logged a dose that evening"), required=False
     )
@@ -70,6 +75,9 @@ class ReminderSettingsForm(forms.Form):
         label=_('Email me a "How did you sleep?" reminder at my wake time'), required=False
     )
     wake_time = time_of_day_field(_("My usual wake time"))
+    morning_channel = forms.ChoiceField(
+        label=_("Send it as"), choices=ChannelChoice, widget=forms.RadioSelect, required=False
+    )
     morning_days = forms.MultipleChoiceField(
         label=_("On these days"),
         choices=WEEKDAY_CHOICES,

@@ -13,6 +13,27 @@ class ReminderKind(models.TextChoices):
     MORNING = "morning", _("Morning sleep-diary reminder")
 
 
+class Channel(models.TextChoices):
+    """How one delivery reaches its user."""
+
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Notification on my devices")
+
+
+class ChannelChoice(models.TextChoices):
+    """What a reminder setting asks for: one channel or both (one delivery each)."""
+
+    EMAIL = "email", _("Email")
+    PUSH = "push", _("Notification on my devices")
+    BOTH = "both", _("Email and notification")
+
+    @classmethod
+    def channels(cls, value: str) -> tuple[str, ...]:
+        if value == cls.BOTH:
+            return (Channel.EMAIL, Channel.PUSH)
+        return (value,)
+
+
 class ReminderSetting(models.Model):
     """One reminder a user may get, with its next due instant kept in UTC.
 
@@ -30,6 +51,9 @@ class ReminderSetting(models.Model):
     weekdays = models.PositiveSmallIntegerField(_("days of the week"), default=ALL_WEEKDAYS)
     paused_until = models.DateField(_("paused until"), null=True, blank=True)
     skip_if_logged = models.BooleanField(_("skip if already logged tonight"), default=True)
+    channel = models.CharField(
+        _("how"), max_length=8, choices=ChannelChoice, default=ChannelChoice.EMAIL
+    )
     next_due_at = models.DateTimeField(_("next due (UTC)"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -61,8 +85,8 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One reminder for one user, kind, local date and sequence; the unique constraint makes
-    it once.
+    """One reminder for one user, kind, local date, sequence and channel; the unique
+    constraint makes it once.
 
     Sequence 0 is the scheduled reminder, created in the transaction that claims the setting.
     A snooze ("remind me in 30 minutes") adds sequence 1, then 2: pending with no
@@ -79,6 +103,11 @@ class Delivery(models.Model):
     # 0: the scheduled reminder; 1, 2: its snoozes that night. The tick's raw INSERT leaves it
     # to the database default.
     sequence = models.PositiveSmallIntegerField(_("snooze number"), default=0, db_default=0)
+    # Email or push: a reminder set to both is two deliveries, each sent, leased and swept
+    # on its own by the same pipeline.
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel, default=Channel.EMAIL, db_default="email"
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=DeliveryStatus, default=DeliveryStatus.PENDING
     )
@@ -97,7 +126,8 @@ class Delivery(models.Model):
         verbose_name_plural = _("reminder deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "kind", "local_date", "sequence"], name="reminder_delivery_once"
+                fields=["user", "kind", "local_date", "sequence", "channel"],
+                name="reminder_delivery_once",
             ),
         ]
         # The sweeper reads recent deliveries by due instant. No index covers a column the
@@ -115,7 +145,33 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.local_date} ({self.status})"
+        return f"{self.kind} {self.local_date} {self.channel} ({self.status})"
+
+
+class PushSubscription(models.Model):
+    """One device (browser profile) that receives reminder notifications.
+
+    What the browser's PushManager gave: the push service's endpoint URL (a capability: it
+    is never shown or logged) and the keys the payload is encrypted to (RFC 8291). An
+    endpoint belongs to one account: subscribing it again, from another account, moves it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(_("push endpoint"), max_length=1024, unique=True)
+    p256dh = models.CharField(_("public key"), max_length=128)
+    auth = models.CharField(_("auth secret"), max_length=64)
+    label = models.CharField(_("device"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("added"))
+    last_success_at = models.DateTimeField(_("last notification delivered"), null=True)
+
+    class Meta:
+        verbose_name = _("device for notifications")
+        verbose_name_plural = _("devices for notifications")
+
+    def __str__(self) -> str:
+        return f"push subscription #{self.pk}"
 
 
 class CalendarFeed(models.Model):

@@ -9,12 +9,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from reminders import emails, scheduling, tokens
 from reminders.models import (
     CalendarFeed,
     Delivery,
     DeliveryStatus,
+    PushSubscription,
     ReminderKind,
     ReminderSetting,
 )
@@ -127,17 +129,18 @@ def snooze_state(*, delivery: Delivery, now: datetime.datetime) -> SnoozeState:
     )
     first_due = tonight[0][1]
     snoozes = [row for row in tonight if row[0] > 0]
+    made = len({row[0] for row in snoozes})  # a reminder set to both channels: one per channel
     evening = evening_of(first_due, delivery.user.zone, delivery.user.wake_time)
     if any(row[4] for row in tonight) or evenings_taken(pairs={(delivery.user_id, evening)}):
-        return SnoozeState(SNOOZE_LOGGED, len(snoozes))
+        return SnoozeState(SNOOZE_LOGGED, made)
     for _sequence, due_at, enqueued_at, status, _acted in snoozes:
         if enqueued_at is None and status == DeliveryStatus.PENDING:
-            return SnoozeState(SNOOZE_WAITING, len(snoozes), waiting_until=due_at)
-    if len(snoozes) >= MAX_SNOOZES:
-        return SnoozeState(SNOOZE_LIMIT, len(snoozes))
+            return SnoozeState(SNOOZE_WAITING, made, waiting_until=due_at)
+    if made >= MAX_SNOOZES:
+        return SnoozeState(SNOOZE_LIMIT, made)
     if scheduling.is_stale(due_at=first_due, now=snooze_due_at(now=now)):
-        return SnoozeState(SNOOZE_TOO_LATE, len(snoozes))
-    return SnoozeState(None, len(snoozes))
+        return SnoozeState(SNOOZE_TOO_LATE, made)
+    return SnoozeState(None, made)
 
 
 def snooze_due_at(*, now: datetime.datetime) -> datetime.datetime:
@@ -194,3 +197,36 @@ def evening_email_preview(*, user, now: datetime.datetime) -> str:
     renderer = emails.renderer_get(language=user.email_language)
     nowhere = dict.fromkeys(emails.LINK_PURPOSES[ReminderKind.EVENING], "#preview")
     return renderer.outgoing(delivery, links=nowhere).html
+
+
+def push_devices_get(*, user) -> list:
+    """The user's devices for notifications, most recently added first."""
+    return list(
+        PushSubscription.objects.filter(user=user)
+        .only("label", "created_at", "last_success_at")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def push_public_key() -> str:
+    """The VAPID public key a page subscribes with; empty when push is not configured."""
+    return settings.VAPID_PUBLIC_KEY if settings.VAPID_PRIVATE_KEY else ""
+
+
+def device_label(user_agent: str) -> str:
+    """ "Chrome on Android": enough to tell one's devices apart; never the whole string."""
+    agent = user_agent or ""
+    browsers = (
+        ("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser", "Samsung Internet"),
+        ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    )  # fmt: skip
+    systems = (
+        ("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+        ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"),
+    )  # fmt: skip
+    browser = next((name for mark, name in browsers if mark in agent), "")
+    system = next((name for mark, name in systems if mark in agent), "")
+    if browser and system:
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return browser or system or _("A browser")

@@ -5,20 +5,28 @@ package; what the email links change in other apps lives in `flows.reminder_link
 """
 
 import datetime
+import ipaddress
 import secrets
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from portal import vapid
 from reminders import scheduling, selectors
 from reminders.models import (
     CalendarFeed,
+    ChannelChoice,
     Delivery,
     DeliveryStatus,
+    PushSubscription,
     ReminderKind,
     ReminderSetting,
 )
@@ -62,9 +70,12 @@ def reminder_setting_update(
     minutes_before: int = selectors.DEFAULT_MINUTES_BEFORE,
     paused_until: datetime.date | None = None,
     skip_if_logged: bool = True,
+    channel: str | None = None,
     now: datetime.datetime | None = None,
 ) -> ReminderSetting:
-    """Save one reminder's settings and recompute its next due instant at once."""
+    """Save one reminder's settings and recompute its next due instant at once.
+
+    `channel`: email, push or both; None keeps what was saved (email for a new one)."""
     if not 0 <= minutes_before <= MAX_MINUTES_BEFORE:
         raise ValidationError({"minutes_before": MINUTES_BEFORE_MESSAGE})
     setting, _ = ReminderSetting.objects.select_for_update().get_or_create(user=user, kind=kind)
@@ -73,6 +84,10 @@ def reminder_setting_update(
     setting.minutes_before = minutes_before if kind == ReminderKind.EVENING else 0
     setting.paused_until = paused_until
     setting.skip_if_logged = skip_if_logged
+    if channel is not None:
+        if channel not in ChannelChoice.values:
+            raise ValidationError({"channel": _("Choose one of the options shown.")})
+        setting.channel = channel
     reminder_schedule_next(setting=setting, user=user, now=now or timezone.now())
     setting.full_clean(exclude=["user"])
     setting.save()
@@ -102,9 +117,19 @@ def reminders_turn_off(*, user_id: int) -> int:
 def delivery_link_used(*, delivery: Delivery, now: datetime.datetime) -> bool:
     """Mark a reminder's taken/skip link as used, once. False if it already was.
 
-    The conditional UPDATE is the lock: of two POSTs racing, exactly one changes the row.
+    One action per reminder and night, whichever channel (email, push) or snooze it came
+    from: every delivery of that user, kind and local date is marked, so "I took it" in the
+    notification and then in the email logs one dose. The conditional UPDATE is the lock:
+    of two POSTs racing, exactly one changes the rows.
     """
-    changed = Delivery.objects.filter(pk=delivery.pk, acted_at__isnull=True).update(acted_at=now)
+    if delivery.acted_at is not None:
+        return False
+    changed = Delivery.objects.filter(
+        user_id=delivery.user_id,
+        kind=delivery.kind,
+        local_date=delivery.local_date,
+        acted_at__isnull=True,
+    ).update(acted_at=now)
     if changed:
         delivery.acted_at = now
     return bool(changed)
@@ -141,6 +166,7 @@ def delivery_snooze(*, delivery: Delivery, now: datetime.datetime) -> selectors.
                 kind=delivery.kind,
                 local_date=delivery.local_date,
                 sequence=state.snoozes + 1,
+                channel=delivery.channel,  # it comes back the way it was snoozed from
                 due_at=due_at,
                 status=DeliveryStatus.PENDING,
             )
@@ -169,4 +195,91 @@ def calendar_feed_reset(*, user, now: datetime.datetime) -> CalendarFeed:
 def calendar_feed_delete(*, user) -> bool:
     """Turn the calendar link off: its URL answers 404. False if there was none."""
     deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+# Devices a user may receive notifications on; adding one more replaces the one that has
+# gone longest without a notification (sending goes to each, so the bound is the work too).
+DEVICE_LIMIT = 5
+
+
+def _push_refusal() -> str:
+    return _("This browser did not give a usable subscription. Reload the page and try again.")
+
+
+def _p256_point(text: str) -> bool:
+    try:
+        raw = vapid.b64url_decode(text)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except (ValueError, TypeError):
+        return False
+    return len(raw) == 65
+
+
+def _endpoint_allowed(endpoint: str) -> bool:
+    """A push service's URL: https to a public host. (The server POSTs to it, so it must
+    not reach the site's own network; plain http to a loopback address only where the
+    settings allow it, for the tests' local push endpoint.)"""
+    try:
+        parts = urlsplit(endpoint)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return False
+    if not host or len(endpoint) > 1024 or port == 0:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if settings.PUSH_ALLOW_LOOPBACK_ENDPOINTS and address is not None and address.is_loopback:
+        return parts.scheme in ("http", "https")
+    if parts.scheme != "https" or host == "localhost" or host.endswith(".localhost"):
+        return False
+    return address is None or address.is_global
+
+
+@transaction.atomic
+def push_subscription_save(
+    *, user, endpoint: str, p256dh: str, auth: str, label: str, now: datetime.datetime
+) -> PushSubscription:
+    """Keep (or refresh) this browser's subscription for `user`.
+
+    The endpoint is the key: the same browser subscribing again updates its keys, and an
+    endpoint last used by another account moves to this one.
+    """
+    endpoint, p256dh, auth = (str(value or "").strip() for value in (endpoint, p256dh, auth))
+    auth_raw = b""
+    try:
+        auth_raw = vapid.b64url_decode(auth)
+    except ValueError:
+        pass
+    if not _endpoint_allowed(endpoint) or not _p256_point(p256dh) or len(auth_raw) != 16:
+        raise ValidationError(_push_refusal())
+    device, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={"user": user, "p256dh": p256dh, "auth": auth, "label": label[:64]},
+        create_defaults={
+            "user": user,
+            "p256dh": p256dh,
+            "auth": auth,
+            "label": label[:64],
+            "created_at": now,
+        },
+    )
+    keep = (
+        PushSubscription.objects.filter(user=user)
+        .order_by(F("last_success_at").desc(nulls_last=True), "-created_at")
+        .values_list("pk", flat=True)[: DEVICE_LIMIT - 1]
+    )
+    PushSubscription.objects.filter(user=user).exclude(pk=device.pk).exclude(
+        pk__in=list(keep)
+    ).delete()
+    return device
+
+
+@transaction.atomic
+def push_subscription_delete(*, user, pk: int) -> bool:
+    """Remove one of the user's devices; False when it is not theirs (or gone)."""
+    deleted, _rows = PushSubscription.objects.filter(user=user, pk=pk).delete()
     return bool(deleted)

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from reminders import dispatch
 
-# Backoff for SMTP trouble: 15 s, 30 s, 60 s, 120 s, 240 s. Kept to minutes on purpose: Redis
+# Backoff for SMTP or push service trouble: 15 s, 30 s, 60 s, 120 s, 240 s (or a push
+# service's Retry-After, up to the same cap). Kept to minutes on purpose: Redis
 # redelivers a task with a longer ETA after its visibility timeout, a second copy.
 RETRY_BASE_SECONDS = 15
 RETRY_MAX_SECONDS = 240
@@ -41,18 +42,19 @@ def reminders_tick_task(now: str | None = None) -> None:
     acks_late=True,
 )
 def deliveries_send_task(self, delivery_ids: list[int]) -> None:
-    """Send a chunk of deliveries over one SMTP connection.
+    """Send a chunk of deliveries: email over one SMTP connection, push through one session.
 
-    Safe to repeat: only pending deliveries are taken, each is marked sent right after the
-    server accepted it, so a retry or a redelivered copy sends only what is still pending.
+    Safe to repeat: only pending deliveries are taken, each is marked sent right after its
+    channel accepted it, so a retry or a redelivered copy sends only what is still pending.
     """
     try:
         dispatch.deliveries_send(delivery_ids=delivery_ids)
     except dispatch.TransientSendError as error:
         if self.request.retries >= self.max_retries:
-            dispatch.deliveries_fail(delivery_ids=delivery_ids, reason="smtp_retries")
+            dispatch.deliveries_fail(delivery_ids=delivery_ids, reason="send_retries")
             return
-        countdown = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2**self.request.retries)
+        countdown = max(RETRY_BASE_SECONDS * 2**self.request.retries, error.retry_after or 0)
+        countdown = min(RETRY_MAX_SECONDS, countdown)
         raise self.retry(exc=error, countdown=countdown) from error
 
 

@@ -17,3 +17,10 @@ urlpatterns = [
 calendar_urlpatterns = [
     path("<slug:token>.ics", views.calendar_feed, name="feed"),
 ]
+
+# Mounted at /accounts/ by portal/urls.py, in the "devices" namespace.
+devices_urlpatterns = [
+    path("devices/", views.devices, name="list"),
+    path("devices/subscribe/", views.device_subscribe, name="subscribe"),
+    path("devices/<int:pk>/remove/", views.device_remove, name="remove"),
+]

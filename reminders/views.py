@@ -1,13 +1,16 @@
 """Reminders' own pages: the unsubscribe and snooze links, the calendar feed and its link,
-the email preview.
+the email preview, the devices that get notifications.
 The settings page and the taken/skip links change other apps too, so they live in
 flows/views.py."""
+
+import json
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +39,9 @@ def unsubscribe(request, token):
 
 
 @never_cache
+# The signed token, not the session, says who acts: a notification's action POSTs here from
+# the service worker, which has no CSRF token (as the one-click unsubscribe above).
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def snooze(request, token):
     """ "Remind me in 30 minutes": GET says what a snooze would do; POST snoozes."""
@@ -111,3 +117,66 @@ def email_preview(request):
     """The evening email as it will arrive, shown inside the settings page."""
     html = selectors.evening_email_preview(user=request.user, now=timezone.now())
     return HttpResponse(html)
+
+
+@login_required
+@require_safe
+def devices(request):
+    """The devices this account gets reminder notifications on: list, remove, add this one."""
+    return render(
+        request,
+        "reminders/devices.html",
+        {
+            "devices": selectors.push_devices_get(user=request.user),
+            "vapid_public_key": selectors.push_public_key(),
+            "device_limit": services.DEVICE_LIMIT,
+        },
+    )
+
+
+# A subscription is a few hundred bytes of JSON; anything much larger is not one.
+_SUBSCRIPTION_MAX_BYTES = 4096
+
+
+@login_required
+@require_POST
+def device_subscribe(request):
+    """This browser's PushSubscription (JSON, sent with the CSRF header by push.js)."""
+    refusal = _("This browser did not give a usable subscription. Reload the page and try again.")
+    if not selectors.push_public_key():
+        return JsonResponse(
+            {"message": _("Notifications are not set up on this site.")}, status=409
+        )
+    if len(request.body) > _SUBSCRIPTION_MAX_BYTES:
+        return JsonResponse({"message": refusal}, status=400)
+    try:
+        data = json.loads(request.body)
+        keys = data.get("keys") or {}
+        endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
+    except (ValueError, AttributeError):
+        return JsonResponse({"message": refusal}, status=400)
+    if not all(isinstance(value, str) for value in (endpoint, p256dh, auth)):
+        return JsonResponse({"message": refusal}, status=400)
+    try:
+        services.push_subscription_save(
+            user=request.user,
+            endpoint=endpoint,
+            p256dh=p256dh,
+            auth=auth,
+            label=selectors.device_label(request.headers.get("User-Agent", "")),
+            now=timezone.now(),
+        )
+    except ValidationError as error:
+        return JsonResponse({"message": " ".join(error.messages)}, status=400)
+    return JsonResponse(
+        {"message": _("Reminders will appear on this device as notifications.")}, status=201
+    )
+
+
+@login_required
+@require_POST
+def device_remove(request, pk):
+    if not services.push_subscription_delete(user=request.user, pk=pk):
+        raise Http404
+    messages.success(request, _("That device will get no more notifications."))
+    return redirect("devices:list")

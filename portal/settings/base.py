@@ -7,6 +7,7 @@ Order: read the environment → configure Django and the integrations → derive
 import secrets
 import sys
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -14,7 +15,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from portal import embedded_redis
+from portal import embedded_redis, vapid
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -269,6 +270,23 @@ ANYMAIL = {
 # Unset, a random per-process secret: nobody can post to the webhook.
 ANYMAIL["WEBHOOK_SECRET"] = env.str("ANYMAIL_WEBHOOK_SECRET", default="") or secrets.token_hex(32)
 EMAIL_TIMEOUT = 30
+
+# --- Web Push (VAPID, RFC 8292) ---------------------------------------------------------
+# Unset in development (DEBUG): the pair `make run` generated in var/vapid.json. Unset
+# otherwise: no push (the device button is not offered; push deliveries are skipped).
+_vapid_dev = vapid.keys_file_read(VAR_DIR / "vapid.json") if DEBUG else {}
+VAPID_PRIVATE_KEY = env_or("VAPID_PRIVATE_KEY", _vapid_dev.get("private", ""))
+VAPID_PUBLIC_KEY = env_or("VAPID_PUBLIC_KEY", "")
+if VAPID_PRIVATE_KEY and not VAPID_PUBLIC_KEY:
+    # The public key follows from the private one; an unreadable key stops the start.
+    try:
+        VAPID_PUBLIC_KEY = vapid.public_key_text(vapid.private_key_load(VAPID_PRIVATE_KEY))
+    except ValueError as error:
+        sys.exit(f"Restwell: {error} (see .env.example).")
+# Push endpoints are URLs browsers give and the worker POSTs to: https to public hosts only.
+# The test settings let a local push endpoint (http on a loopback address) in.
+PUSH_ALLOW_LOOPBACK_ENDPOINTS = False
+VAPID_SUBJECT = env_or("VAPID_SUBJECT", "mailto:" + parseaddr(DEFAULT_FROM_EMAIL)[1])
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -13,6 +13,15 @@ import uuid
 _run_id = os.environ.setdefault("RESTWELL_TEST_RUN", uuid.uuid4().hex[:10])
 _run_id += os.environ.get("PYTEST_XDIST_WORKER", "")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+if not os.environ.get("VAPID_PRIVATE_KEY"):
+    # A pair per run, in the environment so a Celery worker started by a test signs alike.
+    from portal.vapid import keys_generate
+
+    _vapid = keys_generate()
+    os.environ["VAPID_PRIVATE_KEY"], os.environ["VAPID_PUBLIC_KEY"] = (
+        _vapid["private"],
+        _vapid["public"],
+    )
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("REDIS_DB_BROKER", "10")
 os.environ.setdefault("REDIS_DB_RESULTS", "11")
@@ -33,6 +42,9 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+PUSH_ALLOW_LOOPBACK_ENDPOINTS = (
+    True  # the tests' local push endpoint (tests/reminders/push_endpoint.py)
+)
 if not os.environ.get("EMAIL_URL"):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

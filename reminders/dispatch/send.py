@@ -1,23 +1,24 @@
-"""Sending: lease a chunk of pending deliveries, send them over one SMTP connection."""
+"""Sending: lease a chunk of pending deliveries, send each through its channel (email over
+one SMTP connection, push through one HTTP session), mark each sent as it goes."""
 
 import dataclasses
 import datetime
 import logging
-import smtplib
 import time
 from collections.abc import Iterable
 
 import psycopg
-from django.core.mail import get_connection
-from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from psycopg import pq
 
 from reminders import scheduling, selectors
-from reminders.emails import DeliveryToSend, renderer_get
-from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
+from reminders.dispatch.push import PushTransport
+from reminders.dispatch.smtp import EmailTransport
+from reminders.dispatch.transport import ChannelDown, Refused, RetryLater, Transport
+from reminders.emails import DeliveryToSend
+from reminders.models import Channel, Delivery, DeliveryStatus, ReminderKind, ReminderSetting
 from tracker import selectors as tracker_selectors
 from tracker.amounts import mg_text
 from tracker.evening import evening_of
@@ -32,11 +33,16 @@ SEND_CHUNK = 500  # deliveries per send task, sent over one SMTP connection
 # so a renewal always comes before the lease runs out (20 + 30 < 75).
 LEASE = datetime.timedelta(seconds=75)
 LEASE_RENEW_AFTER = 20.0
-MAX_ATTEMPTS = 5  # SMTP attempts per delivery before it is marked failed
+MAX_ATTEMPTS = 5  # attempts per delivery (SMTP, or a push service) before it is marked failed
 
 
 class TransientSendError(Exception):
-    """The SMTP server or connection failed; the remaining deliveries went back to pending."""
+    """A channel (the SMTP server, a push service) failed for a while; the deliveries it did
+    not take went back to pending. `retry_after`: seconds a push service asked to wait."""
+
+    def __init__(self, message: str = "", *, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def enqueue(delivery_ids: list[int]) -> None:
@@ -63,6 +69,7 @@ _SETTING = ReminderSetting.objects.filter(
 _LEASE_COLUMNS = (
     "pk", "user_id", "kind", "local_date", "due_at", "user__email", "user__display_name",
     "user__language", "user__time_zone", "user__bedtime", "user__wake_time", "sequence",
+    "channel",
 )  # fmt: skip
 
 
@@ -94,7 +101,7 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
             delivery = DeliveryToSend(*columns)
             if not setting_on:
                 skipped.setdefault("turned_off", []).append(delivery.pk)
-            elif not verified:
+            elif not verified and delivery.channel == Channel.EMAIL:
                 skipped.setdefault("no_verified_email", []).append(delivery.pk)
             elif scheduling.is_stale(due_at=delivery.due_at, now=now):
                 skipped.setdefault("too_late", []).append(delivery.pk)
@@ -182,14 +189,6 @@ def _release(deliveries: list[DeliveryToSend], reason: str) -> None:
     open_rows.update(status=DeliveryStatus.PENDING, reason=reason, lease_until=None)
 
 
-def _permanent(error: Exception) -> bool:
-    """A 5xx answer about this message or recipient: retrying would not help."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    code = getattr(error, "smtp_code", None)
-    return isinstance(error, smtplib.SMTPResponseException) and code is not None and code >= 500
-
-
 _MARK_SENT = (
     f"UPDATE {Delivery._meta.db_table} SET status = '{DeliveryStatus.SENT}', "  # noqa: S608 - constants  # nosec B608
     "sent_at = %s, lease_until = NULL, reason = '' "
@@ -243,99 +242,78 @@ class SentMarks:
             raise psycopg.errors.error_from_result(result)
 
 
-def _smtp_send(smtp: smtplib.SMTP, sender: str, recipient: str, message: bytes) -> None:
-    """smtplib's sendmail for one bare envelope address, with the same replies and errors.
-
-    sendmail runs both addresses through email.utils.parseaddr for every message, a tenth of
-    the sender's Python time at fan-out scale; these are plain addresses already (the
-    account's validated email and the configured sender).
-    """
-    smtp.ehlo_or_helo_if_needed()
-    size = f" size={len(message)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
-    code, reply = smtp.docmd("mail", f"FROM:<{sender}>{size}")
-    if code != 250:
-        _smtp_abandon(smtp, code)
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = smtp.docmd("rcpt", f"TO:<{recipient}>")
-    if code not in (250, 251):
-        _smtp_abandon(smtp, code)
-        raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
-    code, reply = smtp.data(message)
-    if code != 250:
-        _smtp_abandon(smtp, code)
-        raise smtplib.SMTPDataError(code, reply)
-
-
-def _smtp_abandon(smtp: smtplib.SMTP, code: int) -> None:
-    """After a refusal: 421 means the server is closing the connection; else reset it."""
-    if code == 421:
-        smtp.close()
-        return
-    try:
-        smtp.rset()
-    except smtplib.SMTPServerDisconnected:
-        pass
+def _transports() -> dict[str, Transport]:
+    # Email first: a chunk's push deliveries wait for its emails, not the other way round.
+    return {Channel.EMAIL: EmailTransport(), Channel.PUSH: PushTransport()}
 
 
 def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = None) -> int:
-    """Send the pending deliveries among `delivery_ids` over one SMTP connection.
+    """Send the pending deliveries among `delivery_ids`, each through its channel's
+    transport (one SMTP connection, one HTTP session for push).
 
     Safe to repeat: only pending rows are leased, and a row is committed as sent right after
-    the server accepted it. Raises TransientSendError (the task retries with backoff) when the
-    server or connection fails; the unsent rows are back to pending by then.
+    its channel accepted it. Raises TransientSendError (the task retries with backoff) when a
+    channel or some deliveries failed for a while; those rows are back to pending by then.
     """
     now = now or timezone.now()
     leased = _lease(delivery_ids, now)
     if not leased:
         return 0
+    transports = _transports()
+    order = list(transports)
+    leased.sort(key=lambda d: order.index(d.channel))  # stable: by id within a channel
     lease = _LeaseKeeper(now + LEASE)
     lost: set[int] = set()  # rows the sweeper gave to another sender while this one stalled
-    backend = get_connection(fail_silently=False)
+    done: set[int] = set()  # rows this sender closed (sent, failed or skipped)
+    opened: dict[str, Transport] = {}
+    down: dict[str, str] = {}  # channel → why it failed
+    later: dict[int, RetryLater] = {}  # rows to retry, with why
     sent = 0
-    try:
-        backend.open()
-    except (smtplib.SMTPException, OSError) as error:
-        _release(leased, "smtp_connect")
-        raise TransientSendError(type(error).__name__) from error
-    # Django's SMTP backend: hand smtplib the bytes we built. Any other backend (a provider
-    # through anymail, the test outbox): an EmailMessage with the same parts.
-    raw_smtp = backend.connection if isinstance(backend, SmtpBackend) else None
-    renderers = {}
     try:
         marks = SentMarks()
         for index, delivery in enumerate(leased):
             if lease.due():
                 remaining = [d.pk for d in leased[index:] if d.pk not in lost]
                 lost |= set(remaining) - lease.renew(remaining)
-            if delivery.pk in lost:
+            channel = delivery.channel
+            if delivery.pk in lost or channel in down:
                 continue
-            if delivery.language not in renderers:
-                renderers[delivery.language] = renderer_get(language=delivery.language)
-            renderer = renderers[delivery.language]
-            outgoing = renderer.outgoing(delivery)
+            transport = opened.get(channel)
             try:
-                if raw_smtp is not None and outgoing.to.isascii():
-                    _smtp_send(
-                        raw_smtp, renderer.envelope_from, outgoing.to, renderer.raw(outgoing)
-                    )
-                else:
-                    backend.send_messages([outgoing.as_email_message()])
-            except (smtplib.SMTPException, OSError) as error:
-                if _permanent(error):
-                    Delivery.objects.filter(pk=delivery.pk).update(
-                        status=DeliveryStatus.FAILED, reason="smtp_rejected", lease_until=None
-                    )
-                    logger.warning("reminder delivery %s rejected by SMTP", delivery.pk)
-                    continue
-                _release([d for d in leased[index:] if d.pk not in lost], "smtp_error")
-                raise TransientSendError(type(error).__name__) from error
+                if transport is None:
+                    transport = transports[channel]
+                    transport.open([d for d in leased if d.channel == channel])
+                    opened[channel] = transport
+                transport.transmit(delivery)
+            except Refused as refused:
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    status=refused.status, reason=refused.reason, lease_until=None
+                )
+                done.add(delivery.pk)
+                continue
+            except RetryLater as retry:
+                later[delivery.pk] = retry
+                continue
+            except ChannelDown as error:
+                down[channel] = error.reason
+                continue
             marks.mark(delivery.pk)
+            done.add(delivery.pk)
             sent += 1
     finally:
-        try:
-            backend.close()
-        except (smtplib.SMTPException, OSError):
-            logger.info("SMTP connection closed uncleanly")
+        for transport in opened.values():
+            transport.close()
+    unsent = [d for d in leased if d.pk not in done and d.pk not in lost]
+    for channel, reason in down.items():
+        _release([d for d in unsent if d.channel == channel and d.pk not in later], reason)
+    for reason in {retry.reason for retry in later.values()}:
+        _release([d for d in unsent if d.pk in later and later[d.pk].reason == reason], reason)
+    if down or later:
+        waits = [retry.retry_after for retry in later.values() if retry.retry_after]
+        raise TransientSendError(
+            ", ".join(sorted({*down.values(), *(r.reason for r in later.values())})),
+            retry_after=max(waits, default=None),
+        )
     return sent
 
 

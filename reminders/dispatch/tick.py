@@ -9,7 +9,13 @@ from django.db import connection, transaction
 
 from reminders import scheduling
 from reminders.dispatch.send import enqueue
-from reminders.models import Delivery, DeliveryStatus, ReminderKind, ReminderSetting
+from reminders.models import (
+    ChannelChoice,
+    Delivery,
+    DeliveryStatus,
+    ReminderKind,
+    ReminderSetting,
+)
 
 CLAIM_BATCH = 2000  # settings locked per transaction by the tick
 
@@ -43,14 +49,14 @@ def _save_next_due(rows: list[tuple[int, datetime.datetime | None]]) -> None:
 
 _CLAIM_FIELDS = (
     "pk", "user_id", "kind", "minutes_before", "weekdays", "paused_until", "next_due_at",
-    "user__time_zone", "user__bedtime", "user__wake_time",
+    "user__time_zone", "user__bedtime", "user__wake_time", "channel",
 )  # fmt: skip
 
 
 def _insert_deliveries(rows: list[tuple]) -> list[int]:
-    """Insert (user_id, kind, local_date, due_at, status, reason, enqueued_at) rows as
-    sequence 0, skipping any that already exist for that user, kind and local date; ids of
-    new pending ones. (Snoozes, sequence 1 and 2, are never inserted here.)"""
+    """Insert (user_id, kind, local_date, due_at, status, reason, enqueued_at, channel) rows
+    as sequence 0, skipping any that already exist for that user, kind, local date and
+    channel; ids of new pending ones. (Snoozes, sequence 1 and 2, are never inserted here.)"""
     if connection.vendor == "postgresql":
         # One INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING RETURNING: one
         # parameter per column, no model instances, no read-back.
@@ -58,29 +64,30 @@ def _insert_deliveries(rows: list[tuple]) -> list[int]:
         with connection.wrap_database_errors, _array_cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {Delivery._meta.db_table} (user_id, kind, local_date, due_at, "  # noqa: S608 - no values in it  # nosec B608
-                "status, reason, attempts, redeliveries, enqueued_at, created_at) "
-                "SELECT u, k, d, due, s, r, 0, 0, e, now() FROM unnest(%b::bigint[], "
+                "status, reason, attempts, redeliveries, enqueued_at, channel, created_at) "
+                "SELECT u, k, d, due, s, r, 0, 0, e, c, now() FROM unnest(%b::bigint[], "
                 "%b::text[], %b::date[], %b::timestamptz[], %b::text[], %b::text[], "
-                "%b::timestamptz[]) AS v(u, k, d, due, s, r, e) "
-                "ON CONFLICT (user_id, kind, local_date, sequence) DO NOTHING RETURNING id, status",
+                "%b::timestamptz[], %b::text[]) AS v(u, k, d, due, s, r, e, c) "
+                "ON CONFLICT (user_id, kind, local_date, sequence, channel) DO NOTHING "
+                "RETURNING id, status",
                 columns,
             )
             return [pk for pk, status in cursor.fetchall() if status == DeliveryStatus.PENDING]
     objects = [
         Delivery(
             user_id=user_id, kind=kind, local_date=local_date, due_at=due_at, status=status,
-            reason=reason, enqueued_at=enqueued_at,
+            reason=reason, enqueued_at=enqueued_at, channel=channel,
         )
-        for user_id, kind, local_date, due_at, status, reason, enqueued_at in rows
+        for user_id, kind, local_date, due_at, status, reason, enqueued_at, channel in rows
     ]  # fmt: skip
     Delivery.objects.bulk_create(objects, ignore_conflicts=True, batch_size=500)
-    wanted = {(d.user_id, d.kind, d.local_date) for d in objects if d.enqueued_at}
+    wanted = {(d.user_id, d.kind, d.local_date, d.channel) for d in objects if d.enqueued_at}
     return [
         pk
-        for pk, user_id, kind, local_date in Delivery.objects.filter(
+        for pk, *key in Delivery.objects.filter(
             user_id__in={d.user_id for d in objects}, status=DeliveryStatus.PENDING, sequence=0
-        ).values_list("pk", "user_id", "kind", "local_date")
-        if (user_id, kind, local_date) in wanted
+        ).values_list("pk", "user_id", "kind", "local_date", "channel")
+        if tuple(key) in wanted
     ]
 
 
@@ -96,18 +103,22 @@ def _claim_batch(*, now: datetime.datetime, limit: int) -> tuple[int, list[int]]
         if not due:
             return 0, []
         rows, next_rows = [], []
-        for pk, user_id, kind, before, weekdays, paused, due_at, zone_name, bed, wake in due:
+        for pk, user_id, kind, before, weekdays, paused, due_at, zone_name, bed, wake, how in due:
             stale = scheduling.is_stale(due_at=due_at, now=now)
-            rows.append(
+            local_date = scheduling.local_date_of(due_at, zoneinfo.ZoneInfo(zone_name))
+            # One delivery per chosen channel, in this same transaction.
+            rows.extend(
                 (
                     user_id,
                     kind,
-                    scheduling.local_date_of(due_at, zoneinfo.ZoneInfo(zone_name)),
+                    local_date,
                     due_at,
                     DeliveryStatus.SKIPPED if stale else DeliveryStatus.PENDING,
                     "too_late" if stale else "",
                     None if stale else now,
+                    channel,
                 )
+                for channel in ChannelChoice.channels(how)
             )
             at = (
                 wake

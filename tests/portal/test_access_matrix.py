@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from api.models import PersonalAccessToken
 from api.services import token_create
-from reminders.models import ReminderSetting
+from reminders.models import PushSubscription, ReminderSetting
 from sharing.models import ShareLink
 from sharing.services import share_create
 from tests.factories import UserFactory
@@ -138,6 +138,9 @@ RULES = {
     "reminders:calendar_delete": USER,
     "reminders:email_preview": USER,
     "calendar:feed": LINK,
+    "devices:list": USER,
+    "devices:subscribe": USER,
+    "devices:remove": OWNER,
     # sharing: the patient's side, then the clinician's (the token is the capability)
     "sharing:shares": USER,
     "sharing:revoke": OWNER,
@@ -332,8 +335,16 @@ def owned_objects(user):
         records=1,
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
+    device = PushSubscription.objects.create(
+        user=user,
+        endpoint="https://push.example.net/send/abc",
+        p256dh="x",
+        auth="y",
+        created_at=timezone.now(),
+    )
     return {
         "sleep_import": sleep_import,
+        "device": device,
         "night": night,
         "dose": dose,
         "medicine": medicine,
@@ -355,6 +366,7 @@ OWNED_BY_URL = {
     "api:token_revoke": "token",
     "tracker:sleep_import_review": "sleep_import",
     "tracker:sleep_import_delete": "sleep_import",
+    "devices:remove": "device",
 }
 
 
@@ -373,3 +385,4 @@ def test_another_users_object_is_404_and_untouched(client, user, owned_objects, 
     assert not ShareLink.objects.filter(user=user, revoked_at__isnull=False).exists()
     assert not PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=False).exists()
     assert SleepImport.objects.filter(user=user).exists()
+    assert PushSubscription.objects.filter(user=user).count() == 1

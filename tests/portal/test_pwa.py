@@ -69,7 +69,8 @@ def test_service_worker_is_served_from_the_root_for_the_whole_site(client, db):
     assert response["Cache-Control"] == "no-cache"
     first_line, source = response.text.split("\n", 1)
     config = json.loads(re.fullmatch(r"self\.RESTWELL = (.*);", first_line).group(1))
-    assert source == (BASE_DIR / "static" / "js" / "sw.js").read_text()
+    js = BASE_DIR / "static" / "js"
+    assert source == (js / "sw.js").read_text() + "\n" + (js / "sw-push.js").read_text()
     assert config["pages"] == ["/tracker/", "/tracker/nights/new/", "/tracker/doses/new/"]
     assert config["offline"] == "/offline/" and "/offline/" in config["shell"]
     for url in config["shell"]:

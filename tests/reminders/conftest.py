@@ -55,3 +55,14 @@ def flaky_smtp(settings):
     yield FlakyBackend
     FlakyBackend.failures_left = 0
     FlakyBackend.reject = set()
+
+
+@pytest.fixture
+def push_endpoint(settings):
+    """A local push service (tests/reminders/push_endpoint.py), closed after the test."""
+    from tests.reminders.push_endpoint import PushEndpoint
+
+    endpoint = PushEndpoint(settings.VAPID_PUBLIC_KEY)
+    yield endpoint
+    endpoint.close()
+    assert not endpoint.errors, endpoint.errors

@@ -198,3 +198,57 @@ def test_killing_a_worker_mid_batch_loses_nothing(target, sink, transactional_db
     killed_senders = 1 if target == "pool child" else CONCURRENCY
     assert duplicates <= killed_senders, f"{duplicates} duplicates"
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+
+
+PUSH_BATCH = 300
+
+
+def test_killing_a_worker_mid_push_fan_out_loses_nothing(push_endpoint, sink, transactional_db):
+    """The same for push: every device gets its notification once, but for the one in
+    flight in the killed pool child, counted (decrypted) at the local push service."""
+    from reminders.models import PushSubscription
+
+    push_endpoint.delay = 0.01
+    now = timezone.now()
+    users = _due_batch(now)[:PUSH_BATCH]
+    ReminderSetting.objects.exclude(user__in=users).delete()
+    ReminderSetting.objects.update(channel="push")
+    PushSubscription.objects.bulk_create(
+        [
+            PushSubscription(
+                user=user,
+                endpoint=device.endpoint,
+                p256dh=device.p256dh,
+                auth=device.subscription_json["keys"]["auth"],
+                created_at=now,
+            )
+            for user in users
+            for device in [push_endpoint.device(f"u{user.pk}")]
+        ]
+    )
+    worker = _start_worker(sink, "fault-push")
+    try:
+        assert dispatch.reminders_claim_due(now=now) == PUSH_BATCH
+        assert _wait(lambda: len(push_endpoint.received) >= 40, 60), "sending did not start"
+        killed_instant = timezone.now()
+        children = _children(worker.pid)
+        assert children, "no pool child found"
+        os.kill(children[0], signal.SIGKILL)
+        assert len(push_endpoint.received) < PUSH_BATCH, "the batch finished before the kill"
+
+        def settled():
+            return not Delivery.objects.filter(status__in=["pending", "sending"]).exists()
+
+        if not _wait(settled, 20):
+            later = killed_instant + dispatch.LEASE + datetime.timedelta(seconds=30)
+            assert dispatch.deliveries_sweep(now=later) > 0
+        assert _wait(settled, 60), Counter(Delivery.objects.values_list("status", flat=True))
+        time.sleep(1)
+    finally:
+        _stop(worker)
+    per_device = Counter(message.device for message in push_endpoint.received)
+    assert set(per_device) == {f"u{user.pk}" for user in users}  # none lost
+    duplicates = sum(count - 1 for count in per_device.values())
+    assert duplicates <= 1, f"{duplicates} duplicates"
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Delivery.objects.values_list("channel", flat=True)) == {"push"}

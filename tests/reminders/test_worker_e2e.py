@@ -103,3 +103,39 @@ def test_snooze_from_the_email_sends_it_again_through_the_worker_once(
         time.sleep(0.05)
     assert Delivery.objects.get(pk=snoozed.pk).status == "sent"
     assert len(smtp_sink.wait_for(3, timeout=2)) == 2
+
+
+def test_email_and_push_through_the_worker_one_of_each_despite_two_ticks(
+    celery_worker, smtp_sink, push_endpoint, transactional_db
+):
+    from reminders.services import push_subscription_save
+
+    user = UserFactory(time_zone="America/New_York")
+    now = timezone.now().replace(second=0, microsecond=0)
+    evening_reminder(user, now=now - datetime.timedelta(days=1), channel="both")
+    device = push_endpoint.device("phone")
+    push_subscription_save(
+        user=user,
+        endpoint=device.endpoint,
+        p256dh=device.p256dh,
+        auth=device.subscription_json["keys"]["auth"],
+        label="Phone",
+        now=now,
+    )
+    ReminderSetting.objects.update(next_due_at=now - datetime.timedelta(minutes=1))
+
+    reminders_tick_task.delay(now=now.isoformat())
+    reminders_tick_task.delay(now=now.isoformat())
+    assert len(smtp_sink.wait_for(1, timeout=30)) == 1
+    (push,) = push_endpoint.wait_for(1, timeout=30)
+    assert push.payload["title"] == "Your evening reminder"
+    deadline = time.monotonic() + 10
+    while Delivery.objects.exclude(status="sent").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(Delivery.objects.values_list("channel", "status")) == [
+        ("email", "sent"),
+        ("push", "sent"),
+    ]
+    # Nothing more arrives on either channel.
+    assert len(smtp_sink.wait_for(2, timeout=2)) == 1
+    assert len(push_endpoint.received) == 1 and push_endpoint.attempts["phone"] == 1

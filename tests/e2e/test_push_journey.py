@@ -1,0 +1,110 @@
+"""Push reminders in Chromium: the service worker shows a pushed reminder with its actions,
+and the devices page offers "Turn on reminders on this device" where the browser can.
+
+No push service is reachable here, so the push is handed to the service worker through the
+DevTools protocol (ServiceWorker.deliverPushMessage), carrying the payload the sender makes.
+"""
+
+import datetime
+import json
+
+from django.utils import timezone
+
+from reminders.emails import DeliveryToSend
+from reminders.models import Delivery
+from reminders.notifications import notification_renderer_get
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.test_pwa_journey import CONTROLLED, app  # noqa: F401 - the fixture
+from tests.factories import UserFactory
+
+NOTIFICATIONS = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  return (await registration.getNotifications()).map((n) => ({
+    title: n.title, body: n.body, tag: n.tag,
+    actions: n.actions.map((a) => [a.action, a.title]),
+    links: Object.keys(n.data.links).sort(), url: n.data.url,
+  }));
+}"""
+
+
+def _payload(user, settings, live_server) -> bytes:
+    settings.SITE_URL = live_server.url
+    now = timezone.now()
+    delivery = Delivery.objects.create(
+        user=user, kind="evening", local_date=now.date(), due_at=now, channel="push"
+    )
+    to_send = DeliveryToSend(
+        pk=delivery.pk, user_id=user.pk, kind="evening", local_date=delivery.local_date,
+        due_at=now, email=user.email, display_name=user.display_name, language="en",
+        time_zone=user.time_zone, bedtime=datetime.time(22, 30), wake_time=datetime.time(7),
+        channel="push",
+    )  # fmt: skip
+    return notification_renderer_get(language="en").encode(to_send)
+
+
+def test_a_pushed_reminder_shows_its_title_and_actions(
+    app,  # noqa: F811 - the fixture imported above
+    live_server,
+    settings,
+    transactional_db,
+):
+    user = UserFactory()
+    app.context.grant_permissions(["notifications"], origin=live_server.url)
+    sign_in(app, user)
+    app.wait_for_function(CONTROLLED, timeout=30_000)
+    cdp = app.context.new_cdp_session(app)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    app.wait_for_timeout(200)
+    (registration,) = [r for r in registrations if r["scopeURL"] == live_server.url + "/"]
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "data": _payload(user, settings, live_server).decode(),
+        },
+    )
+    app.wait_for_function(f"async () => (await ({NOTIFICATIONS})()).length === 1")
+    (shown,) = app.evaluate(NOTIFICATIONS)
+    assert shown["title"] == "Your evening reminder"
+    assert shown["body"] == "When you are ready, let Restwell know."
+    assert shown["tag"].startswith("restwell-evening-")
+    # Chromium shows at most two actions: the first two, "I took it" first.
+    assert shown["actions"][:2] == [["taken", "I took it"], ["snooze", "In 30 minutes"]]
+    assert shown["links"] == ["skip", "snooze", "taken"]
+    assert shown["url"] == live_server.url + "/tracker/"
+    assert "mg" not in json.dumps(shown)
+
+
+def test_the_devices_page_offers_this_device_and_says_when_it_cannot(
+    app,  # noqa: F811 - the fixture imported above
+    live_server,
+    transactional_db,
+):
+    app.context.grant_permissions(["notifications"], origin=live_server.url)
+    sign_in(app, UserFactory())
+    app.goto("/accounts/devices/")
+    button = app.get_by_role("button", name="Turn on reminders on this device")
+    button.wait_for(state="visible")
+    assert app.get_by_text("No devices yet.").is_visible()
+    assert_accessible(app)
+    app.wait_for_function(CONTROLLED, timeout=30_000)
+    button.click()
+    # No push service is reachable from here: the browser refuses, and the page says so in
+    # its own words (never the browser's error).
+    status = app.locator("[data-push-status]")
+    app.wait_for_function(
+        "() => { const t = document.querySelector('[data-push-status]').textContent;"
+        " return t && t !== 'Asking your browser…'; }",
+        timeout=30_000,
+    )
+    assert status.inner_text() == (
+        "This device could not be set up for notifications. "
+        "Try again later, or use email reminders."
+    )
+    assert button.is_enabled()
