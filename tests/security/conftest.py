@@ -16,7 +16,7 @@ from django.db import models
 
 from api.services import token_create
 from reminders import dispatch, tokens
-from reminders.models import Delivery, ReminderKind
+from reminders.models import Delivery, PushSubscription, ReminderKind
 from reminders.services import calendar_feed_reset, reminder_setting_update
 from sharing.services import share_create, share_view_record
 from tracker import services as tracker
@@ -120,6 +120,15 @@ def populate(user, text: str) -> dict:
         ),
         now=BEFORE,
     )
+    # A device's label is made from the browser's User-Agent: text the user controls.
+    device = PushSubscription.objects.create(
+        user=user,
+        endpoint=f"https://push.example.net/send/{user.pk}",
+        p256dh="p256dh",
+        auth="auth",
+        label=text[:64],
+        created_at=BEFORE,
+    )
     share, share_token = share_create(
         user=user, label=text[:60], start=EVENING - 14 * DAY, end=EVENING - DAY, now=BEFORE
     )
@@ -153,6 +162,7 @@ def populate(user, text: str) -> dict:
         "delivery": delivery,
         "links": links,
         "sleep_import": sleep_import,
+        "device": device,
     }
 
 

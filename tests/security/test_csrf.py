@@ -28,6 +28,15 @@ CSRF_EXEMPT = {
         "with Origin: null; the token in the URL (and the passcode) is the whole authority, "
         "nothing rests on the reader's session (see the comment above sharing.views.share_open)"
     ),
+    # The three actions of a reminder: a push notification's action buttons POST them from the
+    # service worker, which has no page and so no CSRF token. The signed, expiring,
+    # single-purpose token in the URL names the user and the delivery; a forged cross-site POST
+    # needs that token, which only the recipient's inbox or device holds (tests/security/
+    # test_tokens.py: tampered, expired, foreign and other-purpose tokens change nothing).
+    "reminders:taken": "a reminder's signed link: the URL's token is the whole authority "
+    "(a notification action POSTs it without a page or a CSRF token)",
+    "reminders:skip": "a reminder's signed link, as reminders:taken",
+    "reminders:snooze": "a reminder's signed link, as reminders:taken",
     "tracker:sleep_import": (
         "not exempt in effect: the outer csrf_exempt only lets the upload-size cap be set "
         "before the body is read, then csrf_protect checks the token (Django's documented "
