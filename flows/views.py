@@ -28,6 +28,7 @@ from portal.forms import apply_service_errors
 from reminders import selectors, tokens
 from reminders.forms import ReminderSettingsForm, bits_to_weekdays, weekdays_to_bits
 from reminders.models import ReminderKind
+from reminders.wording import next_reminders
 from tracker import reference
 from tracker.clinical import screen_notes
 from tracker.fields import dose_initial
@@ -50,6 +51,7 @@ def reminder_settings(request):
     form = ReminderSettingsForm(
         request.POST if request.method == "POST" else None,
         zone=user.zone,
+        channels={ReminderKind.EVENING: evening.channel, ReminderKind.MORNING: morning.channel},
         initial={
             "evening_enabled": evening.enabled,
             "evening_time": saved["evening_time"],
@@ -87,12 +89,15 @@ def reminder_settings(request):
         else:
             messages.success(request, _("Your reminder settings are saved."))
             return redirect("reminders:settings")
+    next_heading, next_lines = next_reminders(current)
     return render(
         request,
         "reminders/settings.html",
         {
             "form": form,
             "sentence_fields": [form["evening_time"], form["minutes_before"], form["bedtime"]],
+            "next_heading": next_heading,
+            "next_lines": next_lines,
             "evening": evening,
             "morning": morning,
             **saved,

@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import time_of_day_field
-from reminders.models import ChannelChoice
+from reminders.models import ChannelChoice, ReminderKind
 from reminders.services import MAX_MINUTES_BEFORE, MINUTES_BEFORE_MESSAGE
+from reminders.wording import enable_label, sentence_label
 
 WEEKDAY_CHOICES = [
     ("0", _("Mon")),
@@ -42,7 +43,9 @@ class ReminderSettingsForm(forms.Form):
     """One sentence: "Email me at [22:00] ([30] min before my [22:30] bedtime) on [M T W …]".
 
     The user may set the time or the minutes: whichever they changed wins (Django knows which
-    field differs from what was shown), and the other follows from the bedtime.
+    field differs from what was shown), and the other follows from the bedtime. The words name
+    each reminder's saved channel ("Notify me on my devices at", "Email and notify me at"):
+    `channels` maps a kind to its saved channel (email when not given).
     """
 
     evening_enabled = forms.BooleanField(
@@ -91,9 +94,15 @@ class ReminderSettingsForm(forms.Form):
         help_text=_("Leave empty to keep them running."),
     )
 
-    def __init__(self, *args, zone, **kwargs):
+    def __init__(self, *args, zone, channels=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone  # "today" for the pause is the user's today
+        channels = channels or {}
+        evening = channels.get(ReminderKind.EVENING, ChannelChoice.EMAIL)
+        morning = channels.get(ReminderKind.MORNING, ChannelChoice.EMAIL)
+        self.fields["evening_time"].label = sentence_label(evening)
+        self.fields["evening_enabled"].label = enable_label(ReminderKind.EVENING, evening)
+        self.fields["morning_enabled"].label = enable_label(ReminderKind.MORNING, morning)
         self.fields["evening_time"].required = False
         self.fields["minutes_before"].required = False
         # The three inputs of the sentence sit inside one line of text: each is small, and

@@ -14,6 +14,11 @@ The installable app's pictures (install-bar.png, install-hint-iphone.png, offlin
 offline-queue.png) come from the Chromium tests that check those states
 (tests/e2e/test_pwa_journey.py and test_offline_queue.py, run with PWA_SCREENSHOTS pointing
 here), so a picture is only taken of a state just verified.
+
+notification.png is a pushed reminder as a Linux desktop draws it: headful Chromium on Xvfb
+hands it over D-Bus to the dunst daemon, whose window is saved (tests/e2e/test_push_desktop.py).
+It needs `apt-get install xvfb dbus dunst x11-utils`; without them it is skipped, saying which
+program is missing, and the committed picture stays.
 """
 
 import datetime
@@ -72,7 +77,7 @@ def main() -> int:
     finally:
         embedded_redis.stop(redis_process, socket_dir=workdir)
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0 if ONLY else installable_app_pictures()
+    return 0 if ONLY else installable_app_pictures() or notification_picture()
 
 
 PWA_JOURNEY = "tests/e2e/test_pwa_journey.py"
@@ -86,14 +91,33 @@ PWA_PICTURE_TESTS = (
 
 
 def installable_app_pictures() -> int:
+    return _picture_tests(PWA_PICTURE_TESTS)
+
+
+DESKTOP_PUSH = "tests/e2e/test_push_desktop.py"
+
+
+def _picture_tests(tests) -> int:
     env = {**os.environ, "PWA_SCREENSHOTS": str(HERE), "REQUIRE_BROWSER": "1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)  # the tests' own settings, not this run's
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env.pop("DEBUG", None)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += list(PWA_PICTURE_TESTS)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests]
     return subprocess.run(command, cwd=BASE_DIR, env=env, check=False).returncode
+
+
+def notification_picture() -> int:
+    """notification.png, when this machine has a desktop to draw notifications on."""
+    from tests.e2e.desktop import missing
+
+    if absent := missing():
+        print(
+            f"notification.png not redrawn: {', '.join(absent)} not installed "
+            "(apt-get install xvfb dbus dunst x11-utils)"
+        )
+        return 0
+    return _picture_tests([DESKTOP_PUSH])
 
 
 def seed():

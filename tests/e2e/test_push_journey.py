@@ -42,24 +42,19 @@ def _payload(user, settings, live_server) -> bytes:
     return notification_renderer_get(language="en").encode(to_send)
 
 
-def test_a_pushed_reminder_shows_its_title_and_actions(
-    app,  # noqa: F811 - the fixture imported above
-    live_server,
-    settings,
-    transactional_db,
-):
-    user = UserFactory()
-    app.context.grant_permissions(["notifications"], origin=live_server.url)
-    sign_in(app, user)
-    app.wait_for_function(CONTROLLED, timeout=30_000)
-    cdp = app.context.new_cdp_session(app)
+def deliver_a_reminder(page, user, settings, live_server) -> None:
+    """Sign `user` in, wait for the service worker, and push it an evening reminder."""
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    sign_in(page, user)
+    page.wait_for_function(CONTROLLED, timeout=30_000)
+    cdp = page.context.new_cdp_session(page)
     registrations = []
     cdp.on(
         "ServiceWorker.workerRegistrationUpdated",
         lambda event: registrations.extend(event["registrations"]),
     )
     cdp.send("ServiceWorker.enable")
-    app.wait_for_timeout(200)
+    page.wait_for_timeout(200)
     (registration,) = [r for r in registrations if r["scopeURL"] == live_server.url + "/"]
     cdp.send(
         "ServiceWorker.deliverPushMessage",
@@ -69,6 +64,16 @@ def test_a_pushed_reminder_shows_its_title_and_actions(
             "data": _payload(user, settings, live_server).decode(),
         },
     )
+
+
+def test_a_pushed_reminder_shows_its_title_and_actions(
+    app,  # noqa: F811 - the fixture imported above
+    live_server,
+    settings,
+    transactional_db,
+):
+    user = UserFactory()
+    deliver_a_reminder(app, user, settings, live_server)
     app.wait_for_function(f"async () => (await ({NOTIFICATIONS})()).length === 1")
     (shown,) = app.evaluate(NOTIFICATIONS)
     assert shown["title"] == "Your evening reminder"
