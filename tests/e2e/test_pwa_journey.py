@@ -86,8 +86,10 @@ def _shot(page, name):
 
 def _wait_for_kept_pages(page, urls=OFFLINE_PAGES):
     # Function predicates: a string expression would be eval()ed, which the policy forbids.
-    # Generous timeouts: installing the worker and fetching three pages on a busy machine.
-    page.wait_for_function(CONTROLLED, timeout=30_000)
+    # Generous timeouts: installing the worker (it fetches every shell file) and fetching
+    # three pages on a busy machine; at a load average above 10 the install alone has taken
+    # more than 30 s.
+    page.wait_for_function(CONTROLLED, timeout=90_000)
     kept = f"async () => (await ({KEPT_PAGES})()).urls.join(' ') === {' '.join(sorted(urls))!r}"
     page.wait_for_function(kept, timeout=30_000)
     # Seen on a loaded machine: the pages kept right after signing in are sometimes dropped
