@@ -8,7 +8,8 @@ Wall-clock load figures swing with whatever else the machine runs; the CPU a req
 settings as in bench/tracker_settings.py) does not. One person with a year of nights and two
 doses a night, as bench/load.py seeds them. Prints, per page, the median and p90 CPU ms over
 BENCH_CPU_REQUESTS requests (after 3 warm-ups) and the number of queries one request makes.
-PROFILE=<page name> prints a cProfile of that page instead (sorted by cumulative time).
+ONLY=<page>,<page> measures only those pages. SHOW_QUERIES=1 prints each page's queries. PROFILE=<page name> prints a cProfile of that page instead (PROFILE_SORT, default cumulative;
+PROFILE_FILTER, a regular expression on file names, e.g. wt-perf to see only our code).
 """
 
 import cProfile
@@ -136,13 +137,15 @@ def main() -> int:
         from django.db import connection
 
         profile_name = os.environ.get("PROFILE")
+        only = os.environ.get("ONLY", "").split(",") if os.environ.get("ONLY") else []
+        only = only or [name for name, _method, _path in _pages(article)]
         database = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
         if not profile_name:
             print(f"\n{database}; CPU ms per request (time.process_time), {REQUESTS} requests\n")
             print("| page | CPU median | CPU p90 | queries |")
             print("| --- | ---: | ---: | ---: |")
         for name, method, path in _pages(article):
-            if profile_name and profile_name != name:
+            if profile_name and profile_name != name or name not in only:
                 continue
             for _ in range(3):
                 _request(client, method, path)
@@ -151,13 +154,18 @@ def main() -> int:
                 lambda run, sql, *args: queries.append(sql) or run(sql, *args)
             ):
                 _request(client, method, path)
+            if os.environ.get("SHOW_QUERIES"):
+                print(f"{name}:", *(f"  {sql[:300]}" for sql in queries), sep="\n")
             if profile_name:
                 profiler = cProfile.Profile()
                 profiler.enable()
                 for _ in range(REQUESTS):
                     _request(client, method, path)
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
+                stats = pstats.Stats(profiler).sort_stats(
+                    os.environ.get("PROFILE_SORT", "cumulative")
+                )
+                stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 60)
                 continue
             spent = []
             for _ in range(REQUESTS):
