@@ -198,7 +198,9 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
         "latest_doses": list(selectors.dose_list(user=user)[:5]),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
-        "experiment_card": experiment_card(user=user, tonight=tonight),
+        "experiment_card": (
+            experiment_card(user=user, tonight=tonight) if records.has_experiment else None
+        ),
         **clinical.dashboard_notes(
             user=user, summary=summary, flags=flags, tonight=tonight, now=now
         ),

@@ -75,24 +75,32 @@ class DashboardRecords:
     flags: ClinicalFlags
     trial: Trial | None
     product: SavedProduct | None
+    has_experiment: bool  # False: the experiment card needs no query of its own
 
 
 def dashboard_records_get(*, user) -> DashboardRecords:
-    """The clinical flags, the trial and "My magnesium" together: one query, not three."""
+    """The clinical flags, the trial, "My magnesium" and whether an experiment exists,
+    together: one query, not four."""
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .select_related("trial", "saved_product")
-        .annotate(**_flag_annotations())
+        .annotate(
+            **_flag_annotations(),
+            has_experiment=Exists(Experiment.objects.filter(user=OuterRef("pk"))),
+        )
         .first()
     )
     if row is None:
-        return DashboardRecords(ClinicalFlags(False, False, None), None, None)
+        return DashboardRecords(ClinicalFlags(False, False, None), None, None, False)
     # A missing one-to-one row is cached as absent by select_related: no further query.
     trial = getattr(row, "trial", None)
     product = getattr(row, "saved_product", None)
     return DashboardRecords(
-        ClinicalFlags(row.dopaminergic, row.on_iron, row.last_ferritin_on), trial, product
+        ClinicalFlags(row.dopaminergic, row.on_iron, row.last_ferritin_on),
+        trial,
+        product,
+        row.has_experiment,
     )
 
 
