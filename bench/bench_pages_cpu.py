@@ -8,8 +8,9 @@ Wall-clock load figures swing with whatever else the machine runs; the CPU a req
 settings as in bench/tracker_settings.py) does not. One person with a year of nights and two
 doses a night, as bench/load.py seeds them. Prints, per page, the median and p90 CPU ms over
 BENCH_CPU_REQUESTS requests (after 3 warm-ups) and the number of queries one request makes.
-ONLY=<page>,<page> measures only those pages. SHOW_QUERIES=1 prints each page's queries. PROFILE=<page name> prints a cProfile of that page instead (PROFILE_SORT, default cumulative;
-PROFILE_FILTER, a regular expression on file names, e.g. wt-perf to see only our code).
+ONLY=<page>,<page> measures only those pages; SHOW_QUERIES=1 prints each page's queries;
+PROFILE=<page name> prints a cProfile of that page instead (PROFILE_SORT, default cumulative;
+PROFILE_FILTER, a regular expression on file names, e.g. the repository's folder name).
 """
 
 import cProfile
@@ -31,7 +32,7 @@ REQUESTS = int(os.environ.get("BENCH_CPU_REQUESTS", "40"))
 def _setup(tmp: Path):
     os.environ.update(
         DJANGO_SETTINGS_MODULE="tracker_settings",
-        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",  # noqa: S105
+        SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",  # noqa: S106
         DEBUG="false",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         SECURE_SSL_REDIRECT="false",
@@ -150,9 +151,12 @@ def main() -> int:
             for _ in range(3):
                 _request(client, method, path)
             queries = []
-            with connection.execute_wrapper(
-                lambda run, sql, *args: queries.append(sql) or run(sql, *args)
-            ):
+
+            def count(run, sql, *args, seen=queries):
+                seen.append(sql)
+                return run(sql, *args)
+
+            with connection.execute_wrapper(count):
                 _request(client, method, path)
             if os.environ.get("SHOW_QUERIES"):
                 print(f"{name}:", *(f"  {sql[:300]}" for sql in queries), sep="\n")
