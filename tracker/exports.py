@@ -66,12 +66,16 @@ def _write(rows) -> str:
 def nights_csv(*, user) -> str:
     """One row per logged night, with that evening's elemental total and dose times."""
     zone = user.zone
+    # Tuples, in time order: a year holds hundreds of doses, and model instances cost more.
     per_evening = defaultdict(list)
-    for dose in Dose.objects.filter(user=user).only("taken_at", "evening", "elemental_mg"):
-        per_evening[dose.evening].append(dose)
+    dose_rows = Dose.objects.filter(user=user).order_by("taken_at", "pk")
+    for evening, taken_at, elemental_mg in dose_rows.values_list(
+        "evening", "taken_at", "elemental_mg"
+    ):
+        per_evening[evening].append((taken_at, elemental_mg))
     rows = [NIGHT_HEADER]
     for n in NightLog.objects.filter(user=user).order_by("evening"):
-        doses = sorted(per_evening.get(n.evening, []), key=lambda d: d.taken_at)
+        doses = per_evening.get(n.evening, [])
         efficiency = n.sleep_efficiency
         entered = [_cell(getattr(n, name), zone) for name in NightLog.ENTRY_FIELDS]
         derived = [
@@ -84,8 +88,8 @@ def nights_csv(*, user) -> str:
                 *entered[:_SPLIT],
                 *derived,
                 *entered[_SPLIT:],
-                mg_text(sum(d.elemental_mg for d in doses)) if doses else "0",
-                ";".join(_iso(d.taken_at, zone) for d in doses),
+                mg_text(sum(mg for _at, mg in doses)) if doses else "0",
+                ";".join(_iso(at, zone) for at, _mg in doses),
             ]
         )
     return _write(rows)
@@ -94,15 +98,18 @@ def nights_csv(*, user) -> str:
 def doses_csv(*, user) -> str:
     zone = user.zone
     rows = [DOSE_HEADER]
-    for d in Dose.objects.filter(user=user).order_by("taken_at", "pk"):
+    doses = Dose.objects.filter(user=user).order_by("taken_at", "pk")
+    for taken_at, evening, form, elemental, compound, note in doses.values_list(
+        "taken_at", "evening", "form", "elemental_mg", "compound_mg", "note"
+    ):
         rows.append(
             [
-                _iso(d.taken_at, zone),
-                d.evening.isoformat(),
-                d.form,
-                mg_text(d.elemental_mg),
-                mg_text(d.compound_mg) if d.compound_mg is not None else "",
-                d.note,
+                _iso(taken_at, zone),
+                evening.isoformat(),
+                form,
+                mg_text(elemental),
+                mg_text(compound) if compound is not None else "",
+                note,
             ]
         )
     return _write(rows)

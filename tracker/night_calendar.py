@@ -17,6 +17,7 @@ from tracker import selectors
 from tracker.evening import last_night
 
 WEEKS = 5
+_PK_MARK = 987654321  # stands for a night's id in the edit URL, replaced in each cell
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Day:
     logged: bool
     current: bool  # the night the page is about
     first_of_month: bool
+    number: str  # the day of the month, as shown in the cell
+    month_abbr: str  # shown on the first of a month
 
 
 def _week_start(day: datetime.date) -> datetime.date:
@@ -43,31 +46,47 @@ def night_calendar(
     start = _week_start(today) - datetime.timedelta(weeks=weeks - 1)
     end = start + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)
     logged = selectors.night_ids_by_evening(user=user, start=start, end=min(end, newest))
+    # Each word and URL shape is looked up once for the grid, not once per day (35 days).
     new_url = reverse("tracker:night_new")
+    edit_url = reverse("tracker:night_edit", kwargs={"pk": _PK_MARK})
+    labels = {
+        "tonight": _("%(day)s, tonight"),
+        "later": _("%(day)s, not yet"),
+        "logged": _("%(day)s, logged"),
+        "missing": _("%(day)s, not logged"),
+    }
+    months = {}
     rows = []
     for week in range(weeks):
         row = []
         for offset in range(7):
             evening = start + datetime.timedelta(days=week * 7 + offset)
-            name = formats.date_format(evening, "j F")
+            if evening.month not in months:
+                months[evening.month] = (
+                    formats.date_format(evening, "F"),
+                    formats.date_format(evening, "M"),
+                )
+            month, month_abbr = months[evening.month]
             night_id = logged.get(evening)
             if evening > newest:
-                label = _("%(day)s, tonight") if evening == today else _("%(day)s, not yet")
+                label = labels["tonight"] if evening == today else labels["later"]
                 url = None
             elif night_id:
-                label = _("%(day)s, logged")
-                url = reverse("tracker:night_edit", kwargs={"pk": night_id})
+                label = labels["logged"]
+                url = edit_url.replace(str(_PK_MARK), str(night_id))
             else:
-                label = _("%(day)s, not logged")
+                label = labels["missing"]
                 url = f"{new_url}?{urlencode({'evening': evening.isoformat()})}"
             row.append(
                 Day(
                     evening=evening,
-                    label=label % {"day": name},
+                    label=label % {"day": f"{evening.day} {month}"},  # as date_format "j F"
                     url=url,
                     logged=bool(night_id),
                     current=evening == current,
                     first_of_month=evening.day == 1,
+                    number=str(evening.day),
+                    month_abbr=month_abbr,
                 )
             )
         rows.append(row)

@@ -159,7 +159,8 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
 
     tonight = evening_of(now, user.zone, user.wake_time)
     morning_night = last_night(now, user.zone, user.wake_time)
-    flags = selectors.clinical_flags_get(user=user)
+    records = selectors.dashboard_records_get(user=user)
+    flags = records.flags
     summary = period_summary(
         user=user,
         start=tonight - datetime.timedelta(days=days - 1),
@@ -169,7 +170,7 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
         history_from=clinical.augmentation_window_start(tonight) if flags.dopaminergic else None,
     )
     by_evening = {d.evening: d for d in summary.days}
-    trial = selectors.trial_get(user=user)
+    trial = records.trial
     today = by_evening[tonight]
     # Only when tonight has a dose: the doses within the window of its newest one.
     upper_level_total = (
@@ -188,7 +189,7 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
         "upper_level_hours": reference.UPPER_LEVEL_WINDOW_HOURS,
         "ul": reference.SUPPLEMENT_UL_MG,
         "safety_article": reference.SAFETY_ARTICLE_PATH,
-        "product": selectors.saved_product_get(user=user),
+        "product": records.product,
         **charts_context(summary, tonight=tonight),
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
@@ -197,7 +198,9 @@ def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
         "latest_doses": list(selectors.dose_list(user=user)[:5]),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
-        "experiment_card": experiment_card(user=user, tonight=tonight),
+        "experiment_card": (
+            experiment_card(user=user, tonight=tonight) if records.has_experiment else None
+        ),
         **clinical.dashboard_notes(
             user=user, summary=summary, flags=flags, tonight=tonight, now=now
         ),

@@ -43,27 +43,65 @@ class ClinicalFlags:
     last_ferritin_on: datetime.date | None
 
 
+def _flag_annotations() -> dict:
+    mine = OuterRef("pk")
+    return {
+        "dopaminergic": Exists(
+            OtherMedicine.objects.filter(user=mine, kind__in=reference.AUGMENTATION_MEDICINES)
+        ),
+        "on_iron": Exists(IronProduct.objects.filter(user=mine)),
+        "last_ferritin_on": Subquery(
+            LabResult.objects.filter(user=mine, ferritin_ng_ml__isnull=False)
+            .order_by("-taken_on")
+            .values("taken_on")[:1]
+        ),
+    }
+
+
 def clinical_flags_get(*, user) -> ClinicalFlags:
     """What the dashboard's and the report's clinical notes need to know: one query."""
-    mine = OuterRef("pk")
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .annotate(
-            dopaminergic=Exists(
-                OtherMedicine.objects.filter(user=mine, kind__in=reference.AUGMENTATION_MEDICINES)
-            ),
-            on_iron=Exists(IronProduct.objects.filter(user=mine)),
-            last_ferritin_on=Subquery(
-                LabResult.objects.filter(user=mine, ferritin_ng_ml__isnull=False)
-                .order_by("-taken_on")
-                .values("taken_on")[:1]
-            ),
-        )
+        .annotate(**_flag_annotations())
         .values("dopaminergic", "on_iron", "last_ferritin_on")
         .first()
     )
     return ClinicalFlags(**row) if row else ClinicalFlags(False, False, None)
+
+
+@dataclass(frozen=True)
+class DashboardRecords:
+    flags: ClinicalFlags
+    trial: Trial | None
+    product: SavedProduct | None
+    has_experiment: bool  # False: the experiment card needs no query of its own
+
+
+def dashboard_records_get(*, user) -> DashboardRecords:
+    """The clinical flags, the trial, "My magnesium" and whether an experiment exists,
+    together: one query, not four."""
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .select_related("trial", "saved_product")
+        .annotate(
+            **_flag_annotations(),
+            has_experiment=Exists(Experiment.objects.filter(user=OuterRef("pk"))),
+        )
+        .first()
+    )
+    if row is None:
+        return DashboardRecords(ClinicalFlags(False, False, None), None, None, False)
+    # A missing one-to-one row is cached as absent by select_related: no further query.
+    trial = getattr(row, "trial", None)
+    product = getattr(row, "saved_product", None)
+    return DashboardRecords(
+        ClinicalFlags(row.dopaminergic, row.on_iron, row.last_ferritin_on),
+        trial,
+        product,
+        row.has_experiment,
+    )
 
 
 def takes_dopaminergic(*, user) -> bool:

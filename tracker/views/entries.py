@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.forms import apply_service_errors
 from portal.pwa import offline_copy
-from tracker import clinical, reference, safety, selectors, services
+from tracker import clinical, entry_tables, reference, safety, selectors, services
 from tracker.amounts import mg_text
 from tracker.evening import last_night
 from tracker.fields import dose_initial
@@ -55,7 +55,13 @@ def night_list(request):
     return render(
         request,
         "tracker/night_list.html",
-        {"filter_form": filter_form, "page": page, "query": query, "calendar": calendar},
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "rows": entry_tables.night_rows(page.object_list),
+            "query": query,
+            "calendar": calendar,
+        },
     )
 
 
@@ -261,7 +267,12 @@ def dose_list(request):
     return render(
         request,
         "tracker/dose_list.html",
-        {"filter_form": filter_form, "page": page, "query": query},
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "rows": entry_tables.dose_rows(page.object_list),
+            "query": query,
+        },
     )
 
 
