@@ -197,7 +197,8 @@ def beat_down(rig: Rig, *, count: int) -> fp.Result:
             "every setting moved on": moved_on,
         },
         notes=[
-            f"due over the 3 hours: {len(inside):,} within the {scheduling.CATCH_UP} catch-up "
+            f"due over the 3 hours: {len(inside):,} within the "
+            f"{scheduling.CATCH_UP.total_seconds() / 3600:g} h catch-up "
             f"window, {len(older):,} older (none within 5 min of its edge)",
             f"older: {states_text(older_states)}, {late.accepted} messages",
             "time to recover: beat back → last message",
@@ -256,8 +257,9 @@ class RetryLimit:
         from django.utils import timezone
 
         from reminders import scheduling
+        from reminders.dispatch import MAX_ATTEMPTS
         from reminders.models import Delivery
-        from reminders.tasks import deliveries_send_task
+        from reminders.tasks import RETRY_BASE_SECONDS, RETRY_MAX_SECONDS, deliveries_send_task
 
         self.rig, self.count = rig, count
         rig.start_dead_worker()
@@ -276,26 +278,40 @@ class RetryLimit:
                 "pk", flat=True
             )
         )
+        instants = fp.retry_instants(base=RETRY_BASE_SECONDS, cap=RETRY_MAX_SECONDS, retries=5)
+        self.bound = instants[MAX_ATTEMPTS - 2] + 60  # the last attempt, and slack
+        self.settled_at: float | None = None
         self.began = time.time()
         deliveries_send_task.apply_async([ids], queue=DEAD_QUEUE)
+        self.watcher = threading.Thread(target=self.watch, daemon=True)
+        self.watcher.start()
+
+    def watch(self) -> None:
+        """Note when no delivery is open any more (polled every second, on its own
+        database connection, while the other scenarios run)."""
+        from django.db import connection
+
+        from reminders.models import Delivery
+
+        open_rows = Delivery.objects.filter(
+            user__email__startswith="retrylimit-", status__in=["pending", "sending"]
+        )
+        try:
+            while time.time() - self.began < self.bound + 60:
+                if not open_rows.exists():
+                    self.settled_at = time.time()
+                    return
+                time.sleep(1)
+        finally:
+            connection.close()
 
     def result(self) -> fp.Result:
-        from django.db import close_old_connections
-
         from reminders.dispatch import MAX_ATTEMPTS
         from reminders.models import Delivery
-        from reminders.tasks import RETRY_BASE_SECONDS, RETRY_MAX_SECONDS
 
-        instants = fp.retry_instants(base=RETRY_BASE_SECONDS, cap=RETRY_MAX_SECONDS, retries=5)
-        bound = instants[MAX_ATTEMPTS - 2] + 60
+        self.watcher.join()
+        bound, settled_at = self.bound, self.settled_at
         rows = Delivery.objects.filter(user__email__startswith="retrylimit-")
-        settled_at = None
-        while time.time() - self.began < bound + 60:
-            close_old_connections()
-            if not rows.filter(status__in=["pending", "sending"]).exists():
-                settled_at = time.time()
-                break
-            time.sleep(1)
         states = scaleout.delivery_states("retrylimit")
         attempts = Counter(rows.values_list("attempts", flat=True))
         listed = admin_lists_failed("retrylimit-", self.count)
@@ -394,7 +410,7 @@ def account_deleted(rig: Rig, *, count: int) -> fp.Result:
             "no delivery row left for them": rows_left == 0,
         },
         notes=[
-            f"{count} claimed (tick claimed {claimed}), {len(gone)} deleted while their send "
+            f"{claimed} claimed by the tick, {len(gone)} deleted while their send "
             f"task was queued; messages to them: {to_deleted}",
             f"workers back → last message {(got.last or started) - started:.0f} s",
         ],
@@ -566,6 +582,10 @@ def main() -> int:
         "--redis-crash", action="store_true",
         help="SIGKILL Redis, run without persistence (its queue is lost)",
     )  # fmt: skip
+    parser.add_argument(
+        "--keep-logs", type=Path, metavar="DIR",
+        help="copy every process's log (and the sink's) there at the end",
+    )  # fmt: skip
     args = parser.parse_args()
     chosen = args.scenario or list(SCENARIOS)
     for tool in ("redis-server",):
@@ -575,7 +595,7 @@ def main() -> int:
     if not (scaleout.PG_BIN / "initdb").exists():
         print(f"Needs PostgreSQL 15 in {scaleout.PG_BIN}.", file=sys.stderr)
         return 2
-    rig = Rig(concurrency=args.concurrency, redis_crash=args.redis_crash)
+    rig = Rig(concurrency=args.concurrency, redis_crash=args.redis_crash, keep_logs=args.keep_logs)
     atexit.register(rig.teardown)
 
     def interrupted(signum, frame):

@@ -60,9 +60,10 @@ def django_setup(rig: "Rig") -> None:
 class Rig:
     """The processes of one run; `teardown` stops all of them and removes the temp dir."""
 
-    def __init__(self, *, concurrency: int, redis_crash: bool):
+    def __init__(self, *, concurrency: int, redis_crash: bool, keep_logs: Path | None = None):
         self.concurrency = concurrency
         self.redis_crash = redis_crash
+        self.keep_logs = keep_logs  # where each process's log is copied at teardown
         self.tmp = Path(tempfile.mkdtemp(prefix="restwell-faults-"))
         self.tmp.chmod(0o755)  # PostgreSQL runs as `postgres` and needs to reach its dir
         self.ports = {
@@ -133,6 +134,10 @@ class Rig:
             if name in self.processes:
                 # SIGINT: PostgreSQL's fast shutdown (SIGTERM waits for clients to leave).
                 self.stop(name, signal.SIGINT if name == "postgres" else signal.SIGKILL)
+        if self.keep_logs:
+            self.keep_logs.mkdir(parents=True, exist_ok=True)
+            for log in self.tmp.glob("*.log"):
+                shutil.copy(log, self.keep_logs / log.name)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def manage(self, *args: str) -> str:
