@@ -25,7 +25,8 @@ at the sink and Delivery rows by status, whatever the channel):
                    (no 500), workers reconnect, reminders catch up
 
 Prints a table (scenario | due | delivered | lost | duplicated | allowed | time to recover)
-and exits 1 if any scenario breaks its bound. Every process and the temp dir are removed on
+and exits 1 if any scenario breaks its bound. The whole run takes 7–8 minutes on a busy
+2-core machine; figures in bench/README.md. Every process and the temp dir are removed on
 exit, Ctrl-C included.
 """
 
