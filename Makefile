@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format migrations messages screenshots bench load scaleout lock clean
+.PHONY: help run test lint format migrations messages screenshots bench load scaleout faults lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ lock: $(VENV)/.dev-installed ## pin requirements*.in, with hashes, into requirem
 
 scaleout: $(VENV)/.dev-installed ## as root: web, workers, beat, proxy, database on network namespaces; faults measured
 	$(PY) bench/scaleout.py $(SCALEOUT_ARGS)
+
+faults: $(VENV)/.dev-installed ## fault runs on a private PostgreSQL/Redis/SMTP: kills, two beats, outages (FAULTS_ARGS="--scenario kill-main")
+	$(PY) bench/faults.py $(FAULTS_ARGS)
 
 clean: ## remove the virtualenv and local data (var/)
 	rm -rf $(VENV) var node_modules

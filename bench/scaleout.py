@@ -276,8 +276,9 @@ def wait_for_port(host: str, port: int, what: str, timeout: float = 60) -> None:
 
 
 # --- the SMTP sink (runs on host db) ------------------------------------------------------
-def sink_main(log_path: str) -> None:
-    """Accept every message; log "<time> <peer address> <recipient>" per recipient."""
+def sink_main(log_path: str, host: str = plan.address("db"), port: int = plan.SMTP_PORT) -> None:
+    """Accept every message; log "<time> <peer address> <recipient>" per recipient.
+    (bench/faults.py runs it too, on its own address and port.)"""
     from aiosmtpd.controller import Controller
 
     log = open(log_path, "a", buffering=1)  # noqa: SIM115 - open for the process's life
@@ -288,7 +289,7 @@ def sink_main(log_path: str) -> None:
                 log.write(f"{time.time():.6f} {session.peer[0]} {rcpt}\n")
             return "250 OK"
 
-    controller = Controller(Handler(), hostname=plan.address("db"), port=plan.SMTP_PORT)
+    controller = Controller(Handler(), hostname=host, port=port)
     controller.start()
     signal.sigwait({signal.SIGTERM, signal.SIGINT})
     controller.stop()
@@ -302,9 +303,10 @@ def django_setup(rig: Rig) -> None:
     django.setup()
 
 
-def seed(round_name: str, count: int, due: datetime.datetime | None = None):
+def seed(round_name: str, count: int, due: datetime.datetime | list | None = None):
     """`count` users in five zones, each with an evening reminder due at `due` (by default
-    the start of this minute)."""
+    the start of this minute; or a list: one instant per user, in the order of their
+    numbers)."""
     import zoneinfo
 
     from allauth.account.models import EmailAddress
@@ -314,11 +316,12 @@ def seed(round_name: str, count: int, due: datetime.datetime | None = None):
     from reminders.models import ReminderSetting
 
     zones = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC"]
-    due = due or timezone.now().replace(second=0, microsecond=0)
+    if not isinstance(due, list):
+        due = [due or timezone.now().replace(second=0, microsecond=0)] * count
     people = []
     for i in range(count):
         zone = zones[i % len(zones)]
-        send = due.astimezone(zoneinfo.ZoneInfo(zone))
+        send = due[i].astimezone(zoneinfo.ZoneInfo(zone))
         people.append(
             User(
                 email=f"{round_name}-{i}@example.com",
@@ -335,8 +338,9 @@ def seed(round_name: str, count: int, due: datetime.datetime | None = None):
         batch_size=2000,
     )
     ReminderSetting.objects.bulk_create(
-        [ReminderSetting(user_id=pk, kind="evening", enabled=True, next_due_at=due)
-         for pk, _ in users],
+        [ReminderSetting(user_id=pk, kind="evening", enabled=True,
+                         next_due_at=due[int(email.split("@")[0].rsplit("-", 1)[1])])
+         for pk, email in users],
         batch_size=2000,
     )  # fmt: skip
 
