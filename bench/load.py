@@ -147,14 +147,35 @@ def _tree(process: psutil.Process) -> list[psutil.Process]:
 
 
 def _cpu_seconds(processes) -> float:
-    total = 0.0
+    return sum(_cpu_by_process(processes).values())
+
+
+def _cpu_by_process(processes) -> dict[int, float]:
+    seconds = {}
     for process in processes:
         try:
             times = process.cpu_times()
         except psutil.NoSuchProcess:
             continue
-        total += times.user + times.system
-    return total
+        seconds[process.pid] = times.user + times.system
+    return seconds
+
+
+class _CpuWatch:
+    """CPU seconds a group of processes used during a step, counted per process from its
+    last reading: a process that ends mid-step (a PostgreSQL backend closing) keeps what it
+    used until its last sample, instead of taking its whole past away from the total."""
+
+    def __init__(self, find):
+        self.find = find
+        self.start = _cpu_by_process(find())
+        self.latest = dict(self.start)
+
+    def sample(self) -> None:
+        self.latest |= _cpu_by_process(self.find())
+
+    def used(self) -> float:
+        return sum(value - self.start.get(pid, 0.0) for pid, value in self.latest.items())
 
 
 def _database_backends(database_url: str) -> list[psutil.Process]:
@@ -180,10 +201,11 @@ def _step(port: int, users: int, seconds: int, env: dict, tmp: Path, gunicorn, m
         "--run-time", f"{seconds}s", "--host", f"http://127.0.0.1:{port}",
         "--csv", str(prefix), "--only-summary", "--loglevel", "ERROR",
     ]  # fmt: skip
-    web = _tree(gunicorn)
-    database = _database_backends(env["DATABASE_URL"])
-    redis = _redis_servers()
-    before = (_cpu_seconds(web), _cpu_seconds(database), _cpu_seconds(redis))
+    watches = (
+        _CpuWatch(lambda: _tree(gunicorn)),
+        _CpuWatch(lambda: _database_backends(env["DATABASE_URL"])),
+        _CpuWatch(_redis_servers),
+    )
     started = time.monotonic()
     locust = subprocess.Popen(  # noqa: S603 - our own interpreter and locustfile
         command,
@@ -199,12 +221,13 @@ def _step(port: int, users: int, seconds: int, env: dict, tmp: Path, gunicorn, m
             generator_cpu = _cpu_seconds([generator])
         except psutil.Error:
             pass
+        for watch in watches:
+            watch.sample()
         time.sleep(0.5)
     elapsed = time.monotonic() - started
     problems = locust.stderr.read()
-    web = _tree(gunicorn)
-    database = database + [p for p in _database_backends(env["DATABASE_URL"]) if p not in database]
-    after = (_cpu_seconds(web), _cpu_seconds(database), _cpu_seconds(redis))
+    for watch in watches:
+        watch.sample()
     with open(f"{prefix}_stats.csv", newline="") as handle:  # noqa: PTH123
         total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
     if not int(total["Request Count"]):
@@ -217,8 +240,7 @@ def _step(port: int, users: int, seconds: int, env: dict, tmp: Path, gunicorn, m
         "p50": float(total["50%"]),
         "p95": float(total["95%"]),
         "p99": float(total["99%"]),
-        "cpu": [(b - a) / elapsed for a, b in zip(before, after, strict=True)]
-        + [generator_cpu / elapsed],
+        "cpu": [watch.used() / elapsed for watch in watches] + [generator_cpu / elapsed],
     }
 
 
