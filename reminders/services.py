@@ -267,8 +267,10 @@ def push_subscription_save(
             "created_at": now,
         },
     )
+    # The device just saved stays; of the others, the most recently successful ones do.
     keep = (
         PushSubscription.objects.filter(user=user)
+        .exclude(pk=device.pk)
         .order_by(F("last_success_at").desc(nulls_last=True), "-created_at")
         .values_list("pk", flat=True)[: DEVICE_LIMIT - 1]
     )

@@ -100,7 +100,7 @@ def _wait_for_kept_pages(page, urls=OFFLINE_PAGES):
 
 def test_manifest_passes_chromiums_installability_checks(app, transactional_db):
     sign_in(app, UserFactory())
-    app.wait_for_function(CONTROLLED)
+    app.wait_for_function(CONTROLLED, timeout=90_000)  # the install: see _wait_for_kept_pages
     cdp = app.context.new_cdp_session(app)
     manifest = cdp.send("Page.getAppManifest")
     assert manifest["url"].endswith("/manifest.webmanifest")
@@ -169,7 +169,7 @@ def test_signing_out_forgets_the_kept_pages(app, live_server, transactional_db):
     assert app.evaluate("localStorage.length") == 0
 
     # The signed-out landing page installs the worker again; offline, it has nothing kept.
-    app.wait_for_function(CONTROLLED)
+    app.wait_for_function(CONTROLLED, timeout=90_000)  # the install: see _wait_for_kept_pages
     app.context.set_offline(True)
     app.goto("/tracker/")
     assert app.get_by_role("heading", name="You are offline").is_visible()

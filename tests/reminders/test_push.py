@@ -308,9 +308,20 @@ def test_an_endpoint_moves_to_the_account_that_subscribed_it_last(client, push_u
 
 
 def test_a_sixth_device_replaces_the_longest_silent_one(push_user, push_endpoint):
-    for number in range(services.DEVICE_LIMIT):
+    # push_user already has a phone; fill up to the limit, all saved at the same instant.
+    existing = list(PushSubscription.objects.filter(user=push_user))
+    added = [
         subscribe(push_user, push_endpoint.device(f"d{number}"))
+        for number in range(services.DEVICE_LIMIT - len(existing))
+    ]
+    devices = existing + added
     assert PushSubscription.objects.filter(user=push_user).count() == services.DEVICE_LIMIT
+    for hours, device in enumerate(devices):  # the first was heard from longest ago
+        device.last_success_at = DUE - datetime.timedelta(hours=24 - hours)
+        device.save(update_fields=["last_success_at"])
+    sixth = subscribe(push_user, push_endpoint.device("sixth"))
+    kept = set(PushSubscription.objects.filter(user=push_user).values_list("pk", flat=True))
+    assert kept == {device.pk for device in devices[1:]} | {sixth.pk}
 
 
 def test_without_vapid_keys_there_is_no_button_and_push_is_skipped(client, settings, push_user):
