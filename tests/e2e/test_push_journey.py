@@ -14,7 +14,7 @@ from reminders.emails import DeliveryToSend
 from reminders.models import Delivery
 from reminders.notifications import notification_renderer_get
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.e2e.test_pwa_journey import CONTROLLED, app  # noqa: F401 - the fixture
+from tests.e2e.test_pwa_journey import app, wait_until_controlled  # noqa: F401 - the fixture
 from tests.factories import UserFactory
 
 NOTIFICATIONS = """async () => {
@@ -46,7 +46,7 @@ def deliver_a_reminder(page, user, settings, live_server) -> None:
     """Sign `user` in, wait for the service worker, and push it an evening reminder."""
     page.context.grant_permissions(["notifications"], origin=live_server.url)
     sign_in(page, user)
-    page.wait_for_function(CONTROLLED, timeout=90_000)
+    wait_until_controlled(page)
     cdp = page.context.new_cdp_session(page)
     registrations = []
     cdp.on(
@@ -98,7 +98,7 @@ def test_the_devices_page_offers_this_device_and_says_when_it_cannot(
     button.wait_for(state="visible")
     assert app.get_by_text("No devices yet.").is_visible()
     assert_accessible(app)
-    app.wait_for_function(CONTROLLED, timeout=90_000)
+    wait_until_controlled(app)
     button.click()
     # No push service is reachable from here: the browser refuses, and the page says so in
     # its own words (never the browser's error).
