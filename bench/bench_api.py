@@ -17,7 +17,6 @@ import tempfile
 import time
 import uuid
 import warnings
-from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,30 +50,14 @@ DAYS = 365
 
 def _build() -> str:
     from api import ratelimit, services
+    from bench.seed import history_seed
     from tests.factories import UserFactory
-    from tracker.evening import evening_of
-    from tracker.models import Dose, NightLog
 
     call_command("migrate", verbosity=0)
     ratelimit.LIMITS.update(read=10**9, write=10**9)
     user = UserFactory(email="bench-api@example.com", time_zone="America/New_York")
-    zone, rng = user.zone, random.Random(42)
-    today = datetime.datetime.now(zone).date()
-    nights, doses = [], []
-    for i in range(1, DAYS + 1):
-        evening = today - datetime.timedelta(days=i)
-        nights.append(
-            NightLog(user=user, evening=evening, severity=rng.randint(0, 10),
-                     sleep_quality=rng.randint(1, 5), factors=["caffeine"], notes="bench")
-        )  # fmt: skip
-        for hour in (19, 21):
-            taken = datetime.datetime.combine(evening, datetime.time(hour, 30), tzinfo=zone)
-            doses.append(
-                Dose(user=user, taken_at=taken, evening=evening_of(taken, zone),
-                     form="glycinate", elemental_mg=Decimal("150.0"))
-            )  # fmt: skip
-    NightLog.objects.bulk_create(nights)
-    Dose.objects.bulk_create(doses)
+    today = datetime.datetime.now(user.zone).date()
+    history_seed(user=user, today=today, rng=random.Random(42), nights=DAYS)
     _token, secret = services.token_create(user=user, name="Bench", scope="write", days=30)
     return secret
 

@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,10 +50,9 @@ def _setup(tmp: Path):
     from django.test import Client
 
     from articles.models import Article
+    from bench.seed import history_seed
     from tests.factories import UserFactory
     from tracker import services
-    from tracker.evening import evening_of
-    from tracker.models import Dose, NightLog
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -62,38 +60,8 @@ def _setup(tmp: Path):
     user = UserFactory(
         email=f"cpu-{os.getpid()}@example.com", time_zone="Europe/London", password=None
     )
-    zone = user.zone
-    rng = random.Random(42)
     today = datetime.datetime.now(datetime.UTC).date()
-    nights, doses = [], []
-    for days_ago in range(1, 366):
-        evening = today - datetime.timedelta(days=days_ago)
-        in_bed = datetime.datetime.combine(evening, datetime.time(22, 40), tzinfo=zone)
-        nights.append(
-            NightLog(
-                user=user,
-                evening=evening,
-                severity=rng.randint(0, 9),
-                sleep_quality=rng.randint(1, 5),
-                in_bed_at=in_bed,
-                final_wake_at=in_bed + datetime.timedelta(hours=8),
-                out_of_bed_at=in_bed + datetime.timedelta(hours=8, minutes=15),
-                factors=["caffeine"] if days_ago % 5 == 0 else [],
-            )
-        )
-        for hour in (18, 21):
-            taken = datetime.datetime.combine(evening, datetime.time(hour, 30), tzinfo=zone)
-            doses.append(
-                Dose(
-                    user=user,
-                    taken_at=taken,
-                    evening=evening_of(taken, zone, user.wake_time),
-                    form="glycinate",
-                    elemental_mg=Decimal("100.0"),
-                )
-            )
-    NightLog.objects.bulk_create(nights, batch_size=500)
-    Dose.objects.bulk_create(doses, batch_size=1000)
+    history_seed(user=user, today=today, rng=random.Random(42))
     services.saved_product_set(user=user, form="glycinate", amount_mg=100, unit="elemental")
     client = Client()
     client.force_login(user)

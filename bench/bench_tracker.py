@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,52 +64,15 @@ def _setup(env: dict) -> str:
     from django.core.management import call_command
     from django.test import Client
 
+    from bench.seed import history_seed
     from tests.factories import UserFactory
     from tracker import services
-    from tracker.evening import evening_of
-    from tracker.models import Dose, NightLog
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment would
     user = UserFactory(email=f"bench-{os.getpid()}@example.com", time_zone="America/New_York")
-    zone = user.zone
-    rng = random.Random(42)
     today = _today()
-    nights, doses = [], []
-    for i in range(1, 3 * 365 + 1):
-        evening = today - datetime.timedelta(days=i)
-        in_bed = datetime.datetime.combine(evening, datetime.time(22, 40), tzinfo=zone)
-        nights.append(
-            NightLog(
-                user=user,
-                evening=evening,
-                severity=rng.randint(0, 9),
-                sleep_quality=rng.randint(1, 5),
-                in_bed_at=in_bed,
-                tried_sleep_at=in_bed + datetime.timedelta(minutes=15),
-                sleep_latency_min=rng.randint(5, 60),
-                awakenings=rng.randint(0, 4),
-                waso_min=rng.randint(0, 60),
-                final_wake_at=in_bed + datetime.timedelta(hours=8),
-                out_of_bed_at=in_bed + datetime.timedelta(hours=8, minutes=15),
-                symptoms_started_at=in_bed - datetime.timedelta(minutes=90),
-                factors=["caffeine"] if i % 5 == 0 else [],
-                tags="travel" if i % 11 == 0 else "",
-            )
-        )
-        for hour in (18, 21):
-            taken = datetime.datetime.combine(evening, datetime.time(hour, 30), tzinfo=zone)
-            doses.append(
-                Dose(
-                    user=user,
-                    taken_at=taken,
-                    evening=evening_of(taken, zone, user.wake_time),
-                    form="glycinate",
-                    elemental_mg=Decimal("100.0"),
-                )
-            )
-    NightLog.objects.bulk_create(nights, batch_size=500)
-    Dose.objects.bulk_create(doses, batch_size=500)
+    nights, doses = history_seed(user=user, today=today, rng=random.Random(42), nights=3 * 365)
     services.saved_product_set(user=user, form="glycinate", amount_mg=200, unit="elemental")
     services.trial_set(
         user=user,
@@ -127,7 +89,7 @@ def _setup(env: dict) -> str:
         )
     client = Client()
     client.force_login(user)
-    print(f"data: {len(nights)} nights, {len(doses)} doses", flush=True)
+    print(f"data: {nights} nights, {doses} doses", flush=True)
     return client.cookies["sessionid"].value
 
 

@@ -3,13 +3,13 @@
 Run: `make load` (PostgreSQL) or `.venv/bin/python bench/load.py --database sqlite`.
 
 It seeds a fresh database with LOAD_PEOPLE people (300) who each have a year of nights and two
-doses a night, starts gunicorn with the production settings (plus the bench's bare "hello" view
-and Server-Timing middleware, bench/tracker_settings.py), and runs Locust (bench/locustfile.py)
-headless for each step. Before the steps it measures the floor: the "hello" view alone at the
-largest step's users. Each row gives requests/s, the client's p50/p95/p99, errors, and the CPU
-seconds each part used per second of the step — web (gunicorn), the database (PostgreSQL backends
-of this database), Redis (the whole server) and the load generator — so a saturated row says
-who ran out of CPU.
+doses a night (bench/seed.py, as every bench seeds them), starts gunicorn with the production
+settings (plus the bench's bare "hello" view and Server-Timing middleware,
+bench/tracker_settings.py), and runs Locust (bench/locustfile.py) headless for each step.
+Before the steps it measures the floor: the "hello" view alone at the largest step's users.
+Each row gives requests/s, the client's p50/p95/p99, errors, and the CPU seconds each part used
+per second of the step — web (gunicorn), the database (PostgreSQL backends of this database),
+Redis (the whole server) and the load generator — so a saturated row says who ran out of CPU.
 """
 
 import argparse
@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 import urllib.request
-from decimal import Decimal
 from pathlib import Path
 
 import psutil
@@ -82,10 +81,9 @@ def _seed(env: dict, sessions_file: Path) -> None:
     from django.test import Client
 
     from articles.models import Article
+    from bench.seed import history_seed
     from tests.factories import UserFactory
     from tracker import services
-    from tracker.evening import evening_of
-    from tracker.models import Dose, NightLog
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -94,42 +92,15 @@ def _seed(env: dict, sessions_file: Path) -> None:
     today = datetime.datetime.now(datetime.UTC).date()
     rng = random.Random(42)
     sessions = []
+    nights = doses = 0
     started = time.monotonic()
     for number in range(PEOPLE):
         # No password: the sessions are made here, and hashing 300 passwords takes minutes.
         user = UserFactory(
             email=f"load-{number}@example.com", time_zone="Europe/London", password=None
         )
-        zone = user.zone
-        nights, doses = [], []
-        for days_ago in range(1, 366):
-            evening = today - datetime.timedelta(days=days_ago)
-            in_bed = datetime.datetime.combine(evening, datetime.time(22, 40), tzinfo=zone)
-            nights.append(
-                NightLog(
-                    user=user,
-                    evening=evening,
-                    severity=rng.randint(0, 9),
-                    sleep_quality=rng.randint(1, 5),
-                    in_bed_at=in_bed,
-                    final_wake_at=in_bed + datetime.timedelta(hours=8),
-                    out_of_bed_at=in_bed + datetime.timedelta(hours=8, minutes=15),
-                    factors=["caffeine"] if days_ago % 5 == 0 else [],
-                )
-            )
-            for hour in (18, 21):
-                taken = datetime.datetime.combine(evening, datetime.time(hour, 30), tzinfo=zone)
-                doses.append(
-                    Dose(
-                        user=user,
-                        taken_at=taken,
-                        evening=evening_of(taken, zone, user.wake_time),
-                        form="glycinate",
-                        elemental_mg=Decimal("100.0"),
-                    )
-                )
-        NightLog.objects.bulk_create(nights, batch_size=500)
-        Dose.objects.bulk_create(doses, batch_size=1000)
+        counts = history_seed(user=user, today=today, rng=rng)
+        nights, doses = nights + counts[0], doses + counts[1]
         services.saved_product_set(user=user, form="glycinate", amount_mg=100, unit="elemental")
         client = Client()
         client.force_login(user)
@@ -137,7 +108,8 @@ def _seed(env: dict, sessions_file: Path) -> None:
     slugs = list(Article.objects.filter(status="published").values_list("slug", flat=True))
     sessions_file.write_text(json.dumps({"sessions": sessions, "articles": slugs}))
     print(
-        f"seeded {PEOPLE} people × 365 nights and 730 doses in {time.monotonic() - started:.0f} s",
+        f"seeded {PEOPLE} people × {nights / PEOPLE:.0f} nights and {doses / PEOPLE:.0f} doses "
+        f"in {time.monotonic() - started:.0f} s",
         flush=True,
     )
 
