@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from tracker import crossover, reference, services
 from tracker.evening import evening_of, last_night, night_instant
-from tracker.models import EveningSkip, Experiment, Factor, LabResult, NightLog, SavedProduct
+from tracker.models import (
+    EveningSkip,
+    Experiment,
+    Factor,
+    LabResult,
+    NightLog,
+    SavedProduct,
+    Stomach,
+)
 
 DEMO_NIGHTS = 60  # up to last night; the experiment's 56 and a few before it
 CONTROL_SEVERITY = 5.0
@@ -60,6 +68,26 @@ def _night_values(rng: random.Random, evening: datetime.date, magnesium: bool) -
     }
 
 
+def _stomach(evening: datetime.date, magnesium: bool) -> str:
+    """The morning's stomach question: skipped now and then, nearly always "no"; loose stools
+    a little more often on magnesium evenings (its usual first sign, even at 200 mg).
+
+    From a stream of its own (seeded by the date), so adding it left every other demo value
+    as it was. The augmentation signs (arms, earlier in the day) stay unset: Sam takes no
+    dopaminergic medicine, the only case where the diary asks for them up front and where
+    they would mean something; ticked at random they would only raise a false alarm."""
+    rng = random.Random(f"restwell-demo-stomach-{evening.isoformat()}")  # noqa: S311 - seeded demo data, not a secret  # nosec B311
+    roll = rng.random()
+    if roll < 0.2:
+        return ""  # not answered that morning
+    loose = 0.06 if magnesium else 0.02
+    if roll < 0.2 + loose:
+        return Stomach.LOOSE
+    if roll < 0.2 + loose + 0.02:
+        return Stomach.UPSET
+    return Stomach.NONE
+
+
 @transaction.atomic
 def demo_data_ensure(*, user, now: datetime.datetime | None = None) -> int:
     """Fill the demo user's log up to last night; returns the number of nights created."""
@@ -95,6 +123,7 @@ def demo_data_ensure(*, user, now: datetime.datetime | None = None) -> int:
             # Before the experiment no magnesium; after it, Sam kept taking it.
             magnesium = tonight.magnesium if tonight else evening > ended
             values = _night_values(rng, evening, magnesium)
+            values["stomach"] = _stomach(evening, magnesium)
             times = values["times"]
             bed = datetime.datetime.combine(datetime.date(2000, 1, 1), times["in_bed"])
             times["tried_sleep"] = (bed + datetime.timedelta(minutes=rng.randint(5, 25))).time()

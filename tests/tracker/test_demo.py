@@ -4,6 +4,7 @@ import pytest
 import time_machine
 
 from flows.demo import demo_accounts_ensure
+from tests.factories import UserFactory
 from tracker import crossover, nof1
 from tracker.demo import demo_data_ensure
 from tracker.models import Dose, EveningSkip, Experiment, ExperimentStatus, NightLog
@@ -57,3 +58,29 @@ def test_demo_accounts_get_the_data():
         demo_accounts_ensure()
     assert NightLog.objects.filter(user=user).count() == 60
     assert not NightLog.objects.filter(user=editor).exists()
+
+
+def test_demo_answers_the_newer_night_questions_the_same_at_any_hour():
+    """Stomach answered on most mornings, nearly always "no", loose stools now and then; the
+    augmentation signs unset (the demo person takes no dopaminergic medicine). Seeded at
+    07:00 and at 22:30 the same day, the nights both runs hold read the same."""
+    answers = []
+    for now in (
+        datetime.datetime(2026, 6, 15, 6, 0, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 6, 15, 21, 30, tzinfo=datetime.UTC),
+    ):
+        user = UserFactory(time_zone="Europe/London")
+        with time_machine.travel(now, tick=False):
+            demo_data_ensure(user=user)
+        nights = NightLog.objects.filter(user=user)
+        answers.append(dict(nights.values_list("evening", "stomach")))
+        assert not nights.filter(symptoms_in_arms=True).exists()
+        assert not nights.filter(symptoms_earlier=True).exists()
+    shared = answers[0].keys() & answers[1].keys()
+    assert len(shared) >= 59
+    assert {e: answers[0][e] for e in shared} == {e: answers[1][e] for e in shared}
+    values = list(answers[0].values())
+    answered = [v for v in values if v]
+    assert 0.6 * len(values) <= len(answered) < len(values)  # most mornings, not all
+    assert answered.count("none") >= 0.8 * len(answered)
+    assert set(answered) <= {"none", "loose", "upset", "both"} and "loose" in answered
