@@ -67,6 +67,20 @@ def _date(label, required=True):
     )
 
 
+def _stomach():
+    """The morning's side-effect question: the night form's and the dashboard's one tap."""
+    return forms.ChoiceField(
+        label=_("Stomach upset or loose stools?"),
+        choices=Stomach.choices,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+        help_text=_("Optional. Loose stools are usually the first sign of too much magnesium."),
+        error_messages={
+            "invalid_choice": _("Choose one of the answers about your stomach, or leave it empty.")
+        },
+    )
+
+
 class QuickNightForm(forms.Form):
     """'How was last night?': the two required answers, nothing else."""
 
@@ -118,16 +132,7 @@ class NightForm(QuickNightForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
-    stomach = forms.ChoiceField(
-        label=_("Stomach upset or loose stools?"),
-        choices=Stomach.choices,
-        required=False,
-        widget=forms.RadioSelect(attrs={"class": "btn-check"}),
-        help_text=_("Optional. Loose stools are usually the first sign of too much magnesium."),
-        error_messages={
-            "invalid_choice": _("Choose one of the answers about your stomach, or leave it empty.")
-        },
-    )
+    stomach = _stomach()
     symptoms_in_arms = forms.BooleanField(
         label=_("Symptoms spread to my arms"),
         required=False,
@@ -211,6 +216,13 @@ class NightEditForm(NightForm):
     @classmethod
     def initial_from(cls, night) -> dict:
         return {**super().initial_from(night), "version": night.updated_at.isoformat()}
+
+
+class NightStomachForm(forms.Form):
+    """The dashboard's follow-up once last night is saved: the stomach answer alone, by the
+    night form's own field (one rule, one message)."""
+
+    stomach = _stomach()
 
 
 class QuickDoseForm(forms.Form):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("nights/new/", entries.night_new, name="night_new"),
     path("nights/<int:pk>/edit/", entries.night_edit, name="night_edit"),
     path("nights/<int:pk>/delete/", entries.night_delete, name="night_delete"),
+    path("nights/<int:pk>/stomach/", entries.night_stomach, name="night_stomach"),
     path("doses/", entries.dose_list, name="dose_list"),
     path("doses/new/", entries.dose_new, name="dose_new"),
     path("doses/now/", entries.dose_quick, name="dose_quick"),

@@ -42,6 +42,11 @@ def test_product_one_tap_dose_last_night_chart_and_pdf(page, transactional_db):
     page.get_by_role("button", name="Save last night").click()
     page.wait_for_url("**/tracker/")
     assert page.get_by_text("Legs 6/10 · sleep Poor").first.is_visible()
+    # Then the optional stomach question, one tap an answer.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Loose stools").click()
+    assert page.get_by_text("Noted for the night of").is_visible()
+    assert page.get_by_role("button", name="Loose stools", pressed=True).is_visible()
     assert_accessible(page)
     _shot(page, "02-dashboard-logged")
 

@@ -99,6 +99,7 @@ RULES = {
     "tracker:night_new": USER,
     "tracker:night_edit": OWNER,
     "tracker:night_delete": OWNER,
+    "tracker:night_stomach": OWNER,
     "tracker:dose_list": USER,
     "tracker:dose_new": USER,
     "tracker:dose_quick": USER,
@@ -357,6 +358,7 @@ def owned_objects(user):
 OWNED_BY_URL = {
     "tracker:night_edit": "night",
     "tracker:night_delete": "night",
+    "tracker:night_stomach": "night",
     "tracker:dose_edit": "dose",
     "tracker:dose_delete": "dose",
     "tracker:dose_undo": "dose",

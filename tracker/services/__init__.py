@@ -31,7 +31,7 @@ from tracker.services.idempotency import (
     idempotency_release,
     idempotency_reserve,
 )
-from tracker.services.nights import night_delete, night_log, night_update
+from tracker.services.nights import night_delete, night_log, night_stomach_set, night_update
 from tracker.services.records import (
     iron_product_clear,
     iron_product_set,
@@ -78,6 +78,7 @@ __all__ = [
     "medicine_delete",
     "night_delete",
     "night_log",
+    "night_stomach_set",
     "night_update",
     "saved_product_set",
     "sleep_import_delete",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tracker.evening import evening_of, night_instant
 from tracker.models import (
@@ -20,6 +21,7 @@ from tracker.models import (
 from tracker.services import rules
 
 NIGHT_TIME_FIELDS = ("symptoms_started", "in_bed", "tried_sleep", "final_wake", "out_of_bed")
+STOMACH_MESSAGE = gettext_lazy("Choose one of the answers about your stomach, or leave it empty.")
 
 
 def night_time_errors(
@@ -100,7 +102,7 @@ def _night_values(
     if unknown:
         errors["factors"] = _("Choose factors from the list.")
     if stomach and stomach not in Stomach.values:
-        errors["stomach"] = _("Choose one of the answers about your stomach, or leave it empty.")
+        errors["stomach"] = str(STOMACH_MESSAGE)
     if errors:
         raise ValidationError(errors)
 
@@ -209,6 +211,18 @@ def night_update(
             night.save()
     except IntegrityError:  # another request logged that night a moment ago
         raise _taken(evening) from None
+    return night
+
+
+@transaction.atomic
+def night_stomach_set(*, night: NightLog, stomach: str) -> NightLog:
+    """Answer (or change, or clear with "") one logged night's stomach question alone: the
+    dashboard asks it once the night is saved. One UPDATE, so it cannot undo another device's
+    edit of the night's other answers."""
+    if stomach and stomach not in Stomach.values:
+        raise ValidationError({"stomach": str(STOMACH_MESSAGE)})
+    night.stomach = stomach
+    night.save(update_fields=["stomach", "updated_at"])
     return night
 
 

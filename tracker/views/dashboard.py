@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from portal.pwa import offline_copy
 from tracker import pages
-from tracker.forms import QuickNightForm
+from tracker.forms import NightStomachForm, QuickNightForm
 
 
 @login_required
@@ -23,4 +23,7 @@ def dashboard(request):
         context["quick_night_form"] = QuickNightForm(
             initial={"evening": context["last_night_evening"]}, auto_id="quick_%s"
         )
+    else:
+        # Saved: the morning card asks the optional stomach question next, one tap an answer.
+        context["stomach_form"] = NightStomachForm(auto_id="stomach_%s")
     return render(request, "tracker/dashboard.html", context)

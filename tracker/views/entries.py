@@ -20,7 +20,14 @@ from tracker import clinical, entry_tables, reference, safety, selectors, servic
 from tracker.amounts import mg_text
 from tracker.evening import last_night
 from tracker.fields import dose_initial
-from tracker.forms import DateRangeForm, DoseForm, NightEditForm, NightForm, QuickDoseForm
+from tracker.forms import (
+    DateRangeForm,
+    DoseForm,
+    NightEditForm,
+    NightForm,
+    NightStomachForm,
+    QuickDoseForm,
+)
 from tracker.models import WASO_MAX, Dose, Form, NightLog
 from tracker.night_calendar import night_calendar
 from tracker.services import rules
@@ -257,6 +264,27 @@ def night_delete(request, pk):
             "cancel_url": "tracker:night_list",
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def night_stomach(request, pk):
+    """The dashboard's one tap after saving last night: the stomach answer for that night."""
+    night = get_object_or_404(NightLog, pk=pk, user=request.user)
+    form = NightStomachForm(request.POST)
+    if form.is_valid():
+        try:
+            services.night_stomach_set(night=night, stomach=form.cleaned_data["stomach"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.message_dict["stomach"]))
+        else:
+            messages.success(
+                request,
+                _("Noted for the night of %(night)s.") % {"night": _night_label(night.evening)},
+            )
+    else:
+        messages.error(request, " ".join(form.errors["stomach"]))
+    return redirect("tracker:dashboard")
 
 
 @login_required
