@@ -11,6 +11,7 @@ time for a year's PDF (bench/README.md).
 """
 
 import base64
+import datetime
 import logging
 import re
 from collections.abc import Iterator
@@ -21,8 +22,11 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache as shared_cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from portal.fallback_cache import UNREACHABLE
+from tracker.pages import report_context
 
 logger = logging.getLogger(__name__)
 
@@ -111,3 +115,23 @@ def report_pdf_bytes(html: str, *, paper: str) -> bytes:
     return HTML(string=charts_as_images(html), url_fetcher=ChartsOnly()).write_pdf(
         stylesheets=[CSS(string=report_css()), CSS(string=f"@page {{ size: {size}; }}")]
     )
+
+
+def report_pdf_html(
+    *,
+    user,
+    start: datetime.date,
+    end: datetime.date,
+    now: datetime.datetime,
+    shared: bool = False,
+    include_experiment: bool = True,
+) -> str:
+    """The report's HTML for WeasyPrint, every date in the owner's zone (it is their
+    evenings the report is about). `shared`: as the reader of a share link sees it."""
+    context = report_context(user=user, start=start, end=end, now=now)
+    if shared:
+        context["shared"] = True
+        if not include_experiment:
+            context["experiment"] = None
+    with timezone.override(user.zone), translation.override(user.email_language):
+        return render_to_string("tracker/report_pdf.html", context)

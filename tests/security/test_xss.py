@@ -20,6 +20,7 @@ from django.utils.html import escape
 
 from reminders import dispatch
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.pdf_download import pdf_download
 from tests.portal import test_access_matrix as matrix
 from tests.security.conftest import NOW, populate
 
@@ -90,8 +91,8 @@ def test_the_shared_report_and_the_pdf_html_render_it_inert(world, user):
             given["html"] = html
             return b"%PDF-1.7"
 
-        with mock.patch("tracker.views.reports.report_pdf_bytes", side_effect=capture):
-            assert owner.get(reverse("tracker:report_pdf")).status_code == 200
+        with mock.patch("tracker.pdf_jobs.report_pdf_bytes", side_effect=capture):
+            assert pdf_download(owner, reverse("tracker:report_pdf")).status_code == 200
     _html_is_inert(given["html"], "PDF html")
 
 
