@@ -60,9 +60,12 @@ def test_every_page_of_the_user_renders_the_corpus_inert(world, user, payload):
     pages = [matrix.concrete_url(n, a) for n, a in matrix.named(matrix.USER) if n not in not_pages]
     owned = {"night": world["night"], "dose": world["dose"], "medicine": world["medicine"],
              "lab": world["lab"], "share": world["share"], "token": world["api_token"],
-             "sleep_import": world["sleep_import"], "device": world["device"]}  # fmt: skip
+             "sleep_import": world["sleep_import"], "device": world["device"],
+             "pdf_job": world["pdf_job"]}  # fmt: skip
     pages += [
-        matrix.concrete_url(n, a, pk=str(owned[matrix.OWNED_BY_URL[n]].pk))
+        matrix.concrete_url(
+            n, a, **{matrix.owner_argument(a): str(owned[matrix.OWNED_BY_URL[n]].pk)}
+        )
         for n, a in matrix.named(matrix.OWNER)
     ]
     shown = 0
