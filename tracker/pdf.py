@@ -30,9 +30,10 @@ from tracker.pages import report_context
 
 logger = logging.getLogger(__name__)
 
-# A year's report takes seconds of a web worker: one PDF at a time per person, so a few
-# parallel downloads from one account (or one shared link) cannot take every worker. The
-# slot frees itself after this long if a render dies without releasing it.
+# A year's report takes seconds of a Celery worker: one render at a time per person, so a
+# few parallel downloads from one account (or its shared links) cannot take every worker
+# process (tracker/pdf_jobs.py). The slot frees itself after this long if a render dies
+# without releasing it.
 PDF_SLOT_SECONDS = 120
 
 
@@ -45,10 +46,10 @@ def pdf_busy(request) -> HttpResponse:
 
 @contextmanager
 def one_pdf_at_a_time(owner_id: int) -> Iterator[bool]:
-    """True while this request holds the owner's PDF slot; False if another render does.
+    """True while this render holds the owner's PDF slot; False if another render does.
 
-    With Redis unreachable the slot cannot be kept, and the PDF is made anyway: a download
-    a person asked for matters more than a limit that only guards against floods.
+    With Redis unreachable the slot cannot be kept, and the PDF is made anyway (in the
+    worker, the job's file cannot be stored then either: the task retries).
     """
     key = f"pdf-render:{owner_id}"
     try:
