@@ -226,3 +226,11 @@ def test_with_the_broker_down_the_page_says_so_and_a_retry_works_later(user_clie
     assert down.status_code == 503 and "PDFs cannot be made right now" in down.text
     with mock.patch(TASK):
         assert user_client.get(PDF_URL).status_code == 303  # not "busy" with a dead job
+
+
+def test_bad_input_asks_for_the_default_report_never_an_error(user_client, queued):
+    with time_machine.travel(NOW, tick=False):
+        response, _task = queued("?from=2026-13-45&to=yesterday&paper=<b>")
+        record = cache.get(f"pdf-job:{job_id_of(response)}")
+    assert response.status_code == 303
+    assert (record["start"], record["end"], record["paper"]) == ("2026-05-17", "2026-06-15", "A4")
