@@ -144,7 +144,7 @@ def test_the_finished_file_is_a_pdf_and_the_page_starts_its_download(user_client
         file = user_client.get(reverse("tracker:pdf_job_file", args=[job]))
     file_url = reverse("tracker:pdf_job_file", args=[job])
     assert "Your PDF is ready" in page.text
-    assert f'<noscript><meta http-equiv="refresh" content="0;url={file_url}">' in page.text
+    assert f'<noscript><meta http-equiv="refresh" content="0; url={file_url}">' in page.text
     assert file["Content-Type"] == "application/pdf" and file.content.startswith(b"%PDF-")
     assert file["Content-Disposition"] == (
         'attachment; filename="restwell-report-2026-06-10-2026-06-14.pdf"'
