@@ -29,7 +29,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -41,9 +40,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.fallback_cache import UNREACHABLE
 from sharing import passcode_limit, selectors, services
 from sharing.forms import PasscodeForm, ShareCreateForm
-from tracker import fhir, pages
+from sharing.tasks import share_pdf_make_task
+from tracker import fhir, pages, pdf_jobs
 from tracker.evening import evening_of
-from tracker.pdf import one_pdf_at_a_time, pdf_busy, report_pdf_bytes
+from tracker.views import pdf_wait
 
 logger = logging.getLogger(__name__)
 
@@ -237,31 +237,78 @@ def _reader_download(view):
     """The PDF and FHIR downloads: an open link, unlocked in this session, else the page."""
 
     @wraps(view)
-    def wrapped(request, token: str):
+    def wrapped(request, token: str, **kwargs):
         link, answer = _open_link(request, token)
         if answer is not None:
             return answer
         if not _unlocked(request, link):
             return redirect("sharing:open", token=token)
-        return view(request, link)
+        return view(request, link, **kwargs)
 
     return require_GET(_private(wrapped))
 
 
 @_reader_download
 def share_pdf(request, link):
-    with one_pdf_at_a_time(link.user_id) as free:  # the owner's slot: one render at a time
-        if not free:
-            return pdf_busy(request)
-        with timezone.override(link.user.zone):
-            html = render_to_string(
-                "tracker/report_pdf.html", _report_context(link), request=request
+    """Start the PDF in a worker (tracker/pdf_jobs.py); the reader waits for it."""
+    token = request.resolver_match.kwargs["token"]
+    paper = pdf_jobs.paper_of(request.GET.get("paper", ""))
+    return pdf_wait.pdf_start(
+        request,
+        start=lambda: pdf_jobs.pdf_job_start(
+            owner_id=link.user_id,  # the owner's slot: one render of their data at a time
+            link_id=link.pk,
+            start=link.start,
+            end=link.end,
+            paper=paper,
+            enqueue=lambda job: share_pdf_make_task.delay(job.id),
+        ),
+        page_url=lambda job: reverse("sharing:pdf_job", args=[token, job.id]),
+        retry=request.get_full_path(),
+        report=reverse("sharing:open", args=[token]),
+    )
+
+
+def _share_job(view):
+    """A job made through this link, else 404."""
+
+    def wrapped(request, link, job: str):
+        token = request.resolver_match.kwargs["token"]
+        try:
+            found = pdf_jobs.pdf_job_get(job_id=job, owner_id=None, link_id=link.pk)
+        except pdf_jobs.PdfUnavailable:
+            retry = reverse("sharing:pdf", args=[token])
+            return pdf_wait.pdf_unavailable(
+                request, retry=retry, report=reverse("sharing:open", args=[token])
             )
-        pdf = report_pdf_bytes(html, paper=request.GET.get("paper", ""))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"restwell-report-{link.start.isoformat()}-{link.end.isoformat()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+        if found is None:
+            raise Http404
+        query = "?paper=letter" if found.paper == "letter" else ""
+        urls = pdf_wait.PdfUrls(
+            page=reverse("sharing:pdf_job", args=[token, found.id]),
+            status=reverse("sharing:pdf_job_status", args=[token, found.id]),
+            file=reverse("sharing:pdf_job_file", args=[token, found.id]),
+            retry=reverse("sharing:pdf", args=[token]) + query,
+            report=reverse("sharing:open", args=[token]),
+        )
+        return view(request, found, urls)
+
+    return _reader_download(wraps(view)(wrapped))
+
+
+@_share_job
+def share_pdf_job(request, job, urls):
+    return pdf_wait.pdf_page(request, job, urls)
+
+
+@_share_job
+def share_pdf_job_status(request, job, urls):
+    return pdf_wait.pdf_status(job)
+
+
+@_share_job
+def share_pdf_job_file(request, job, urls):
+    return pdf_wait.pdf_file(request, job, urls)
 
 
 @_reader_download

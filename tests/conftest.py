@@ -19,17 +19,23 @@ from tests.factories import UserFactory
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache():
-    """Each test starts with none of this run's cache keys (rate-limit counters included).
+def clear_run_cache() -> None:
+    """Delete this run's cache keys (rate-limit counters included), and only those.
 
-    Only keys under this run's prefix are deleted: other runs may share the Redis server.
+    Never `cache.clear()`: on Redis it empties the whole database, under the feet of the
+    other xdist process and of any other run sharing the server (a PDF job mid-render).
     """
     client = cache._cache.get_client(write=True)
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Each test starts with none of this run's cache keys."""
+    clear_run_cache()
     yield
 
 

@@ -17,7 +17,7 @@ from reminders import tokens
 from reminders.models import Delivery, DeliveryStatus, ReminderKind
 from sharing.services import share_create
 from tests.factories import link_token
-from tracker import services
+from tracker import pdf_jobs, services
 from tracker.demo import demo_data_ensure
 from tracker.models import Dose, NightLog
 
@@ -80,6 +80,11 @@ def main_pages_seed(*, user, now: datetime.datetime) -> MainPages:
         )
     ]
     article = Article.objects.filter(status=Article.Status.PUBLISHED).order_by("slug").first()
+    # The PDF's waiting page (no worker takes it). Not the ready page: a browser visiting it
+    # starts the download (tests/e2e/test_pdf_journey.py checks that page).
+    evening = EVENING.date() - datetime.timedelta(days=3)
+    waiting = pdf_jobs.pdf_job_start(owner_id=user.pk, link_id=None, start=evening, end=evening,
+                                     paper="A4", enqueue=lambda job: None)  # fmt: skip
     signed_in = [
         "/tracker/",
         "/tracker/log/",
@@ -99,6 +104,7 @@ def main_pages_seed(*, user, now: datetime.datetime) -> MainPages:
         "/tracker/experiment/report/",
         "/tracker/experiment/?new=1",
         "/tracker/report/",
+        f"/tracker/pdf/{waiting.id}/",
         "/reminders/",
         "/reminders/welcome/",
         "/accounts/profile/",

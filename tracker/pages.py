@@ -237,9 +237,10 @@ REPORT_MAX_DAYS = 366
 REPORT_DEFAULT_DAYS = 30
 
 
-def report_context(*, user, start, end, now: datetime.datetime) -> dict:
-    """The clinician report for evenings start..end (defaults: the last 30 evenings)."""
-
+def report_range(
+    *, user, start, end, now: datetime.datetime
+) -> tuple[datetime.date, datetime.date, bool]:
+    """The evenings a report asked for start..end covers: (start, end, clamped to the most)."""
     tonight = evening_of(now, user.zone, user.wake_time)
     span = datetime.timedelta(days=REPORT_DEFAULT_DAYS - 1)
     if start and start > tonight:  # nothing can be logged after tonight
@@ -251,6 +252,14 @@ def report_context(*, user, start, end, now: datetime.datetime) -> dict:
         start = end - datetime.timedelta(days=REPORT_MAX_DAYS - 1)
     if start > end:
         start = end
+    return start, end, clamped
+
+
+def report_context(*, user, start, end, now: datetime.datetime) -> dict:
+    """The clinician report for evenings start..end (defaults: the last 30 evenings)."""
+
+    tonight = evening_of(now, user.zone, user.wake_time)
+    start, end, clamped = report_range(user=user, start=start, end=end, now=now)
     summary = period_summary(user=user, start=start, end=end, now=now)
     labs = selectors.lab_result_list(user=user, until=end)
     trial = selectors.trial_get(user=user)

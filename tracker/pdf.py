@@ -11,6 +11,7 @@ time for a year's PDF (bench/README.md).
 """
 
 import base64
+import datetime
 import logging
 import re
 from collections.abc import Iterator
@@ -21,14 +22,18 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache as shared_cache
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from portal.fallback_cache import UNREACHABLE
+from tracker.pages import report_context
 
 logger = logging.getLogger(__name__)
 
-# A year's report takes seconds of a web worker: one PDF at a time per person, so a few
-# parallel downloads from one account (or one shared link) cannot take every worker. The
-# slot frees itself after this long if a render dies without releasing it.
+# A year's report takes seconds of a Celery worker: one render at a time per person, so a
+# few parallel downloads from one account (or its shared links) cannot take every worker
+# process (tracker/pdf_jobs.py). The slot frees itself after this long if a render dies
+# without releasing it.
 PDF_SLOT_SECONDS = 120
 
 
@@ -41,10 +46,10 @@ def pdf_busy(request) -> HttpResponse:
 
 @contextmanager
 def one_pdf_at_a_time(owner_id: int) -> Iterator[bool]:
-    """True while this request holds the owner's PDF slot; False if another render does.
+    """True while this render holds the owner's PDF slot; False if another render does.
 
-    With Redis unreachable the slot cannot be kept, and the PDF is made anyway: a download
-    a person asked for matters more than a limit that only guards against floods.
+    With Redis unreachable the slot cannot be kept, and the PDF is made anyway (in the
+    worker, the job's file cannot be stored then either: the task retries).
     """
     key = f"pdf-render:{owner_id}"
     try:
@@ -111,3 +116,23 @@ def report_pdf_bytes(html: str, *, paper: str) -> bytes:
     return HTML(string=charts_as_images(html), url_fetcher=ChartsOnly()).write_pdf(
         stylesheets=[CSS(string=report_css()), CSS(string=f"@page {{ size: {size}; }}")]
     )
+
+
+def report_pdf_html(
+    *,
+    user,
+    start: datetime.date,
+    end: datetime.date,
+    now: datetime.datetime,
+    shared: bool = False,
+    include_experiment: bool = True,
+) -> str:
+    """The report's HTML for WeasyPrint, every date in the owner's zone (it is their
+    evenings the report is about). `shared`: as the reader of a share link sees it."""
+    context = report_context(user=user, start=start, end=end, now=now)
+    if shared:
+        context["shared"] = True
+        if not include_experiment:
+            context["experiment"] = None
+    with timezone.override(user.zone), translation.override(user.email_language):
+        return render_to_string("tracker/report_pdf.html", context)

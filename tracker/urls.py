@@ -44,4 +44,7 @@ urlpatterns = [
     path("export.csv", reports.export_csv, name="export_csv"),
     path("report/", reports.report, name="report"),
     path("report.pdf", reports.report_pdf, name="report_pdf"),
+    path("pdf/<slug:job>/", reports.pdf_job, name="pdf_job"),
+    path("pdf/<slug:job>/status/", reports.pdf_job_status, name="pdf_job_status"),
+    path("pdf/<slug:job>/file/", reports.pdf_job_file, name="pdf_job_file"),
 ]

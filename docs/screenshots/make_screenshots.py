@@ -278,14 +278,16 @@ def shoot(*, demo, newcomer, token, robin, sleep_import) -> None:
 def report_pdf_pages(user) -> None:
     """The clinician PDF as pictures, one per page (pypdfium2 renders what WeasyPrint made)."""
     import pypdfium2
-    from django.test import Client
+    from django.utils import timezone
 
-    client = Client(SERVER_NAME="127.0.0.1")  # an allowed host
-    client.force_login(user)
-    response = client.get("/tracker/report.pdf")
-    if response.status_code != 200:
-        raise RuntimeError(f"the report PDF answered {response.status_code}")
-    document = pypdfium2.PdfDocument(response.content)
+    from tracker.pages import report_range
+    from tracker.pdf import report_pdf_bytes, report_pdf_html
+
+    # What the worker makes for /tracker/report.pdf (tracker/pdf_jobs.py), made right here.
+    now = timezone.now()
+    start, end, _clamped = report_range(user=user, start=None, end=None, now=now)
+    html = report_pdf_html(user=user, start=start, end=end, now=now)
+    document = pypdfium2.PdfDocument(report_pdf_bytes(html, paper="A4"))
     for stale in HERE.glob("report-pdf-page*.png"):  # a shorter report leaves none behind
         stale.unlink()
     for number in range(len(document)):

@@ -430,5 +430,9 @@ LOGGING = {
         # template context (the nights, notes and medicines on the page): never below WARNING.
         "django.template": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
+        # WeasyPrint (the PDF worker) logs each render's steps and CSS it ignores, and a
+        # failed image with its URL, which for a chart is the chart itself (a data: URL):
+        # the job's own line (tracker/pdf_jobs.py) says a render failed, by job id only.
+        "weasyprint": {"level": "CRITICAL"},
     },
 }

@@ -32,6 +32,7 @@ from reminders.models import PushSubscription, ReminderSetting
 from sharing.models import ShareLink
 from sharing.services import share_create
 from tests.factories import UserFactory
+from tests.pdf_download import pdf_job_made
 from tracker import services
 from tracker.models import Dose, LabResult, NightLog, OtherMedicine, SleepImport
 
@@ -125,6 +126,9 @@ RULES = {
     "tracker:export_csv": USER,
     "tracker:report": USER,
     "tracker:report_pdf": USER,
+    "tracker:pdf_job": OWNER,  # the waiting page of a PDF being made: its job id is the object
+    "tracker:pdf_job_status": OWNER,
+    "tracker:pdf_job_file": OWNER,
     "tracker:sleep_import": USER,
     "tracker:sleep_import_review": OWNER,
     "tracker:sleep_import_delete": OWNER,
@@ -148,6 +152,9 @@ RULES = {
     "sharing:fhir": USER,
     "sharing:open": LINK,
     "sharing:pdf": LINK,
+    "sharing:pdf_job": LINK,  # and a job made through that link (tests/sharing/test_links.py)
+    "sharing:pdf_job_status": LINK,
+    "sharing:pdf_job_file": LINK,
     "sharing:fhir_shared": LINK,
     # the API: tokens are made on the account page; the API itself answers tokens only
     "api:tokens": USER,
@@ -182,6 +189,7 @@ SAMPLE_ARGUMENTS = {
     "content_type_id": "999999",
     "app_label": "accounts",
     "url": "nothing",
+    "job": "no-such-job",
 }
 
 
@@ -344,6 +352,7 @@ def owned_objects(user):
         created_at=timezone.now(),
     )
     return {
+        "pdf_job": pdf_job_made(user),
         "sleep_import": sleep_import,
         "device": device,
         "night": night,
@@ -369,14 +378,22 @@ OWNED_BY_URL = {
     "tracker:sleep_import_review": "sleep_import",
     "tracker:sleep_import_delete": "sleep_import",
     "devices:remove": "device",
+    "tracker:pdf_job": "pdf_job",
+    "tracker:pdf_job_status": "pdf_job",
+    "tracker:pdf_job_file": "pdf_job",
 }
+
+
+def owner_argument(arguments: tuple) -> str:
+    """The URL argument that names the owned object: a job id, or a primary key."""
+    return "job" if "job" in arguments else "pk"
 
 
 @pytest.mark.parametrize(("name", "arguments"), named(OWNER))
 def test_another_users_object_is_404_and_untouched(client, user, owned_objects, name, arguments):
     assert name in OWNED_BY_URL, f"say which object {name} names in OWNED_BY_URL"
     owned = owned_objects[OWNED_BY_URL[name]]
-    url = concrete_url(name, arguments, pk=str(owned.pk))
+    url = concrete_url(name, arguments, **{owner_argument(arguments): str(owned.pk)})
     client.force_login(UserFactory())
     assert client.post(url).status_code == 404, name
     assert client.get(url).status_code in (404, 405), name  # 405: a POST-only action

@@ -19,6 +19,7 @@ from reminders import dispatch, tokens
 from reminders.models import Delivery, PushSubscription, ReminderKind
 from reminders.services import calendar_feed_reset, reminder_setting_update
 from sharing.services import share_create, share_view_record
+from tests.pdf_download import pdf_job_made
 from tracker import services as tracker
 from tracker.models import ExperimentCapsule, ExperimentLook
 from tracker.sleep_import import ImportResult
@@ -145,6 +146,7 @@ def populate(user, text: str) -> dict:
         delivery_id=delivery.pk,
     )
     return {
+        "pdf_job": pdf_job_made(user),  # in Redis, not a row: made for the URL probes
         "night": night,
         "dose": dose,
         "token": api_token,

@@ -86,7 +86,7 @@ def _url_for(name, route, arguments, world) -> str:
         return matrix.path_of_unnamed(route)
     real = {}
     if name in matrix.OWNED_BY_URL:
-        real["pk"] = str(world[matrix.OWNED_BY_URL[name]].pk)
+        real[matrix.owner_argument(arguments)] = str(world[matrix.OWNED_BY_URL[name]].pk)
     link_tokens = {
         "reminders:taken": world["links"]["taken"],
         "reminders:skip": world["links"]["skip"],

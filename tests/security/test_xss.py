@@ -20,6 +20,7 @@ from django.utils.html import escape
 
 from reminders import dispatch
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.pdf_download import pdf_download
 from tests.portal import test_access_matrix as matrix
 from tests.security.conftest import NOW, populate
 
@@ -59,9 +60,12 @@ def test_every_page_of_the_user_renders_the_corpus_inert(world, user, payload):
     pages = [matrix.concrete_url(n, a) for n, a in matrix.named(matrix.USER) if n not in not_pages]
     owned = {"night": world["night"], "dose": world["dose"], "medicine": world["medicine"],
              "lab": world["lab"], "share": world["share"], "token": world["api_token"],
-             "sleep_import": world["sleep_import"], "device": world["device"]}  # fmt: skip
+             "sleep_import": world["sleep_import"], "device": world["device"],
+             "pdf_job": world["pdf_job"]}  # fmt: skip
     pages += [
-        matrix.concrete_url(n, a, pk=str(owned[matrix.OWNED_BY_URL[n]].pk))
+        matrix.concrete_url(
+            n, a, **{matrix.owner_argument(a): str(owned[matrix.OWNED_BY_URL[n]].pk)}
+        )
         for n, a in matrix.named(matrix.OWNER)
     ]
     shown = 0
@@ -90,8 +94,8 @@ def test_the_shared_report_and_the_pdf_html_render_it_inert(world, user):
             given["html"] = html
             return b"%PDF-1.7"
 
-        with mock.patch("tracker.views.reports.report_pdf_bytes", side_effect=capture):
-            assert owner.get(reverse("tracker:report_pdf")).status_code == 200
+        with mock.patch("tracker.pdf_jobs.report_pdf_bytes", side_effect=capture):
+            assert pdf_download(owner, reverse("tracker:report_pdf")).status_code == 200
     _html_is_inert(given["html"], "PDF html")
 
 

@@ -4,6 +4,7 @@ tampering, other users, headers, views recorded with their time only."""
 import datetime
 import hashlib
 import json
+from unittest import mock
 
 import pytest
 import time_machine
@@ -14,11 +15,12 @@ from django.urls import reverse
 from accounts import services as account_services
 from accounts.export_registry import export_for
 from portal.logging import redact_link_tokens
-from sharing import passcode_limit
+from sharing import passcode_limit, selectors
 from sharing.models import ShareLink, ShareView
+from tests.pdf_download import pdf_download
 from tests.sharing.conftest import NOW, TONIGHT
 from tests.tracker.conftest import experiment_running
-from tracker.pdf import one_pdf_at_a_time
+from tracker import pdf_jobs
 
 pytestmark = pytest.mark.django_db
 PRIVATE_HEADERS = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
@@ -124,7 +126,7 @@ def test_the_shared_pdf_and_fhir_need_the_link_opened(client, user, history, mak
         assert client.get(pdf_url)["Location"] == _open_url(token)
         assert client.get(fhir_url)["Location"] == _open_url(token)
         client.post(_open_url(token))
-        pdf = client.get(pdf_url)
+        pdf = pdf_download(client, pdf_url)
         bundle = client.get(fhir_url)
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF-")
@@ -345,13 +347,66 @@ def test_the_experiment_is_shown_only_when_the_link_includes_it(client, user, ma
     assert ("Randomized personal experiment" in report.text) is include
 
 
-def test_a_shared_pdf_waits_while_the_owner_has_one_being_made(client, user, history, make_link):
+def test_a_shared_pdf_waits_while_the_owner_has_one_being_made(
+    client, user_client, history, make_link
+):
     _link, token = make_link()
     pdf_url = reverse("sharing:pdf", args=[token])
-    with time_machine.travel(NOW, tick=False):
+    with (
+        time_machine.travel(NOW, tick=False),
+        mock.patch("tracker.views.reports.report_pdf_make_task"),
+    ):
         client.post(_open_url(token))
-        with one_pdf_at_a_time(user.pk):  # the owner's own download, mid-render
-            busy = client.get(pdf_url)
-        after = client.get(pdf_url)
+        own = user_client.get(reverse("tracker:report_pdf"))  # queued: no worker takes it
+        assert own.status_code == 303
+        busy = client.get(pdf_url)
+        job_id = own["Location"].rstrip("/").rsplit("/", 1)[-1]
+        pdf_jobs.pdf_job_render(job_id=job_id, html=pdf_jobs.own_report_html)  # it is made
+        after = pdf_download(client, pdf_url)
     assert busy.status_code == 429 and "still being made" in busy.text
     assert after.status_code == 200 and after.content.startswith(b"%PDF-")
+
+
+def _share_job(client, token: str) -> str:
+    with mock.patch("sharing.views.share_pdf_make_task") as task:
+        response = client.get(reverse("sharing:pdf", args=[token]))
+    assert response.status_code == 303
+    job = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    task.delay.assert_called_once_with(job)
+    return job
+
+
+def test_a_shared_pdf_is_fetched_only_through_its_own_link(
+    client, user, user_client, history, make_link
+):
+    _link, token = make_link()
+    _other_link, other_token = make_link(label="Dr Kay")
+    with time_machine.travel(NOW, tick=False):
+        client.post(_open_url(token))
+        client.post(_open_url(other_token))
+        job = _share_job(client, token)
+        pdf_jobs.pdf_job_render(job_id=job, html=selectors.share_report_pdf_html)
+        file = client.get(reverse("sharing:pdf_job_file", args=[token, job]))
+        through_other = client.get(reverse("sharing:pdf_job_file", args=[other_token, job]))
+        as_owner = user_client.get(reverse("tracker:pdf_job_file", args=[job]))
+        stranger = Client().get(reverse("sharing:pdf_job_file", args=[token, job]))
+    assert file.status_code == 200 and file.content.startswith(b"%PDF-")
+    assert 'filename="restwell-report-2026-06-06-2026-06-14.pdf"' in file["Content-Disposition"]
+    _assert_private(file)
+    assert through_other.status_code == 404
+    assert as_owner.status_code == 404  # the owner's own downloads are their own jobs
+    assert stranger.status_code == 302 and stranger["Location"] == _open_url(token)
+
+
+def test_a_link_revoked_while_its_pdf_waits_gives_no_pdf(client, user, history, make_link):
+    link, token = make_link()
+    with time_machine.travel(NOW, tick=False):
+        client.post(_open_url(token))
+        job = _share_job(client, token)
+        link.revoked_at = NOW
+        link.save(update_fields=["revoked_at"])
+        pdf_jobs.pdf_job_render(job_id=job, html=selectors.share_report_pdf_html)
+        record = cache.get(f"pdf-job:{job}")
+        page = client.get(reverse("sharing:pdf_job", args=[token, job]))
+    assert record["state"] == pdf_jobs.FAILED and cache.get(f"pdf-file:{job}") is None
+    assert page.status_code == 410  # the link itself no longer opens

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from tests.pdf_download import pdf_download
 from tests.tracker.conftest import experiment_running
 from tracker import nof1, services
 from tracker.models import Experiment, ExperimentAmendment, ExperimentLook, ExperimentStatus
@@ -250,7 +251,7 @@ def test_another_user_sees_and_changes_nothing(client, other_user, running):
 
 def test_the_clinician_pdf_renders_with_an_experiment_section(user_client, running):
     # WeasyPrint's text is glyph-encoded; the section's content is checked on the HTML report.
-    response = user_client.get(reverse("tracker:report_pdf"))
+    response = pdf_download(user_client, reverse("tracker:report_pdf"))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
 
 

@@ -12,6 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.export_registry import export_for
+from tests.pdf_download import pdf_download
 from tracker import exports, services
 from tracker.views import reports
 
@@ -142,8 +143,8 @@ def test_report_query_count_is_constant(user, call_view, django_assert_max_num_q
 
 def test_report_pdf(user_client, history):
     with time_machine.travel(NOW, tick=False):
-        response = user_client.get(
-            reverse("tracker:report_pdf"), {"from": "2026-05-26", "to": "2026-06-14"}
+        response = pdf_download(
+            user_client, reverse("tracker:report_pdf") + "?from=2026-05-26&to=2026-06-14"
         )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -154,9 +155,9 @@ def test_report_pdf(user_client, history):
 
 def test_report_pdf_on_letter_paper(user_client, history):
     with time_machine.travel(NOW, tick=False):
-        a4 = user_client.get(reverse("tracker:report_pdf"), {"from": "2026-06-10"}).content
-        letter = user_client.get(
-            reverse("tracker:report_pdf"), {"from": "2026-06-10", "paper": "letter"}
+        a4 = pdf_download(user_client, reverse("tracker:report_pdf") + "?from=2026-06-10").content
+        letter = pdf_download(
+            user_client, reverse("tracker:report_pdf") + "?from=2026-06-10&paper=letter"
         ).content
     assert b"/MediaBox [0 0 595" in _inflated(a4)  # 210 mm = 595 pt
     assert b"/MediaBox [0 0 612 792]" in _inflated(letter)  # 8.5 × 11 in

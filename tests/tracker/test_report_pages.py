@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from tests.pdf_download import pdf_download
 from tracker import services
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def month(user):
 
 def pdf_pages(client) -> list[str]:
     with time_machine.travel(NOW, tick=False):
-        response = client.get(reverse("tracker:report_pdf"))
+        response = pdf_download(client, reverse("tracker:report_pdf"))
     assert response.status_code == 200
     document = pypdfium2.PdfDocument(response.content)
     return [document[n].get_textpage().get_text_range() for n in range(len(document))]
