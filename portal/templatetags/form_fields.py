@@ -1,6 +1,5 @@
 """`{% load form_fields %}`: what templates/bootstrap5/field.html asks about a field, at once."""
 
-from django import template
 from crispy_forms.templatetags.crispy_forms_field import (
     is_checkbox,
     is_checkboxselectmultiple,
@@ -8,6 +7,8 @@ from crispy_forms.templatetags.crispy_forms_field import (
     is_radioselect,
     is_select,
 )
+from django import template
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -27,3 +28,18 @@ def field_kind(field) -> str:
     if is_select(field):
         return "select"
     return "input"
+
+
+@register.filter
+def html_attrs(attrs: dict) -> str:
+    """An option's attributes as crispy's layout/attrs.html writes them (False left out, True
+    bare), one call instead of a template include per radio button or checkbox."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
