@@ -150,7 +150,8 @@ REDIS_DB_CACHE = env.int("REDIS_DB_CACHE", default=2)
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's backend with its redis-py client reused (portal/redis_cache.py).
+        "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": embedded_redis.db_url(REDIS_URL, REDIS_DB_CACHE),
         "KEY_PREFIX": env_or("CACHE_KEY_PREFIX", "restwell"),
         "TIMEOUT": 300,
