@@ -16,6 +16,10 @@ from django.utils.functional import cached_property
 class FastRenderer(BaseRenderer):
     @cached_property
     def _jinja2(self):
+        try:
+            import jinja2  # noqa: F401  (in requirements.in; absent, forms still render)
+        except ImportError:
+            return None
         return Jinja2()
 
     @cached_property
@@ -23,7 +27,9 @@ class FastRenderer(BaseRenderer):
         return DjangoTemplates()
 
     def get_template(self, template_name):
-        try:
-            return self._jinja2.get_template(template_name)
-        except TemplateDoesNotExist:
-            return self._django.get_template(template_name)
+        if self._jinja2 is not None:
+            try:
+                return self._jinja2.get_template(template_name)
+            except TemplateDoesNotExist:
+                pass
+        return self._django.get_template(template_name)

@@ -83,3 +83,13 @@ def test_a_field_with_errors_and_help_keeps_its_accessible_wiring():
     assert 'value="a"  id="id_kind_0" required aria-invalid="true"' in radios
     checkbox = as_crispy_field(form["agree"])
     assert 'class="form-check"' in checkbox and 'class="form-check-label"' in checkbox
+
+
+def test_without_jinja2_installed_the_django_templates_render(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # import jinja2 → ImportError
+    renderer = FastRenderer()
+    field = _Sample({"name": "x"}, renderer=renderer)["name"]
+    assert 'name="name" value="x"' in str(field)
+    assert renderer._jinja2 is None
