@@ -1,5 +1,6 @@
 """Reads of articles shared by the reading pages, the feed, the sitemap and the admin."""
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -209,27 +210,47 @@ def article_for_reader(*, slug: str, user, now: datetime | None = None) -> Artic
         raise Http404 from None
 
 
+def _reference_dicts(article: Article) -> list[dict]:
+    return [
+        {name: getattr(ref, name) for name in REFERENCE_HASH_FIELDS}
+        for ref in article.references.all()  # prefetched by article_for_reader
+    ]
+
+
+def article_body_key(*, article: Article) -> str:
+    """This version's cache key: an edit, a publish and an approval each save the article
+    (a new updated_at); the references are in it too, as the approval's hash covers them."""
+    references = sorted(tuple(str(v) for v in ref.values()) for ref in _reference_dicts(article))
+    digest = hashlib.sha256(repr(references).encode()).hexdigest()[:16]
+    return f"articles:body:{article.pk}:{article.updated_at.timestamp()}:{digest}"
+
+
 def article_body(*, article: Article) -> dict:
-    """The rendered body and table of contents, from Redis when this version is cached."""
-    key = f"articles:body:{article.pk}:{article.updated_at.timestamp()}"
+    """The rendered body, table of contents and content hash (what an approval must match),
+    from Redis when this version is cached: the reading page then never loads the Markdown."""
+    key = article_body_key(article=article)
     cached = fallback_cache.get(key)
     if cached is None:
-        html, toc = Article.objects.filter(pk=article.pk).values_list("body_html", "toc").get()
-        cached = {"html": html, "toc": toc}
+        html, toc, body = (
+            Article.objects.filter(pk=article.pk).values_list("body_html", "toc", "body").get()
+        )
+        article.body = body  # deferred by article_for_reader; the hash needs it
+        content = article_content_hash(article=article, references=_reference_dicts(article))
+        cached = {"html": html, "toc": toc, "content_hash": content}
         fallback_cache.set(key, cached, BODY_CACHE_TIMEOUT)
     return cached
 
 
-def article_approval(*, article: Article) -> ArticleApproval | None:
+def article_approval(
+    *, article: Article, content_hash: str | None = None
+) -> ArticleApproval | None:
     """The latest approval of the text as it stands now, else None ("Awaiting clinical
     review"): an approval of other text must not vouch for text its reviewer never saw. A
-    restored version a reviewer approved earlier is approved again."""
-    references = [
-        {name: getattr(ref, name) for name in REFERENCE_HASH_FIELDS}
-        for ref in article.references.all()
-    ]
-    content = article_content_hash(article=article, references=references)
-    return article.approvals.select_related("reviewer").filter(content_hash=content).first()
+    restored version a reviewer approved earlier is approved again. `content_hash`: the
+    article's, when the caller has it (article_body)."""
+    if content_hash is None:
+        content_hash = article_content_hash(article=article, references=_reference_dicts(article))
+    return article.approvals.select_related("reviewer").filter(content_hash=content_hash).first()
 
 
 def last_approval(*, article: Article) -> ArticleApproval | None:

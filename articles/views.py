@@ -50,13 +50,16 @@ def article_list(request):
 @readers_only
 def article_detail(request, slug):
     article = selectors.article_for_reader(slug=slug, user=request.user)
+    body = selectors.article_body(article=article)
     return render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "body": selectors.article_body(article=article),
-            "approval": selectors.article_approval(article=article),
+            "body": body,
+            "approval": selectors.article_approval(
+                article=article, content_hash=body["content_hash"]
+            ),
             "related": selectors.related_cards(article=article),
             "canonical_url": selectors.absolute_url(article.get_absolute_url()),
         },

@@ -156,6 +156,11 @@ class NightForm(QuickNightForm):
         "out_of_bed",
     )
 
+    def detail_fields(self) -> list:
+        """The sleep-diary fields in their order (the template once looped over every field
+        for each name: 8 × 20 iterations a page)."""
+        return [self[name] for name in self.DETAIL_FIELDS]
+
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data["times"] = {name: data.pop(name) for name in self.TIME_FIELDS}

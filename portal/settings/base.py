@@ -150,7 +150,8 @@ REDIS_DB_CACHE = env.int("REDIS_DB_CACHE", default=2)
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's backend with its redis-py client reused (portal/redis_cache.py).
+        "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": embedded_redis.db_url(REDIS_URL, REDIS_DB_CACHE),
         "KEY_PREFIX": env_or("CACHE_KEY_PREFIX", "restwell"),
         "TIMEOUT": 300,
@@ -360,6 +361,8 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Forms ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Widgets through Django's Jinja2 copies of its own templates: a third of the time (see there).
+FORM_RENDERER = "portal.form_renderer.FastRenderer"
 
 # --- Security -----------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

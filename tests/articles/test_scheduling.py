@@ -4,6 +4,7 @@ the cached list, feed and sitemap expire exactly at the next scheduled publish t
 import datetime
 
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -94,8 +95,8 @@ def test_unpublishing_removes_it_at_once(user_client, article_factory):
 def test_the_body_is_cached_per_version(user_client, article_factory, django_assert_num_queries):
     article = article_factory(body="## One\n\nfirst version")
     user_client.get(article.get_absolute_url())  # warms the session and the caches
-    key = f"articles:body:{article.pk}:{article.updated_at.timestamp()}"
-    assert "first version" in cache.get(key)["html"]
+    article = selectors.article_for_reader(slug=article.slug, user=AnonymousUser())
+    assert "first version" in cache.get(selectors.article_body_key(article=article))["html"]
     # A raw update does not touch updated_at: the cached version is still served...
     Article.objects.filter(pk=article.pk).update(body_html="<p>changed behind our back</p>")
     assert b"first version" in user_client.get(article.get_absolute_url()).content
@@ -132,3 +133,35 @@ def test_now_is_injectable_for_selectors(article_factory):
     assert not selectors.live_articles().filter(pk=article.pk).exists()
     tomorrow = timezone.now() + datetime.timedelta(days=2)
     assert selectors.live_articles(now=tomorrow).filter(pk=article.pk).exists()
+
+
+def test_the_reading_page_costs_six_queries_once_cached(
+    user_client, article_factory, django_assert_num_queries
+):
+    article = article_factory(tags=("Sleep",), references=3)
+    user_client.get(article.get_absolute_url())  # warms the session and the caches
+    # Session, user, the article, its tags, its references, the approval of this text.
+    with django_assert_num_queries(6):
+        assert user_client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_an_approval_and_a_changed_reference_show_at_once(user_client, article_factory):
+    from articles.models import Reference
+    from articles.services import article_approve, article_save
+
+    article = article_factory(body="## One\n\nfirst version")
+    assert "Reviewed by Dr Test" in user_client.get(article.get_absolute_url()).text
+    # A reference changed without saving the article: the approval no longer covers the text.
+    Reference.objects.filter(article=article).update(title="Another source")
+    page = user_client.get(article.get_absolute_url()).text
+    assert "Another source" in page and "Reviewed by Dr Test" not in page
+    # An edit shows at once, and so does its approval.
+    article.refresh_from_db()
+    article.body = "## One\n\nsecond version"
+    article.status = Article.Status.DRAFT
+    article_save(article=article)
+    article_approve(article=article, user=make_reviewer(display_name="Dr B").user)
+    article.status = Article.Status.PUBLISHED
+    article_save(article=article)
+    page = user_client.get(article.get_absolute_url()).text
+    assert "second version" in page and "Reviewed by Dr B" in page

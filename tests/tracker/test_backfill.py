@@ -217,7 +217,7 @@ def test_night_form_pages_take_a_fixed_number_of_queries(
     assert response.status_code == 200
     night = _log(user, DEC_1)
     user.refresh_from_db()
-    # the night, its user (time zone), the calendar, a dopaminergic medicine
-    with django_assert_num_queries(4):
+    # the night (its user is the one signed in), the calendar, a dopaminergic medicine
+    with django_assert_num_queries(3):
         response = call_view(entries.night_edit, user, pk=night.pk)
     assert response.status_code == 200

@@ -171,7 +171,8 @@ def dose_undo(*, dose: Dose, now: datetime.datetime | None = None) -> None:
     dose.delete()
 
 
-@transaction.atomic
+# Not atomic itself: it only reads the product before dose_record's own transaction, and a
+# second one around it cost a savepoint and its release on every tap.
 def dose_record_saved_product(
     *,
     user,

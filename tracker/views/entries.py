@@ -211,6 +211,7 @@ def _overwritten_note(changed_at, now):
 @require_http_methods(["GET", "POST"])
 def night_edit(request, pk):
     night = get_object_or_404(NightLog, pk=pk, user=request.user)
+    night.user = request.user  # the same row, already loaded: the form's times need its zone
     now = timezone.now()
     evening = night.evening  # the night this entry is, until a move succeeds
     extra = {}
