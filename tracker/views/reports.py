@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tracker import exports, pages
+from tracker import exports, page_cache, pages
 from tracker.forms import DateRangeForm
 from tracker.pdf import one_pdf_at_a_time, pdf_busy, report_pdf_bytes
 
@@ -17,7 +17,11 @@ from tracker.pdf import one_pdf_at_a_time, pdf_busy, report_pdf_bytes
 def export_csv(request):
     user = request.user
     kind = "doses" if request.GET.get("type") == "doses" else "nights"
-    body = exports.doses_csv(user=user) if kind == "doses" else exports.nights_csv(user=user)
+    build = exports.doses_csv if kind == "doses" else exports.nights_csv
+    body = page_cache.cached(
+        key=page_cache.page_key(user=user, page=f"csv_{kind}", now=timezone.now()),
+        compute=lambda: build(user=user),
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="restwell-{kind}-{stamp}.csv"'

@@ -1,0 +1,82 @@
+"""Cached tracker pages: the dashboard's figures, the night and dose lists, the CSV export.
+
+A cached part is keyed by everything it was computed from, so it is never invalidated,
+only no longer asked for:
+- the user's data stamp (tracker/models/stamp.py), which the database bumps in the same
+  transaction as any change to a row a figure reads, whatever wrote it;
+- the user's local date and evening (tracker/evening.py), so a page cached at 23:59 is not
+  the page of 00:01: "tonight", "last night", streaks and adherence move on by themselves;
+- the language and time zone the page renders in, and the whole profile row (zone, bed and
+  wake times, language, health screens...): a profile change is a new key, whatever field
+  a page comes to read;
+- the page's own inputs (the period, the list's query string, the CSV's kind).
+The key holds the user's id and a keyed digest of the rest (portal/user_cache.py): no
+figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; deleting the
+account deletes them at once (accounts.services.account_delete).
+
+Cached parts never hold a CSRF token or a flash message: fragments are rendered without the
+request's context processors, and the forms with tokens (the dashboard's quick cards) are
+rendered on every request. Redis unreachable: every read misses and the part is computed
+as without a cache (portal/fallback_cache.py), never an error.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone, translation
+
+from portal import fallback_cache, user_cache
+from tracker import selectors
+from tracker.evening import evening_of
+
+# Bounds how long an entry can sit in Redis; a changed stamp or day makes it unreachable
+# long before. Long enough that a person's reads between two writes are mostly hits.
+PAGE_CACHE_SECONDS = 15 * 60
+# A longer query string is not cached (the list pages keep unknown parameters in their
+# paging links, so each would be an entry of its own).
+MAX_CACHED_QUERY = 200
+
+_NOT_IN_KEY = {"password", "last_login"}
+
+
+def _profile(user) -> tuple:
+    return tuple(
+        getattr(user, field.attname)
+        for field in user._meta.concrete_fields
+        if field.name not in _NOT_IN_KEY
+    )
+
+
+def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> str:
+    """The cache key of one part of one page for this user, at this moment. One query."""
+    zone = user.zone
+    material = (
+        selectors.data_stamp_get(user=user),
+        now.astimezone(zone).date(),
+        evening_of(now, zone, user.wake_time),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        _profile(user),
+        extra,
+    )
+    return user_cache.user_key(user.pk, f"tracker:{page}", material)
+
+
+def query_key(request) -> tuple | None:
+    """A list page's query string as part of a key; None: too long to cache."""
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_CACHED_QUERY:
+        return None
+    return tuple(sorted(request.GET.lists()))
+
+
+def cached(*, key: str | None, compute: Callable[[], Any]) -> Any:
+    """The value under `key`, computed and stored on a miss (key None: computed, not kept)."""
+    if key is None:
+        return compute()
+    value = fallback_cache.get(key)
+    if value is None:
+        value = compute()
+        fallback_cache.set(key, value, PAGE_CACHE_SECONDS)
+    return value
