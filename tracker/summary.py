@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, DateField, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models.functions import Cast
 
 from tracker import reference, stats
 from tracker.evening import evening_of
@@ -116,13 +117,19 @@ def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start
         count += 1
         day -= DAY
     if count and day < start:
-        # The streak runs past the period: one more query, only in that case.
-        earlier = set(
-            NightLog.objects.filter(user=user, evening__lte=day).values_list("evening", flat=True)
+        # The streak runs past the loaded evenings: one more query, only in that case, which
+        # returns one row, not every older evening (a year-long streak read 330 dates). The
+        # streak began on the latest evening up to `day` whose previous evening is not logged;
+        # it reaches `day` only if `day` itself is logged.
+        previous = NightLog.objects.filter(
+            user=user, evening=Cast(OuterRef("evening") - DAY, DateField())
         )
-        while day in earlier:
-            count += 1
-            day -= DAY
+        row = NightLog.objects.filter(user=user, evening__lte=day).aggregate(
+            began=Max("evening", filter=~Exists(previous)),
+            reached=Count("pk", filter=Q(evening=day)),
+        )
+        if row["reached"]:
+            count += (day - row["began"]).days + 1
     return count
 
 

@@ -383,3 +383,30 @@ def test_deleting_the_account_leaves_no_stamp_and_no_cached_page(
         account_delete(user=user)
     assert not DataStamp.objects.filter(user_id=user.pk).exists()
     assert not list(client.scan_iter(match=pattern))
+
+
+# --- the miss path --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("gap", "streak"),
+    [(45, 44), (37, 36), (36, 35), (400, 100)],  # (the evening not logged, days back)
+)
+def test_a_streak_longer_than_the_period_is_counted_in_one_query(
+    gap, streak, django_assert_num_queries
+):
+    """Nights on the 100 evenings before tonight, bar one: the streak ends at that gap,
+    whether it falls inside the evenings loaded (30 + 6 of lead-in) or before them."""
+    from tracker.summary import period_summary
+
+    user = UserFactory(time_zone="Europe/London")
+    NightLog.objects.bulk_create(
+        NightLog(user=user, evening=TONIGHT - back * DAY, severity=1, sleep_quality=3)
+        for back in range(1, 101)
+        if back != gap
+    )
+    start = TONIGHT - 29 * DAY
+    beyond = gap > 35  # the streak runs past the loaded evenings (back 0 to 35): one more query
+    with django_assert_num_queries(4 if beyond else 3):
+        summary = period_summary(user=user, start=start, end=TONIGHT, now=NOW)
+    assert summary.streak == streak
