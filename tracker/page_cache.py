@@ -9,7 +9,9 @@ only no longer asked for:
 - the language and time zone the page renders in, and the whole profile row (zone, bed and
   wake times, language, health screens...): a profile change is a new key, whatever field
   a page comes to read;
-- the page's own inputs (the period, the list's query string, the CSV's kind).
+- the page's own inputs (the period, the list's query string, the CSV's kind);
+- the code: a digest of the tracker's Python and templates, so a deploy never serves a
+  fragment rendered by the previous release (nor unpickles its objects into new classes).
 The key holds the user's id and a keyed digest of the rest (portal/user_cache.py): no
 figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; deleting the
 account deletes them at once (accounts.services.account_delete).
@@ -21,9 +23,15 @@ as without a cache (portal/fallback_cache.py), never an error.
 """
 
 import datetime
+import functools
+import hashlib
+import logging
+import pickle  # nosec B403 - only its exception class: Django's cache does the unpickling
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 from portal import fallback_cache, user_cache
@@ -38,6 +46,23 @@ PAGE_CACHE_SECONDS = 15 * 60
 MAX_CACHED_QUERY = 200
 
 _NOT_IN_KEY = {"password", "last_login"}
+# What an entry from another release can raise while being unpickled: read as a miss.
+_STALE_ENTRY = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError)
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the tracker's code and templates, read once per process: the same on
+    every host running the same release, new with any change to what renders a page."""
+    roots = (Path(__file__).resolve().parent, Path(settings.BASE_DIR) / "templates" / "tracker")
+    digest = hashlib.blake2b(digest_size=8)
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.suffix in {".py", ".html"}):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _profile(user) -> tuple:
@@ -58,6 +83,7 @@ def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> s
         translation.get_language(),
         timezone.get_current_timezone_name(),
         _profile(user),
+        code_version(),
         extra,
     )
     return user_cache.user_key(user.pk, f"tracker:{page}", material)
@@ -75,7 +101,11 @@ def cached(*, key: str | None, compute: Callable[[], Any]) -> Any:
     """The value under `key`, computed and stored on a miss (key None: computed, not kept)."""
     if key is None:
         return compute()
-    value = fallback_cache.get(key)
+    try:
+        value = fallback_cache.get(key)
+    except _STALE_ENTRY as error:  # not expected (the key holds the code's version)
+        logger.warning("Unreadable cached page part, computed again: %r", error)
+        value = None
     if value is None:
         value = compute()
         fallback_cache.set(key, value, PAGE_CACHE_SECONDS)

@@ -410,3 +410,19 @@ def test_a_streak_longer_than_the_period_is_counted_in_one_query(
     with django_assert_num_queries(4 if beyond else 3):
         summary = period_summary(user=user, start=start, end=TONIGHT, now=NOW)
     assert summary.streak == streak
+
+
+def test_an_entry_that_cannot_be_read_is_computed_again(monkeypatch, caplog):
+    """A part pickled by other code (the key holds the code's version, so only by accident)
+    is a miss, never a 500."""
+    from portal import fallback_cache
+
+    def stale(key):
+        raise AttributeError("Can't get attribute 'Day' on <module 'tracker.summary'>")
+
+    user = _person()
+    viewer = _signed_in(user)
+    monkeypatch.setattr(fallback_cache, "get", stale)
+    for path in PAGES:
+        assert viewer.get(path).status_code == 200
+    assert "Unreadable cached page part" in caplog.text
