@@ -1,17 +1,18 @@
 """Cached tracker pages: the dashboard's figures, the night and dose lists, the CSV export.
 
-A cached part is keyed by everything it was computed from, so it is never invalidated,
-only no longer asked for:
-- the user's data stamp (tracker/models/stamp.py), which the database bumps in the same
-  transaction as any change to a row a figure reads, whatever wrote it;
-- the user's local date and evening (tracker/evening.py), so a page cached at 23:59 is not
-  the page of 00:01: "tonight", "last night", streaks and adherence move on by themselves;
-- the language and time zone the page renders in, and the whole profile row (zone, bed and
-  wake times, language, health screens...): a profile change is a new key, whatever field
-  a page comes to read;
-- the page's own inputs (the period, the list's query string, the CSV's kind);
-- the code: a digest of the tracker's Python and templates, so a deploy never serves a
-  fragment rendered by the previous release (nor unpickles its objects into new classes).
+An entry is keyed by everything its part was computed from except the data, and holds the
+data stamp it was computed at beside the part:
+- the key: the user's local date and evening (tracker/evening.py), so a page cached at 23:59
+  is not the page of 00:01 ("tonight", "last night", streaks and adherence move on by
+  themselves); the language and time zone it renders in; the whole profile row (zone, bed
+  and wake times, language, health screens...), so a profile change is a new key whatever
+  field a page comes to read; a digest of the tracker's code and templates, so a deploy
+  never serves a fragment of the previous release; the page's own inputs (the period, the
+  list's query string, the CSV's kind);
+- the stamp (tracker/models/stamp.py), which the database bumps in the same transaction as
+  any change to a row a figure reads, whatever wrote it: an entry is used only while the
+  user's stamp is the one stored in it, and a miss overwrites it in place, so a person who
+  writes often keeps one entry per page, not one per write.
 The key holds the user's id and a keyed digest of the rest (portal/user_cache.py): no
 figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; deleting the
 account deletes them at once (accounts.services.account_delete).
@@ -28,6 +29,7 @@ import hashlib
 import logging
 import pickle  # nosec B403 - only its exception class: Django's cache does the unpickling
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,11 +75,16 @@ def _profile(user) -> tuple:
     )
 
 
-def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> str:
-    """The cache key of one part of one page for this user, at this moment. One query."""
+@dataclass(frozen=True)
+class PageKey:
+    key: str
+    stamp: int  # the user's data stamp now: an entry computed at another is a miss
+
+
+def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> PageKey:
+    """Where one part of one page for this user at this moment is kept. One query."""
     zone = user.zone
     material = (
-        selectors.data_stamp_get(user=user),
         now.astimezone(zone).date(),
         evening_of(now, zone, user.wake_time),
         translation.get_language(),
@@ -86,7 +93,10 @@ def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> s
         code_version(),
         extra,
     )
-    return user_cache.user_key(user.pk, f"tracker:{page}", material)
+    return PageKey(
+        key=user_cache.user_key(user.pk, f"tracker:{page}", material),
+        stamp=selectors.data_stamp_get(user=user),
+    )
 
 
 def query_key(request) -> tuple | None:
@@ -97,16 +107,18 @@ def query_key(request) -> tuple | None:
     return tuple(sorted(request.GET.lists()))
 
 
-def cached(*, key: str | None, compute: Callable[[], Any]) -> Any:
-    """The value under `key`, computed and stored on a miss (key None: computed, not kept)."""
+def cached(*, key: PageKey | None, compute: Callable[[], Any]) -> Any:
+    """The part kept under `key` if computed at the current stamp; else computed and kept
+    (key None: computed, not kept)."""
     if key is None:
         return compute()
     try:
-        value = fallback_cache.get(key)
+        entry = fallback_cache.get(key.key)
     except _STALE_ENTRY as error:  # not expected (the key holds the code's version)
         logger.warning("Unreadable cached page part, computed again: %r", error)
-        value = None
-    if value is None:
-        value = compute()
-        fallback_cache.set(key, value, PAGE_CACHE_SECONDS)
+        entry = None
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key.stamp:
+        return entry[1]
+    value = compute()
+    fallback_cache.set(key.key, (key.stamp, value), PAGE_CACHE_SECONDS)
     return value

@@ -426,3 +426,16 @@ def test_an_entry_that_cannot_be_read_is_computed_again(monkeypatch, caplog):
     for path in PAGES:
         assert viewer.get(path).status_code == 200
     assert "Unreadable cached page part" in caplog.text
+
+
+def test_a_write_replaces_the_entries_in_place():
+    """The stamp is stored beside the part, not in the key: someone who logs often keeps one
+    entry per page in Redis, not one per write."""
+    user = _person()
+    viewer, writer = _signed_in(user), _signed_in(user)
+    _pages(viewer)
+    entries = _entries(user)
+    for _ in range(3):
+        _took_it(user, writer)
+        _pages(viewer)
+    assert _entries(user) == entries
