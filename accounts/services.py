@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import HealthScreen, User
 from accounts.signals import sleep_schedule_changed
+from portal import user_cache
 
 
 @transaction.atomic
@@ -150,6 +151,9 @@ def account_delete(*, user: User) -> None:
     """
     usersessions_adapter().end_sessions(UserSession.objects.filter(user_id=user.pk))
     User.objects.filter(pk=user.pk).delete()
+    # Cached pages hold the user's figures; their TTL would end them, this ends them now.
+    user_pk = user.pk
+    transaction.on_commit(lambda: user_cache.user_entries_purge(user_pk=user_pk))
 
 
 def expired_sessions_clear() -> None:

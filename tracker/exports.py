@@ -5,6 +5,8 @@ import datetime
 import io
 from collections import defaultdict
 
+from django.db import models
+
 from tracker.amounts import mg_text
 from tracker.models import Dose, NightLog
 
@@ -36,6 +38,16 @@ def _cell(value, zone):
     if isinstance(value, list):
         return ";".join(value)
     return value
+
+
+def _converter(name: str, zone):
+    """_cell for one of NightLog's columns, picked by the field's type."""
+    field = NightLog._meta.get_field(name)
+    if isinstance(field, models.DateTimeField):
+        return lambda value: value.astimezone(zone).isoformat() if value else ""
+    if isinstance(field, models.DateField):
+        return lambda value: value.isoformat() if value else ""
+    return lambda value: _cell(value, zone)
 
 
 def _minutes(delta) -> str:
@@ -74,10 +86,13 @@ def nights_csv(*, user) -> str:
     ):
         per_evening[evening].append((taken_at, elemental_mg))
     rows = [NIGHT_HEADER]
-    for n in NightLog.objects.filter(user=user).order_by("evening"):
+    # Each column's conversion is chosen once from its field, not by type for every cell.
+    cells = [(name, _converter(name, zone)) for name in NightLog.ENTRY_FIELDS]
+    nights = NightLog.objects.filter(user=user).order_by("evening").only(*NightLog.ENTRY_FIELDS)
+    for n in nights:
         doses = per_evening.get(n.evening, [])
         efficiency = n.sleep_efficiency
-        entered = [_cell(getattr(n, name), zone) for name in NightLog.ENTRY_FIELDS]
+        entered = [convert(getattr(n, name)) for name, convert in cells]
         derived = [
             _minutes(n.time_in_bed),
             _minutes(n.total_sleep),

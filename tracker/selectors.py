@@ -12,6 +12,7 @@ from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 from tracker import reference
 from tracker.crossover import ExperimentLog, last_evening, tonight_plan
 from tracker.models import (
+    DataStamp,
     Dose,
     Experiment,
     ExperimentCapsule,
@@ -268,3 +269,9 @@ def sleep_suggestion_for(*, user, evening: datetime.date, now: datetime.datetime
     return SleepSuggestion.objects.filter(
         sleep_import__user=user, sleep_import__expires_at__gt=now, evening=evening
     ).first()
+
+
+def data_stamp_get(*, user) -> int:
+    """The user's data stamp (tracker/models/stamp.py); 0 before their first tracker row."""
+    stamp = DataStamp.objects.filter(user_id=user.pk).values_list("stamp", flat=True).first()
+    return stamp or 0

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, DateField, Exists, Func, Max, Min, OuterRef, Q, Sum
 
 from tracker import reference, stats
 from tracker.evening import evening_of
@@ -107,6 +107,20 @@ def _mean(values):
     return sum(values) / len(values) if values else None
 
 
+class _DayBefore(Func):
+    """The day before a date column, in each database's own date arithmetic: Django's
+    `date - timedelta` calls a Python function for every row on SQLite."""
+
+    arity = 1
+    output_field = DateField()
+    template = "(%(expressions)s - 1)"  # PostgreSQL: a date minus an integer is a date
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler, connection, template="date(%(expressions)s, '-1 day')", **extra_context
+        )
+
+
 def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start) -> int:
     """Consecutive evenings with a night logged, ending last night (or the night before, so
     the streak is not lost in the morning before this morning's log)."""
@@ -116,13 +130,17 @@ def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start
         count += 1
         day -= DAY
     if count and day < start:
-        # The streak runs past the period: one more query, only in that case.
-        earlier = set(
-            NightLog.objects.filter(user=user, evening__lte=day).values_list("evening", flat=True)
+        # The streak runs past the loaded evenings: one more query, only in that case, which
+        # returns one row, not every older evening (a year-long streak read 330 dates). The
+        # streak began on the latest evening up to `day` whose previous evening is not logged;
+        # it reaches `day` only if `day` itself is logged.
+        previous = NightLog.objects.filter(user=user, evening=_DayBefore(OuterRef("evening")))
+        row = NightLog.objects.filter(user=user, evening__lte=day).aggregate(
+            began=Max("evening", filter=~Exists(previous)),
+            reached=Count("pk", filter=Q(evening=day)),
         )
-        while day in earlier:
-            count += 1
-            day -= DAY
+        if row["reached"]:
+            count += (day - row["began"]).days + 1
     return count
 
 

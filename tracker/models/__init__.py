@@ -31,9 +31,11 @@ from tracker.models.experiment import (
 from tracker.models.idempotency import IdempotencyKey
 from tracker.models.records import IronProduct, LabResult, OtherMedicine, Trial
 from tracker.models.sleep_import import ImportSource, SleepImport, SleepSuggestion
+from tracker.models.stamp import DataStamp
 
 __all__ = [
     "AWAKENINGS_MAX",
+    "DataStamp",
     "LATENCY_MAX",
     "SEVERITY_MAX",
     "WASO_MAX",

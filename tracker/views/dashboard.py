@@ -1,11 +1,34 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.pwa import offline_copy
-from tracker import pages
+from tracker import page_cache, pages, reference
+from tracker.evening import morning_first
 from tracker.forms import NightStomachForm, QuickNightForm
+
+# What the quick cards read from the computed context; the rest of the page is the cached
+# fragment. The cards themselves hold forms with CSRF tokens, so they render every time.
+CARD_DATA = (
+    "tonight",
+    "last_night",
+    "last_night_evening",
+    "experiment_card",
+    "over_limit",
+    "upper_level_total",
+    "product",
+)
+
+
+def _dashboard_parts(*, user, days: int, now) -> dict:
+    context = pages.dashboard_context(user=user, days=days, now=now)
+    return {
+        # Without the request: no context processor runs, so no token in a cached fragment.
+        "body": render_to_string("tracker/includes/dashboard_body.html", context),
+        "cards": {name: context[name] for name in CARD_DATA},
+    }
 
 
 @login_required
@@ -18,7 +41,21 @@ def dashboard(request):
         days = 30
     if days not in pages.PERIODS:
         days = 30
-    context = pages.dashboard_context(user=request.user, days=days, now=timezone.now())
+    user = request.user
+    now = timezone.now()
+    parts = page_cache.cached(
+        key=page_cache.page_key(user=user, page="dashboard", now=now, extra=(days,)),
+        compute=lambda: _dashboard_parts(user=user, days=days, now=now),
+    )
+    context = {
+        **parts["cards"],
+        "dashboard_body": parts["body"],
+        # Changes with the hour, so never cached.
+        "morning_first": morning_first(now, user.zone, user.wake_time, user.bedtime),
+        "upper_level_hours": reference.UPPER_LEVEL_WINDOW_HOURS,
+        "ul": reference.SUPPLEMENT_UL_MG,
+        "safety_article": reference.SAFETY_ARTICLE_PATH,
+    }
     if context["last_night"] is None or context["last_night"].night is None:
         context["quick_night_form"] = QuickNightForm(
             initial={"evening": context["last_night_evening"]}, auto_id="quick_%s"

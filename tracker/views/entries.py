@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from portal.forms import apply_service_errors
 from portal.pwa import offline_copy
-from tracker import clinical, entry_tables, reference, safety, selectors, services
+from tracker import clinical, entry_tables, page_cache, reference, safety, selectors, services
 from tracker.amounts import mg_text
 from tracker.evening import last_night
 from tracker.fields import dose_initial
@@ -53,23 +54,40 @@ def _night_label(evening):
     return formats.date_format(evening, "j F Y")
 
 
+def _list_page(request, *, name: str, compute):
+    """A list page: its content cached per user, query string and day (tracker/page_cache.py).
+
+    `compute` builds the content's context; it is rendered without the request's context
+    processors (the filter form's "Clear" link reads only the path), so no token is cached.
+    """
+    user = request.user
+    now = timezone.now()
+    query = page_cache.query_key(request)
+    key = None if query is None else page_cache.page_key(user=user, page=name, now=now, extra=query)
+    body = page_cache.cached(
+        key=key,
+        compute=lambda: render_to_string(
+            f"tracker/includes/{name}_body.html", {**compute(now), "request": request}
+        ),
+    )
+    return render(request, f"tracker/{name}.html", {"body": body})
+
+
 @login_required
 @require_http_methods(["GET"])
 def night_list(request):
-    nights = selectors.night_list(user=request.user)
-    filter_form, page, query = _filtered_page(request, nights, "evening")
-    calendar = night_calendar(user=request.user, now=timezone.now())
-    return render(
-        request,
-        "tracker/night_list.html",
-        {
+    def compute(now):
+        nights = selectors.night_list(user=request.user)
+        filter_form, page, query = _filtered_page(request, nights, "evening")
+        return {
             "filter_form": filter_form,
             "page": page,
             "rows": entry_tables.night_rows(page.object_list),
             "query": query,
-            "calendar": calendar,
-        },
-    )
+            "calendar": night_calendar(user=request.user, now=now),
+        }
+
+    return _list_page(request, name="night_list", compute=compute)
 
 
 def _requested_evening(request, newest):
@@ -291,18 +309,17 @@ def night_stomach(request, pk):
 @login_required
 @require_http_methods(["GET"])
 def dose_list(request):
-    doses = selectors.dose_list(user=request.user)
-    filter_form, page, query = _filtered_page(request, doses, "evening")
-    return render(
-        request,
-        "tracker/dose_list.html",
-        {
+    def compute(_now):
+        doses = selectors.dose_list(user=request.user)
+        filter_form, page, query = _filtered_page(request, doses, "evening")
+        return {
             "filter_form": filter_form,
             "page": page,
             "rows": entry_tables.dose_rows(page.object_list),
             "query": query,
-        },
-    )
+        }
+
+    return _list_page(request, name="dose_list", compute=compute)
 
 
 def _dose_saved(request, dose, *, updated=False, undo=False):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tracker import exports, pages, pdf_jobs
+from tracker import exports, page_cache, pages, pdf_jobs
 from tracker.forms import DateRangeForm
 from tracker.tasks import report_pdf_make_task
 from tracker.views import pdf_wait
@@ -21,7 +21,11 @@ from tracker.views import pdf_wait
 def export_csv(request):
     user = request.user
     kind = "doses" if request.GET.get("type") == "doses" else "nights"
-    body = exports.doses_csv(user=user) if kind == "doses" else exports.nights_csv(user=user)
+    build = exports.doses_csv if kind == "doses" else exports.nights_csv
+    body = page_cache.cached(
+        key=page_cache.page_key(user=user, page=f"csv_{kind}", now=timezone.now()),
+        compute=lambda: build(user=user),
+    )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="restwell-{kind}-{stamp}.csv"'

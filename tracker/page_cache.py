@@ -1,0 +1,124 @@
+"""Cached tracker pages: the dashboard's figures, the night and dose lists, the CSV export.
+
+An entry is keyed by everything its part was computed from except the data, and holds the
+data stamp it was computed at beside the part:
+- the key: the user's local date and evening (tracker/evening.py), so a page cached at 23:59
+  is not the page of 00:01 ("tonight", "last night", streaks and adherence move on by
+  themselves); the language and time zone it renders in; the whole profile row (zone, bed
+  and wake times, language, health screens...), so a profile change is a new key whatever
+  field a page comes to read; a digest of the tracker's code and templates, so a deploy
+  never serves a fragment of the previous release; the page's own inputs (the period, the
+  list's query string, the CSV's kind);
+- the stamp (tracker/models/stamp.py), which the database bumps in the same transaction as
+  any change to a row a figure reads, whatever wrote it: an entry is used only while the
+  user's stamp is the one stored in it, and a miss overwrites it in place, so a person who
+  writes often keeps one entry per page, not one per write.
+The key holds the user's id and a keyed digest of the rest (portal/user_cache.py): no
+figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; deleting the
+account deletes them at once (accounts.services.account_delete).
+
+Cached parts never hold a CSRF token or a flash message: fragments are rendered without the
+request's context processors, and the forms with tokens (the dashboard's quick cards) are
+rendered on every request. Redis unreachable: every read misses and the part is computed
+as without a cache (portal/fallback_cache.py), never an error.
+"""
+
+import datetime
+import functools
+import hashlib
+import logging
+import pickle  # nosec B403 - only its exception class: Django's cache does the unpickling
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from portal import fallback_cache, user_cache
+from tracker import selectors
+from tracker.evening import evening_of
+
+# Bounds how long an entry can sit in Redis; a changed stamp or day makes it unreachable
+# long before. Long enough that a person's reads between two writes are mostly hits.
+PAGE_CACHE_SECONDS = 15 * 60
+# A longer query string is not cached (the list pages keep unknown parameters in their
+# paging links, so each would be an entry of its own).
+MAX_CACHED_QUERY = 200
+
+_NOT_IN_KEY = {"password", "last_login"}
+# What an entry from another release can raise while being unpickled: read as a miss.
+_STALE_ENTRY = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError)
+
+logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the tracker's code and templates, read once per process: the same on
+    every host running the same release, new with any change to what renders a page."""
+    roots = (Path(__file__).resolve().parent, Path(settings.BASE_DIR) / "templates" / "tracker")
+    digest = hashlib.blake2b(digest_size=8)
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.suffix in {".py", ".html"}):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _profile(user) -> tuple:
+    return tuple(
+        getattr(user, field.attname)
+        for field in user._meta.concrete_fields
+        if field.name not in _NOT_IN_KEY
+    )
+
+
+@dataclass(frozen=True)
+class PageKey:
+    key: str
+    stamp: int  # the user's data stamp now: an entry computed at another is a miss
+
+
+def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> PageKey:
+    """Where one part of one page for this user at this moment is kept. One query."""
+    zone = user.zone
+    material = (
+        now.astimezone(zone).date(),
+        evening_of(now, zone, user.wake_time),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        _profile(user),
+        code_version(),
+        extra,
+    )
+    return PageKey(
+        key=user_cache.user_key(user.pk, f"tracker:{page}", material),
+        stamp=selectors.data_stamp_get(user=user),
+    )
+
+
+def query_key(request) -> tuple | None:
+    """A list page's query string as part of a key; None: too long to cache."""
+    query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_CACHED_QUERY:
+        return None
+    return tuple(sorted(request.GET.lists()))
+
+
+def cached(*, key: PageKey | None, compute: Callable[[], Any]) -> Any:
+    """The part kept under `key` if computed at the current stamp; else computed and kept
+    (key None: computed, not kept)."""
+    if key is None:
+        return compute()
+    try:
+        entry = fallback_cache.get(key.key)
+    except _STALE_ENTRY as error:  # not expected (the key holds the code's version)
+        logger.warning("Unreadable cached page part, computed again: %r", error)
+        entry = None
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key.stamp:
+        return entry[1]
+    value = compute()
+    fallback_cache.set(key.key, (key.stamp, value), PAGE_CACHE_SECONDS)
+    return value
