@@ -8,13 +8,16 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
+SEND_TASK = "reminders.tasks.deliveries_send"  # its name, as Celery's message headers carry it
+
 
 def send_queue_empty() -> bool:
-    """True when Redis holds no message for the send task's queue: none waiting in the queue,
-    none delivered to a worker and not yet acknowledged (a task running, reserved, or a retry
-    waiting out its countdown: all are kept in kombu's `unacked` hash until acknowledged, as
-    every task acknowledges late). Then a pending delivery enqueued long ago has no task
-    anywhere: Redis lost it (a crash without persistence) or it was never published.
+    """True when Redis holds no send task: none waiting in the queue (any message there counts:
+    tasks share one queue, and the others pass through it in moments), none delivered to a
+    worker and not yet acknowledged (running, reserved, or a retry waiting out its countdown:
+    kombu keeps each in its `unacked` hash until acknowledged, as every task acknowledges
+    late). Then a pending delivery enqueued long ago has no task anywhere: Redis lost it (a
+    crash without persistence) or it was never published.
 
     False when it cannot tell (Redis unreachable, another transport): the sweeper then waits
     for its unconditional bound instead. Reads kombu's Redis channel (its queue length over
@@ -34,8 +37,9 @@ def send_queue_empty() -> bool:
             if channel._size(queue):
                 return False
             for entry in channel.client.hvals(channel.unacked_key):
-                _raw, _exchange, routing_key = json.loads(entry)
-                if routing_key == queue:
+                message, _exchange, routing_key = json.loads(entry)
+                # Only a send task counts: the sweep asking is itself unacknowledged.
+                if routing_key == queue and message["headers"].get("task") == SEND_TASK:
                     return False
             return True
     except Exception:  # noqa: BLE001 - any failure means "cannot tell"
