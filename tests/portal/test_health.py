@@ -65,12 +65,13 @@ def test_ready_stays_200_when_redis_is_unreachable(client, db, stop_redis):
 
 
 def test_ready_is_503_when_this_host_cannot_reach_its_database(client, db, monkeypatch):
-    from django.db import OperationalError, connection
+    from django.db import OperationalError
 
-    def unreachable(*args, **kwargs):
-        raise OperationalError("connection refused")
+    class Unreachable:
+        def cursor(self):
+            raise OperationalError("connection refused")
 
-    monkeypatch.setattr(connection, "cursor", unreachable)
+    monkeypatch.setattr(health, "connection", Unreachable())  # only the check's connection
     response = client.get(reverse("healthz_ready"))
     assert response.status_code == 503
     assert response.json() == {"ok": False, "database": {"ok": False}}
