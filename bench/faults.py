@@ -533,9 +533,13 @@ def redis_down(rig: Rig, *, count: int, down: float) -> fp.Result:
         load.set_phase("healthy")
         reconnect = wait_workers(WORKERS, timeout=120)
         time.sleep(10)  # healthy load after
-    from reminders.dispatch import STUCK_PENDING
+    from reminders.dispatch import LOST_PENDING
 
-    bound = (STUCK_PENDING.total_seconds() + 90) if rig.redis_crash else 150
+    # Stopped: the queue comes back with Redis (its snapshot). Killed: the queued send tasks
+    # are gone, and the sweeper re-enqueues their rows once they have waited LOST_PENDING
+    # with the broker empty: at most 90 s after their tick, plus a sweep (30 s) and the
+    # workers' reconnect (about 15 s): the same 150 s from Redis's return.
+    bound = max(150, LOST_PENDING.total_seconds() + 60)
     first = wait_sent(rig, "redis", count, timeout=bound + 60)
     second = wait_sent(rig, "redislate", late, timeout=bound + 60)
     done = first.distinct >= count and second.distinct >= late
