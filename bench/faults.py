@@ -130,8 +130,10 @@ def two_beats(rig: Rig, *, count: int, minutes: int, tick_seconds: float) -> fp.
         "beats", count,
         fp.compressed_dues(start=start, minutes=minutes, tick_seconds=tick_seconds, count=count),
     )  # fmt: skip
-    rig.start_beat("beat-a", tick_seconds=tick_seconds)
-    rig.start_beat("beat-b", tick_seconds=tick_seconds)
+    # Real time (60): the production schedule itself, the tick at the start of every minute.
+    compressed = tick_seconds if tick_seconds != 60 else None
+    rig.start_beat("beat-a", tick_seconds=compressed)
+    rig.start_beat("beat-b", tick_seconds=compressed)
     time.sleep(max(0.0, beats_up - time.time()) + (minutes + 1) * tick_seconds)
     rig.stop("beat-a")
     rig.stop("beat-b")
@@ -150,7 +152,8 @@ def two_beats(rig: Rig, *, count: int, minutes: int, tick_seconds: float) -> fp.
         },
         notes=[
             f"compressed: one minute = {tick_seconds:g} s (tick every {tick_seconds:g} s)"
-            if tick_seconds != 60 else "real time",
+            if tick_seconds != 60
+            else "real time: the production schedule, a tick at the start of every minute",
             f"ticks sent by beat A / B: {ticks[0]} / {ticks[1]}",
             f"rows: {states_text(states)}",
         ],
