@@ -31,6 +31,7 @@ def send_queue_empty() -> bool:
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     try:
         with app.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=1)  # a sweep never waits on a dead Redis
             channel = connection.default_channel
             if not hasattr(channel, "unacked_key"):  # not Redis
                 return False

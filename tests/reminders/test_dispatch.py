@@ -470,3 +470,19 @@ def test_with_the_broker_empty_a_pending_row_is_re_enqueued_after_90_s_not_5_min
     later = DUE + STUCK_PENDING + datetime.timedelta(seconds=1)
     Delivery.objects.filter(user=waiting).update(enqueued_at=DUE)
     assert dispatch.deliveries_sweep(now=later) == 1  # the unconditional bound
+
+
+def test_the_broker_check_answers_false_at_once_when_redis_is_unreachable(monkeypatch, caplog):
+    import time
+
+    from kombu import Connection
+
+    from portal.celery import app
+
+    monkeypatch.setattr(
+        app, "connection_for_read", lambda: Connection("redis://127.0.0.1:1/0", connect_timeout=1)
+    )
+    started = time.monotonic()
+    assert dispatch.send_queue_empty() is False  # cannot tell: the 5-minute bound applies
+    assert time.monotonic() - started < 10
+    assert "could not read the broker" in caplog.text
