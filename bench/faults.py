@@ -13,7 +13,8 @@ at the sink and Delivery rows by status, whatever the channel):
                    restarted 5 s later, as systemd would)
   kill-child       SIGKILL of one of worker 1's pool processes mid-fan-out
   two-beats        two beats at once for 10 minutes, time-compressed: the tick every 6 s
-                   (one "minute"), reminders due in each of the 10
+                   (one "minute"), reminders due in each of the 10 (--beat-tick-seconds
+                   60: real time, the production schedule)
   beat-down        beat down for 3 hours: reminders left due over the last 3 hours, then
                    the tick (twice at once): inside the catch-up window sent once, older
                    recorded as skipped
@@ -22,7 +23,8 @@ at the sink and Delivery rows by status, whatever the channel):
                    listed in the admin (runs in the background from the start)
   account-deleted  accounts deleted while their reminder's task is queued: nothing sent
   redis-down       Redis stopped for 60 s during web load and a fan-out: pages degrade
-                   (no 500), workers reconnect, reminders catch up
+                   (no 500), workers reconnect, reminders catch up (--redis-crash: killed,
+                   its queue lost; the sweeper re-enqueues within 90 s of the tick)
 
 Prints a table (scenario | due | delivered | lost | duplicated | allowed | time to recover)
 and exits 1 if any scenario breaks its bound. The whole run takes 7–8 minutes on a busy
