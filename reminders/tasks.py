@@ -63,9 +63,10 @@ def deliveries_sweep_task(now: str | None = None) -> None:
     """Re-enqueue deliveries a crashed or killed worker left behind.
 
     Safe to repeat: it only touches rows past their lease or long pending, and a duplicate
-    enqueue is harmless (only pending rows are ever sent). The broker is read first (then
-    the database's rows): a message published in between makes the queue look busy no
-    earlier than it is, and the rows it carries are younger than LOST_PENDING anyway.
+    enqueue is harmless (only pending rows are ever sent). The broker is read before the
+    rows: a send task published after that read is either a retry of one the read already
+    saw (so it answered "not empty") or carries rows enqueued after it, younger than
+    LOST_PENDING.
     """
     queue_empty = dispatch.send_queue_empty()
     dispatch.deliveries_sweep(now=_now(now), queue_empty=queue_empty)
