@@ -85,11 +85,11 @@ def haproxy_config(plan: ProxyPlan) -> str:
 
     - TLS ends here; plain HTTP is redirected; the app is told the scheme and one proxy hop
       (X-Forwarded-Proto, X-Forwarded-For: TRUSTED_PROXY_COUNT=1, FORWARDED_ALLOW_IPS).
-    - Health: GET /robots.txt every second (answered without the database or Redis, so an
-      outage of either, which every web host shares, never empties the pool; the app
-      degrades by itself then); 2 failures mark a host down, 2 successes bring it back. A
-      check may take 3 s to answer (it waits behind real requests in a busy host's sync
-      workers: a busy host is not a dead one), but must connect within 1 s.
+    - Health: GET /healthz/ready/ every second: 200 while the host and its database answer,
+      whatever Redis does (every host shares Redis and the pages degrade without it, so a
+      Redis outage never empties the pool); 2 failures mark a host down, 2 successes bring it
+      back. A check may take 3 s to answer (it waits behind real requests in a busy host's
+      sync workers: a busy host is not a dead one), but must connect within 1 s.
     - A new connection per request to the web hosts (`http-reuse never`): a request routed to
       a host that has vanished then fails at connect (1 s) and is retried on the other one,
       instead of waiting the server timeout on a reused connection to nobody.
@@ -139,7 +139,7 @@ backend web
     http-reuse {plan.http_reuse}
     http-request disable-l7-retry unless METH_GET || METH_HEAD
     option httpchk
-    http-check send meth GET uri /robots.txt ver HTTP/1.1 {check_headers}
+    http-check send meth GET uri /healthz/ready/ ver HTTP/1.1 {check_headers}
     http-check expect status 200
     default-server maxconn 32
 {servers}

@@ -1,4 +1,5 @@
-"""Liveness of the moving parts, for /healthz/: database, Redis, Celery worker and beat."""
+"""Health of the moving parts: /healthz/ (monitoring: database, Redis, Celery worker and beat)
+and /healthz/ready/ (the proxy's check: can this web host serve)."""
 
 import time
 
@@ -36,6 +37,19 @@ def redis_ok() -> bool:
         return bool(client.ping())
     except Exception:  # noqa: BLE001
         return False
+
+
+def ready() -> dict:
+    """Readiness of this web host, for the proxy's health check: can it serve pages?
+
+    Only what a host can lose on its own counts: its database connection (every signed-in
+    page needs it). Redis is left out on purpose: every host shares it and the pages degrade
+    without it (the tracker needs none; sign-in answers 503), so a check that failed on a
+    Redis blip would take every host out of the proxy at once and turn those pages into
+    the proxy's 503 for everyone. /healthz/ (monitoring) still reports Redis.
+    """
+    database_up = database_ok()
+    return {"ok": database_up, "database": {"ok": database_up}}
 
 
 def report() -> dict:

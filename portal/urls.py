@@ -32,6 +32,8 @@ urlpatterns = [
     path("", flows_views.home, name="home"),  # the landing page shows what there is to read
     path("privacy/", views.privacy, name="privacy"),
     path("healthz/", views.healthz, name="healthz"),
+    # The proxy's check: this host and its database, not the Redis every host shares.
+    path("healthz/ready/", views.healthz_ready, name="healthz_ready"),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path("favicon.ico", views.favicon),
     # The installable web app: both at the root, so the worker's scope is the whole site.

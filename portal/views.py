@@ -20,6 +20,14 @@ def healthz(request):
     return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
+@never_cache
+@require_GET
+def healthz_ready(request):
+    """The proxy's health check (docs/deploy.md): 200 while this host can serve pages."""
+    report = health.ready()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
 def permission_denied(request, exception=None):
     log_permission_denied(request)
     return render(request, "403.html", status=403)

@@ -63,6 +63,20 @@ def deliveries_sweep_task(now: str | None = None) -> None:
     """Re-enqueue deliveries a crashed or killed worker left behind.
 
     Safe to repeat: it only touches rows past their lease or long pending, and a duplicate
-    enqueue is harmless (only pending rows are ever sent).
+    enqueue is harmless (only pending rows are ever sent). The broker is read before the
+    rows: a send task published after that read is either a retry of one the read already
+    saw (so it answered "not empty") or carries rows enqueued after it, younger than
+    LOST_PENDING.
     """
-    dispatch.deliveries_sweep(now=_now(now))
+    queue_empty = dispatch.send_queue_empty()
+    dispatch.deliveries_sweep(now=_now(now), queue_empty=queue_empty)
+
+
+@shared_task(name="reminders.tasks.deliveries_purge", ignore_result=True)
+def deliveries_purge_task(now: str | None = None) -> None:
+    """Delete delivery rows past their retention, in batches.
+
+    Safe to repeat: it deletes only rows due before the cutoff, which nothing reads or
+    re-creates as sendable (the tick records so old a due instant as too late).
+    """
+    dispatch.deliveries_purge(now=_now(now))

@@ -181,6 +181,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = env_or("CELERY_QUEUE", "restwell")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Days a reminder delivery row is kept after its due instant (the admin's delivery log);
+# never less than the life of the links in its message (see reminders/dispatch/purge.py).
+REMINDER_DELIVERY_RETENTION_DAYS = env.int("REMINDER_DELIVERY_RETENTION_DAYS", default=90)
 CELERY_BEAT_SCHEDULE = {
     # Every 30 s: proves beat is alive (beat stamps it on publish) and a worker answers
     # (the worker stamps it on run); /healthz/ reports both ages.
@@ -231,6 +234,15 @@ CELERY_BEAT_SCHEDULE |= {
     "tracker-sleep-imports-purge": {
         "task": "tracker.tasks.sleep_imports_purge",
         "schedule": crontab(hour=3, minute=29),
+        "options": {"expires": 3600},
+    },
+    # Daily at 03:41 UTC (quiet, off the top of the hour and the other purges): delete
+    # reminder deliveries due more than REMINDER_DELIVERY_RETENTION_DAYS ago, in batches.
+    # Kept forever they were the largest table within months (~400 B each, 100 a year per
+    # user); nothing needs one that old (every link in its message has expired by then).
+    "reminders-deliveries-purge": {
+        "task": "reminders.tasks.deliveries_purge",
+        "schedule": crontab(hour=3, minute=41),
         "options": {"expires": 3600},
     },
     # Weekly, Monday 07:23 UTC (the start of a working week in Europe, off the top of the

@@ -90,16 +90,20 @@ def _lease(delivery_ids: Iterable[int], now: datetime.datetime) -> list[Delivery
                 skip_if_logged=Exists(_SETTING.filter(skip_if_logged=True)),
                 verified=selectors.verified_primary_email(user_id="user_id", email="user__email"),
             )
-            .values_list(*_LEASE_COLUMNS, "setting_on", "skip_if_logged", "verified")
+            .values_list(
+                *_LEASE_COLUMNS, "user__is_active", "setting_on", "skip_if_logged", "verified"
+            )
             .order_by("pk")
         )
         if not rows:
             return []
         skipped: dict[str, list[int]] = {}
         undecided, wants_skip = [], []
-        for *columns, setting_on, skip_if_logged, verified in rows:
+        for *columns, active, setting_on, skip_if_logged, verified in rows:
             delivery = DeliveryToSend(*columns)
-            if not setting_on:
+            if not active:  # deactivated in the admin ("instead of deleting accounts")
+                skipped.setdefault("account_inactive", []).append(delivery.pk)
+            elif not setting_on:
                 skipped.setdefault("turned_off", []).append(delivery.pk)
             elif not verified and delivery.channel == Channel.EMAIL:
                 skipped.setdefault("no_verified_email", []).append(delivery.pk)
@@ -179,6 +183,17 @@ class _LeaseKeeper:
         )
 
 
+def _drop(ids: list[int]) -> set[int]:
+    """Rows a sender did not send because the check before it failed; all are no longer its
+    own. A row of a deactivated account is closed here (skipped); a deleted account's rows
+    are gone, and a row the sweeper took back is another sender's."""
+    if ids:
+        Delivery.objects.filter(
+            pk__in=ids, status=DeliveryStatus.SENDING, user__is_active=False
+        ).update(status=DeliveryStatus.SKIPPED, reason="account_inactive", lease_until=None)
+    return set(ids)
+
+
 def _release(deliveries: list[DeliveryToSend], reason: str) -> None:
     """Back to pending after a transient failure; failed once out of attempts."""
     ids = [d.pk for d in deliveries]
@@ -189,20 +204,46 @@ def _release(deliveries: list[DeliveryToSend], reason: str) -> None:
     open_rows.update(status=DeliveryStatus.PENDING, reason=reason, lease_until=None)
 
 
+_USERS = Delivery._meta.get_field("user").related_model._meta.db_table
 _MARK_SENT = (
     f"UPDATE {Delivery._meta.db_table} SET status = '{DeliveryStatus.SENT}', "  # noqa: S608 - constants  # nosec B608
     "sent_at = %s, lease_until = NULL, reason = '' "
     f"WHERE id = %s AND status = '{DeliveryStatus.SENDING}'"
 )
-_MARK_SENT_STATEMENT = b"restwell_mark_sent"  # its server-side name on each connection
-# The same statement with libpq's numbered placeholders.
-_MARK_SENT_LIBPQ = _MARK_SENT.replace("%s", "$1", 1).replace("%s", "$2", 1).encode()
+# Whether a leased row may still go out: it exists (deleting an account deletes its rows),
+# is still sending (not taken back by the sweeper) and its account is active.
+_STILL_OURS = (
+    f"SELECT EXISTS (SELECT 1 FROM {Delivery._meta.db_table} d JOIN {_USERS} u "  # noqa: S608 - constants  # nosec B608
+    f"ON u.id = d.user_id WHERE d.id = %s AND d.status = '{DeliveryStatus.SENDING}' "
+    "AND u.is_active)"
+)
+# Both in one statement, one round trip: mark one row sent, ask about the next one. (A
+# data-modifying WITH runs to completion whether or not the query reads it.)
+_MARK_SENT_THEN_CHECK = f"WITH sent AS ({_MARK_SENT}) {_STILL_OURS}"
+
+
+def _libpq(statement: str) -> bytes:
+    """The statement with libpq's numbered placeholders."""
+    parts = statement.split("%s")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)).encode() + (
+        parts[-1].encode()
+    )
+
+
+# Their server-side names on each connection.
+_PREPARED = {
+    b"restwell_mark_sent_then_check": _libpq(_MARK_SENT_THEN_CHECK),
+    b"restwell_still_ours": _libpq(_STILL_OURS),
+}
 _ALREADY_PREPARED = b"42P05"  # duplicate_prepared_statement
+_NO_ROW = b"0"  # an id no row has: "nothing to check next"
 
 
 class SentMarks:
     """Commits each accepted message as sent, before the next one is sent: one autocommitted
-    UPDATE per message, on the connection of the chunk that sends it.
+    statement per message, on the connection of the chunk that sends it. The same statement
+    answers whether the next row may still go out (`check`), so the check just before each
+    message costs no round trip of its own.
 
     On PostgreSQL this is the hottest statement of a fan-out, so it runs as a server-side
     prepared statement straight through libpq (psycopg's `pq` layer, which releases the GIL
@@ -219,23 +260,39 @@ class SentMarks:
         self._pgconn = None
         if self._db.vendor == "postgresql" and self._db.get_autocommit():
             pgconn = self._db.connection.pgconn
-            result = pgconn.prepare(_MARK_SENT_STATEMENT, _MARK_SENT_LIBPQ)
-            if result.status != pq.ExecStatus.COMMAND_OK:
-                if result.error_field(pq.DiagnosticField.SQLSTATE) != _ALREADY_PREPARED:
-                    self._raise(result)
+            for name, statement in _PREPARED.items():
+                result = pgconn.prepare(name, statement)
+                if result.status != pq.ExecStatus.COMMAND_OK:
+                    if result.error_field(pq.DiagnosticField.SQLSTATE) != _ALREADY_PREPARED:
+                        self._raise(result)
             self._pgconn = pgconn
 
-    def mark(self, delivery_id: int) -> None:
+    def check(self, delivery_id: int) -> bool:
+        """Whether the leased row may still go out (see _STILL_OURS)."""
+        if self._pgconn is None:
+            with self._db.cursor() as cursor:
+                cursor.execute(_STILL_OURS, [delivery_id])
+                return bool(cursor.fetchone()[0])
+        return self._run(b"restwell_still_ours", [b"%d" % delivery_id])
+
+    def mark(self, delivery_id: int, *, then_check: int | None = None) -> bool:
+        """Commit the row as sent; returns check(then_check) (False when None)."""
         sent_at = datetime.datetime.now(datetime.UTC)
         if self._pgconn is None:  # SQLite, or inside a transaction (tests): through Django
             with self._db.cursor() as cursor:
                 cursor.execute(_MARK_SENT, [sent_at, delivery_id])
-            return
-        result = self._pgconn.exec_prepared(
-            _MARK_SENT_STATEMENT, [sent_at.isoformat().encode(), b"%d" % delivery_id]
+            return then_check is not None and self.check(then_check)
+        next_id = _NO_ROW if then_check is None else b"%d" % then_check
+        return self._run(
+            b"restwell_mark_sent_then_check",
+            [sent_at.isoformat().encode(), b"%d" % delivery_id, next_id],
         )
-        if result.status != pq.ExecStatus.COMMAND_OK:
+
+    def _run(self, name: bytes, params: list[bytes]) -> bool:
+        result = self._pgconn.exec_prepared(name, params)
+        if result.status != pq.ExecStatus.TUPLES_OK:
             self._raise(result)
+        return result.get_value(0, 0) == b"t"
 
     def _raise(self, result) -> None:
         with self._db.wrap_database_errors:
@@ -268,6 +325,8 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
     opened: dict[str, Transport] = {}
     down: dict[str, str] = {}  # channel → why it failed
     later: dict[int, RetryLater] = {}  # rows to retry, with why
+    checked: dict[int | None, bool] = {}  # may the next row go out, asked by the last mark
+    dropped: list[int] = []  # rows found deleted, no longer sending, or of an inactive account
     sent = 0
     try:
         marks = SentMarks()
@@ -276,6 +335,7 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
                 remaining = [d.pk for d in leased[index:] if d.pk not in lost]
                 lost |= set(remaining) - lease.renew(remaining)
             channel = delivery.channel
+            may_send = checked.pop(delivery.pk, None)
             if delivery.pk in lost or channel in down:
                 continue
             transport = opened.get(channel)
@@ -284,6 +344,13 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
                     transport = transports[channel]
                     transport.open([d for d in leased if d.channel == channel])
                     opened[channel] = transport
+                    may_send = None  # asked before the channel opened: ask again
+                # Right before the message is handed over: the account may have been
+                # deleted (or deactivated) since the lease. Usually answered by the
+                # previous message's mark, a moment ago; asked on its own otherwise.
+                if not (may_send if may_send is not None else marks.check(delivery.pk)):
+                    dropped.append(delivery.pk)
+                    continue
                 transport.transmit(delivery)
             except Refused as refused:
                 Delivery.objects.filter(pk=delivery.pk).update(
@@ -297,12 +364,14 @@ def deliveries_send(*, delivery_ids: list[int], now: datetime.datetime | None = 
             except ChannelDown as error:
                 down[channel] = error.reason
                 continue
-            marks.mark(delivery.pk)
+            following = leased[index + 1].pk if index + 1 < len(leased) else None
+            checked[following] = marks.mark(delivery.pk, then_check=following)
             done.add(delivery.pk)
             sent += 1
     finally:
         for transport in opened.values():
             transport.close()
+    lost |= _drop(dropped)
     unsent = [d for d in leased if d.pk not in done and d.pk not in lost]
     for channel, reason in down.items():
         _release([d for d in unsent if d.channel == channel and d.pk not in later], reason)

@@ -27,7 +27,7 @@ def test_every_web_host_is_health_checked_and_gets_the_forwarded_scheme():
     config = plan.haproxy_config(PRODUCTION)
     assert "server web1 10.0.0.11:8000 check" in config
     assert "server web2 10.0.0.12:8000 check" in config
-    assert "uri /robots.txt" in config  # answered without the database or Redis
+    assert "uri /healthz/ready/" in config  # the host and its database, not Redis
     assert "hdr Host restwell.example" in config
     assert "http-request set-header X-Forwarded-Proto https" in config
     assert "disable-l7-retry unless METH_GET || METH_HEAD" in config  # a POST never twice

@@ -49,6 +49,7 @@ RULES = {
     "home": PUBLIC,
     "privacy": PUBLIC,
     "healthz": PUBLIC,
+    "healthz_ready": PUBLIC,
     "favicon.ico": PUBLIC,
     "sitemap": PUBLIC,
     "robots_txt": PUBLIC,

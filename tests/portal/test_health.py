@@ -52,3 +52,26 @@ def test_a_real_worker_answers_the_heartbeat(celery_worker, client):
     body = client.get(reverse("healthz")).json()
     assert body["worker"]["seconds_since_seen"] is not None
     assert body["beat"]["seconds_since_seen"] is not None
+
+
+def test_ready_stays_200_when_redis_is_unreachable(client, db, stop_redis):
+    """The proxy's check: a Redis outage, shared by every web host, never empties the pool."""
+    stop_redis()
+    response = client.get(reverse("healthz_ready"))
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "database": {"ok": True}}
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert client.get(reverse("healthz")).status_code == 503  # monitoring still sees it
+
+
+def test_ready_is_503_when_this_host_cannot_reach_its_database(client, db, monkeypatch):
+    from django.db import OperationalError
+
+    class Unreachable:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(health, "connection", Unreachable())  # only the check's connection
+    response = client.get(reverse("healthz_ready"))
+    assert response.status_code == 503
+    assert response.json() == {"ok": False, "database": {"ok": False}}

@@ -384,3 +384,105 @@ def test_a_long_chunk_keeps_its_lease_while_sending(due_user, monkeypatch):
     claim()
     assert send_all() == 1
     assert renewals and Delivery.objects.get().status == "sent"
+
+
+def test_an_account_deleted_or_deactivated_while_its_chunk_sends_gets_nothing(db, monkeypatch):
+    """The check right before each message: an account deleted (its rows go with it) or
+    deactivated after the lease, while earlier messages of the chunk were going out, gets no
+    message; the others do."""
+    from accounts.services import account_delete
+    from reminders.dispatch.smtp import EmailTransport
+
+    first, deleted, deactivated, last = [UserFactory() for _ in range(4)]
+    for user in (first, deleted, deactivated, last):
+        evening_reminder(user)
+    claim()
+    original = EmailTransport.transmit
+
+    def transmit(self, delivery):
+        if delivery.user_id == first.pk:  # while the first message goes out
+            account_delete(user=deleted)
+            deactivated.is_active = False
+            deactivated.save(update_fields=["is_active"])
+        return original(self, delivery)
+
+    monkeypatch.setattr(EmailTransport, "transmit", transmit)
+    assert send_all() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, last.email])
+    assert not Delivery.objects.filter(user_id=deleted.pk).exists()
+    closed = Delivery.objects.get(user=deactivated)
+    assert (closed.status, closed.reason) == ("skipped", "account_inactive")
+    assert closed.lease_until is None
+    assert Delivery.objects.get(user=last).status == "sent"
+
+
+def test_a_deactivated_account_is_skipped_at_the_lease(due_user):
+    claim()
+    due_user.is_active = False
+    due_user.save(update_fields=["is_active"])
+    assert send_all() == 0
+    assert mail.outbox == []
+    assert Delivery.objects.get().reason == "account_inactive"
+
+
+def test_a_row_the_sweeper_took_back_mid_chunk_is_left_to_the_next_sender(db, monkeypatch):
+    from reminders.dispatch.smtp import EmailTransport
+
+    first, second = UserFactory(), UserFactory()
+    for user in (first, second):
+        evening_reminder(user)
+    claim()
+    original = EmailTransport.transmit
+
+    def transmit(self, delivery):
+        if delivery.user_id == first.pk:  # the sender stalls; the sweeper re-enqueues row 2
+            Delivery.objects.filter(user=second).update(status="pending", lease_until=None)
+        return original(self, delivery)
+
+    monkeypatch.setattr(EmailTransport, "transmit", transmit)
+    assert send_all() == 1
+    assert [m.to[0] for m in mail.outbox] == [first.email]
+    assert Delivery.objects.get(user=second).status == "pending"  # for the next sender
+
+
+def test_with_the_broker_empty_a_pending_row_is_re_enqueued_after_90_s_not_5_minutes(
+    db, django_capture_on_commit_callbacks
+):
+    """Redis lost its queue: the sweeper, told the send queue is empty, re-enqueues what
+    has waited LOST_PENDING; told it is not (a busy minute), it waits STUCK_PENDING."""
+    waiting, fresh = UserFactory(), UserFactory()
+    for user in (waiting, fresh):
+        evening_reminder(user)
+    claim()
+    now = DUE + dispatch.LOST_PENDING + datetime.timedelta(seconds=1)
+    Delivery.objects.filter(user=fresh).update(enqueued_at=DUE + datetime.timedelta(seconds=30))
+    assert dispatch.deliveries_sweep(now=now) == 0  # queue busy (or unknown): not yet
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert dispatch.deliveries_sweep(now=now, queue_empty=True) == 1
+    assert len(callbacks) == 1
+    assert Delivery.objects.get(user=waiting).redeliveries == 1
+    assert Delivery.objects.get(user=fresh).redeliveries == 0  # enqueued 61 s ago
+    # Sending (leased) rows keep their lease whatever the broker says.
+    Delivery.objects.filter(user=fresh).update(
+        status="sending", lease_until=DUE + datetime.timedelta(hours=1), enqueued_at=DUE
+    )
+    assert dispatch.deliveries_sweep(now=now, queue_empty=True) == 0
+    later = DUE + STUCK_PENDING + datetime.timedelta(seconds=1)
+    Delivery.objects.filter(user=waiting).update(enqueued_at=DUE)
+    assert dispatch.deliveries_sweep(now=later) == 1  # the unconditional bound
+
+
+def test_the_broker_check_answers_false_at_once_when_redis_is_unreachable(monkeypatch, caplog):
+    import time
+
+    from kombu import Connection
+
+    from portal.celery import app
+
+    monkeypatch.setattr(
+        app, "connection_for_read", lambda: Connection("redis://127.0.0.1:1/0", connect_timeout=1)
+    )
+    started = time.monotonic()
+    assert dispatch.send_queue_empty() is False  # cannot tell: the 5-minute bound applies
+    assert time.monotonic() - started < 10
+    assert "could not read the broker" in caplog.text

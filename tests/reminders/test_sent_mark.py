@@ -59,8 +59,32 @@ def test_on_postgresql_the_mark_is_prepared_once_and_djangos_own_queries_are_not
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [statement for (statement,) in cursor.fetchall()]
-    assert len(prepared) == 1
-    assert prepared[0].startswith("UPDATE reminders_delivery SET status = 'sent', sent_at = $1")
+    # The mark (with the check of the next row) and the check alone; nothing of Django's.
+    assert sorted(prepared) == [
+        "SELECT EXISTS (SELECT 1 FROM reminders_delivery d JOIN accounts_user u ON u.id = "
+        "d.user_id WHERE d.id = $1 AND d.status = 'sending' AND u.is_active)",
+        "WITH sent AS (UPDATE reminders_delivery SET status = 'sent', sent_at = $1, "
+        "lease_until = NULL, reason = '' WHERE id = $2 AND status = 'sending') "
+        "SELECT EXISTS (SELECT 1 FROM reminders_delivery d JOIN accounts_user u ON u.id = "
+        "d.user_id WHERE d.id = $3 AND d.status = 'sending' AND u.is_active)",
+    ]
+
+
+def test_the_mark_answers_whether_the_next_row_may_still_go_out():
+    first, second, third, fourth = sending(4)
+    other = sending(1)[0]
+    marks = send.SentMarks()
+    assert marks.check(first.pk)
+    assert marks.mark(first.pk, then_check=second.pk) is True
+    Delivery.objects.filter(pk=third.pk).delete()  # its account deleted meanwhile
+    assert marks.mark(second.pk, then_check=third.pk) is False
+    Delivery.objects.filter(pk=fourth.pk).update(status=DeliveryStatus.PENDING)  # swept back
+    assert marks.mark(third.pk, then_check=fourth.pk) is False
+    other.user.is_active = False
+    other.user.save()
+    assert marks.check(other.pk) is False
+    assert marks.mark(fourth.pk) is False  # nothing next
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 2  # first, second
 
 
 def test_inside_a_transaction_the_mark_goes_through_django():
