@@ -10,7 +10,6 @@ import datetime
 import io
 import re
 import uuid
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -27,6 +26,7 @@ from reminders import dispatch, tokens
 from reminders.models import Delivery
 from tests.factories import UserFactory, link_token
 from tests.reminders.conftest import BEFORE, DUE, evening_reminder
+from tests.tracker.conftest import experiment_running
 from tests.tracker.sleep_samples import apple_xml, apple_zip, sleep_record
 from tracker import services
 from tracker.models import DataStamp, Dose, NightLog
@@ -191,17 +191,7 @@ def _health_screen(user, writer):
 
 
 def _experiment_start(user, writer):
-    experiment = services.experiment_plan(
-        user=user,
-        outcome="severity",
-        smallest_change=Decimal("1.0"),
-        pairs=2,
-        period_nights=7,
-        washout_nights=2,
-        start_evening=TONIGHT + DAY,
-        now=NOW,
-    )
-    services.experiment_start(experiment=experiment, now=NOW)
+    experiment_running(user, start_evening=TONIGHT + DAY, now=NOW, orders=[True, False])
 
 
 def _trial(user, writer):
