@@ -50,6 +50,18 @@ QUEUED, RENDERING, READY, FAILED = "queued", "rendering", "ready", "failed"
 STUCK = "stuck"  # shown, never stored: queued for longer than STUCK_SECONDS
 
 
+# The Celery options of both render tasks (tracker's and sharing's): Redis unreachable is
+# retried with backoff, and a busy render slot is waited out in 2 s steps (render_or_wait),
+# up to 90 times: the slot frees itself after 120 s even if a worker died holding it.
+RENDER_TASK_OPTIONS = {
+    "bind": True,
+    "ignore_result": True,
+    "autoretry_for": UNREACHABLE,
+    "retry_backoff": True,
+    "max_retries": 90,
+}
+
+
 class PdfBusy(Exception):
     """Another PDF of this person's data is being made right now."""
 
@@ -230,3 +242,11 @@ def own_report_html(job: PdfJob) -> str | None:
         return None
     start, end = datetime.date.fromisoformat(job.start), datetime.date.fromisoformat(job.end)
     return report_pdf_html(user=user, start=start, end=end, now=timezone.now())
+
+
+def render_or_wait(task, *, job_id: str, html: Callable[[PdfJob], str | None]) -> None:
+    """A render task's body: render the job, or retry in 2 s while the owner's slot is busy."""
+    try:
+        pdf_job_render(job_id=job_id, html=html)
+    except SlotBusy as busy:
+        raise task.retry(countdown=2, exc=busy) from busy

@@ -2,7 +2,6 @@
 
 from celery import shared_task
 
-from portal.fallback_cache import UNREACHABLE
 from tracker import pdf_jobs, services
 
 
@@ -20,21 +19,11 @@ def idempotency_keys_purge_task() -> None:
     services.idempotency_keys_purge()
 
 
-@shared_task(
-    name="tracker.tasks.report_pdf_make",
-    bind=True,
-    ignore_result=True,
-    autoretry_for=UNREACHABLE,
-    retry_backoff=True,
-    max_retries=90,
-)
+@shared_task(name="tracker.tasks.report_pdf_make", **pdf_jobs.RENDER_TASK_OPTIONS)
 def report_pdf_make_task(self, job_id: str) -> None:
     """Make the PDF of a person's own report (tracker/pdf_jobs.py). Takes the job's opaque id
     only: the job record holds the range and paper. Safe to repeat: a finished job is left
     as it is, and rendering again writes the same report under the same id. While another
     of the owner's PDFs renders, it waits its turn (2 s, up to 90 times: the render slot
     frees itself after 120 s even if a worker died holding it)."""
-    try:
-        pdf_jobs.pdf_job_render(job_id=job_id, html=pdf_jobs.own_report_html)
-    except pdf_jobs.SlotBusy as busy:
-        raise self.retry(countdown=2, exc=busy) from busy
+    pdf_jobs.render_or_wait(self, job_id=job_id, html=pdf_jobs.own_report_html)
