@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import DecimalField, Value
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -136,11 +137,18 @@ def supplement_mg_around(*, user, at: datetime.datetime) -> Decimal:
             user=user, taken_at__gt=at - window, taken_at__lt=at + window
         ).values_list("taken_at", "elemental_mg")
     )
-    best = Decimal(0)
-    for start, _mg in rows:  # the largest window starts at a dose at or before `at`
+    # One pass: the window [start, start + window) slides from dose to dose, adding the doses
+    # it reaches and dropping the one it leaves (linear, however many doses a day holds).
+    best = total = Decimal(0)
+    reached = 0
+    for start, mg in rows:  # the largest window starts at a dose at or before `at`
         if start > at:
             break
-        best = max(best, sum((mg for t, mg in rows if start <= t < start + window), Decimal(0)))
+        while reached < len(rows) and rows[reached][0] < start + window:
+            total += rows[reached][1]
+            reached += 1
+        best = max(best, total)
+        total -= mg
     return best
 
 
@@ -164,11 +172,8 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
                 f"{ul.source} {span.source}",
             )
         )
-    iron = IronProduct.objects.filter(user=user).first()
     untimed = []
-    timed = [(m.kind, m.usual_time, None) for m in OtherMedicine.objects.filter(user=user)]
-    if iron is not None:
-        timed.insert(0, (MedicineKind.IRON, iron.usual_time, iron))
+    timed = _medicines_with_times(user=user)
     noted = set()
     for kind, usual_time, product in timed:
         rule = SPACING.get(kind)
@@ -190,6 +195,35 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
     if untimed:
         notes.append(_untimed_note(untimed))
     return notes
+
+
+def _medicines_with_times(*, user) -> list[tuple[str, datetime.time | None, IronProduct | None]]:
+    """(kind, usual time, iron product or None) of each medicine the user listed: "My iron"
+    first, then the other medicines by kind, time and entry. One query (a UNION of the two
+    tables): a one-tap dose's message waits on it."""
+    columns = ("pk", "kind", "usual_time", "name", "elemental_mg", "frequency")
+    iron = IronProduct.objects.filter(user=user).values_list(
+        Value(True), "pk", Value(MedicineKind.IRON), *columns[2:]
+    )
+    others = (
+        OtherMedicine.objects.filter(user=user)
+        .order_by()
+        .values_list(Value(False), *columns[:3], Value(""), Value(None, DecimalField()), Value(""))
+    )
+    rows = sorted(
+        iron.union(others, all=True),
+        # OtherMedicine's order (kind, usual time, pk), with untimed entries last: which of
+        # two untimed entries of one kind comes first changes no note.
+        key=lambda row: (not row[0], row[2], row[3] is None, row[3] or datetime.time.min, row[1]),
+    )
+    return [
+        (
+            kind,
+            usual_time,
+            IronProduct(name=name, elemental_mg=mg, frequency=frequency) if is_product else None,
+        )
+        for is_product, _pk, kind, usual_time, name, mg, frequency in rows
+    ]
 
 
 def _untimed_note(kinds: list[str]) -> SafetyNote:

@@ -1,6 +1,8 @@
 """Safety notes, the medicines list, lab results, trial phases, and the admin boundary."""
 
 import datetime
+import random
+from decimal import Decimal
 
 import pytest
 from django.contrib import admin
@@ -8,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tracker import reference, services
-from tracker.models import LabResult, OtherMedicine, Trial
-from tracker.safety import dose_safety_notes
+from tracker.models import Dose, LabResult, OtherMedicine, Trial
+from tracker.safety import dose_safety_notes, supplement_mg_around
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -25,6 +27,12 @@ def utc_user(user):
 
 def _dose(user, hour, minute=0, mg=100, day=1):
     taken = datetime.datetime(2026, 6, day, hour, minute, tzinfo=UTC)
+    return services.dose_record(
+        user=user, taken_at=taken, form="glycinate", amount_mg=mg, unit="elemental", now=NOW
+    )
+
+
+def _dose_at(user, taken, mg):
     return services.dose_record(
         user=user, taken_at=taken, form="glycinate", amount_mg=mg, unit="elemental", now=NOW
     )
@@ -105,6 +113,58 @@ def test_iron_spacing_cites_the_iron_product_information_not_the_ods_fact_sheet(
     assert "Summary of Product Characteristics" in source and "section 4.5" in source
     assert "Magnaspartate" in source and "3 to 4 hours before or after iron" in source
     assert "at least 3 hours apart" in notes[0].text
+
+
+def test_the_iron_product_is_named_before_a_listed_iron_and_notes_take_two_queries(
+    utc_user, django_assert_num_queries
+):
+    services.iron_product_set(
+        user=utc_user,
+        name="Ferrous sulfate",
+        elemental_mg=65,
+        frequency="alternate_days",
+        usual_time=datetime.time(20, 30),
+    )
+    # Also listed as a medicine, at another time: "My iron" is the one the note names.
+    services.medicine_add(user=utc_user, kind="iron", usual_time=datetime.time(20, 0))
+    services.medicine_add(user=utc_user, kind="gabapentin", usual_time=datetime.time(21, 30))
+    services.medicine_add(user=utc_user, kind="gabapentin", usual_time=datetime.time(20, 45))
+    services.medicine_add(user=utc_user, kind="levothyroxine")
+    dose = _dose(utc_user, 21)
+    # The doses around it, then the iron product and the medicines together.
+    with django_assert_num_queries(2):
+        notes = dose_safety_notes(user=utc_user, dose=dose)
+    assert [note.text.split(" (")[0] for note in notes] == [
+        "This dose is within 3 hours of your usual iron time",
+        "This dose is within 2 hours of your usual gabapentin time",
+        "You listed Levothyroxine. Magnesium can affect how these are absorbed: levothyroxine "
+        "at least 4 hours apart. Add the usual time you take each and Restwell will check "
+        "every dose.",
+    ]
+    # One note per medicine: the earliest gabapentin time, the product with its own time.
+    assert "(20:30: Ferrous sulfate, 65 mg elemental iron, every other day)" in notes[0].text
+    assert "(20:45)" in notes[1].text
+
+
+def test_the_upper_level_total_is_the_fullest_window_around_the_dose(utc_user):
+    """The one-pass window agrees with summing every window from scratch."""
+    rng = random.Random(7)
+    start = datetime.datetime(2026, 5, 30, 0, 0, tzinfo=UTC)
+    taken = sorted(
+        start + datetime.timedelta(minutes=rng.randrange(0, 3 * 24 * 60)) for _ in range(40)
+    )
+    taken += taken[5:8]  # doses logged at the same minute
+    for at in taken:
+        _dose_at(utc_user, at, mg=rng.choice((50, 100, 150)))
+    window = datetime.timedelta(hours=reference.UPPER_LEVEL_WINDOW_HOURS.value)
+    doses = list(Dose.objects.filter(user=utc_user).values_list("taken_at", "elemental_mg"))
+    for at in taken[::4]:
+        expected = max(
+            sum((mg for t, mg in doses if begin <= t < begin + window), Decimal(0))
+            for begin, _mg in doses
+            if at - window < begin <= at
+        )
+        assert supplement_mg_around(user=utc_user, at=at) == expected
 
 
 def test_general_note_for_medicines_without_a_rule_or_time(utc_user):
