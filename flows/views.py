@@ -90,6 +90,7 @@ def reminder_settings(request):
             messages.success(request, _("Your reminder settings are saved."))
             return redirect("reminders:settings")
     next_heading, next_lines = next_reminders(current)
+    facts = selectors.settings_page_facts(user=user)
     return render(
         request,
         "reminders/settings.html",
@@ -101,10 +102,10 @@ def reminder_settings(request):
             "evening": evening,
             "morning": morning,
             **saved,
-            "has_verified_email": selectors.user_has_verified_primary_email(user=user),
-            "calendar": selectors.calendar_links_get(user=user),
+            "has_verified_email": facts.has_verified_email,
+            "calendar": facts.calendar,
             "vapid_public_key": selectors.push_public_key(),
-            "device_count": len(selectors.push_devices_get(user=user)),
+            "device_count": facts.device_count,
         },
     )
 

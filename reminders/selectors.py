@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -58,10 +59,6 @@ def verified_primary_email(*, user_id: str = "pk", email: str = "email") -> Exis
             user_id=OuterRef(user_id), email__iexact=OuterRef(email), primary=True, verified=True
         )
     )
-
-
-def user_has_verified_primary_email(*, user) -> bool:
-    return get_user_model().objects.filter(pk=user.pk).filter(verified_primary_email()).exists()
 
 
 def delivery_for_token(*, token: str, purpose: str) -> Delivery | None:
@@ -164,14 +161,50 @@ def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
     )
 
 
-def calendar_links_get(*, user) -> dict[str, str] | None:
-    """The user's calendar feed URL (absolute, from SITE_URL) and the same as webcal://,
-    which calendar apps open as a subscription; None when the link is off."""
-    feed = CalendarFeed.objects.filter(user=user).only("token").first()
-    if feed is None:
+def _calendar_links(token: str | None) -> dict[str, str] | None:
+    """A calendar feed's URL (absolute, from SITE_URL) and the same as webcal://, which
+    calendar apps open as a subscription; None when the link is off (no token)."""
+    if token is None:
         return None
-    url = settings.SITE_URL + reverse("calendar:feed", args=[feed.token])
+    url = settings.SITE_URL + reverse("calendar:feed", args=[token])
     return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
+def calendar_links_get(*, user) -> dict[str, str] | None:
+    """The user's calendar feed links (see _calendar_links); None when the link is off."""
+    feed = CalendarFeed.objects.filter(user=user).only("token").first()
+    return _calendar_links(feed and feed.token)
+
+
+@dataclass(frozen=True)
+class SettingsPageFacts:
+    has_verified_email: bool  # email reminders can go out
+    calendar: dict[str, str] | None  # the calendar feed's links, None when off
+    device_count: int  # the devices that get notifications
+
+
+def settings_page_facts(*, user) -> SettingsPageFacts:
+    """What the reminder settings page says beside the form, in one query (the page is
+    opened often; three small lookups cost more than their rows)."""
+    devices = (
+        PushSubscription.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list(
+            verified_primary_email(),
+            Subquery(CalendarFeed.objects.filter(user=OuterRef("pk")).values("token")[:1]),
+            Coalesce(Subquery(devices), 0),
+        )
+        .get()
+    )
+    has_verified_email, calendar_token, device_count = row
+    return SettingsPageFacts(has_verified_email, _calendar_links(calendar_token), device_count)
 
 
 def evening_email_preview(*, user, now: datetime.datetime) -> str:

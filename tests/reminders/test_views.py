@@ -5,11 +5,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
-from reminders import dispatch, tokens
-from reminders.models import Delivery, ReminderSetting
+from reminders import dispatch, selectors, services, tokens
+from reminders.models import Delivery, PushSubscription, ReminderSetting
 from tests.factories import link_token
 from tests.reminders.conftest import DUE, evening_reminder
 from tracker import reference
@@ -344,3 +346,33 @@ def test_link_pages_are_never_stored_by_a_cache(client, due_user):
         response = client.get(_url(name, purpose, delivery))
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"], name
+
+
+def test_settings_page_facts_in_one_query(user_client, user, other_user, django_assert_num_queries):
+    def device(owner, n):
+        PushSubscription.objects.create(
+            user=owner,
+            endpoint=f"https://push.example.com/{owner.pk}/{n}",
+            p256dh="key",
+            auth="secret",
+            created_at=timezone.now(),
+        )
+
+    device(other_user, 1)
+    services.calendar_feed_reset(user=other_user, now=timezone.now())
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    with django_assert_num_queries(1):
+        facts = selectors.settings_page_facts(user=user)
+    assert facts == selectors.SettingsPageFacts(False, None, 0)
+    page = user_client.get(reverse("reminders:settings")).text
+    assert "calendar-url" not in page and "appears on your" not in page
+
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    services.calendar_feed_reset(user=user, now=timezone.now())
+    device(user, 1)
+    device(user, 2)
+    facts = selectors.settings_page_facts(user=user)
+    assert facts == selectors.SettingsPageFacts(True, selectors.calendar_links_get(user=user), 2)
+    page = user_client.get(reverse("reminders:settings")).text
+    assert escape(facts.calendar["url"]) in page
+    assert "appears on each of your 2 devices" in page

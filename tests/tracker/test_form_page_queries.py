@@ -59,10 +59,10 @@ def test_dose_form(warm):
 
 
 def test_reminder_settings(warm):
-    # Session, user, the reminder settings, "verified primary email", the calendar link, the
-    # devices that get notifications.
+    # Session, user, the reminder settings, then "verified primary email", the calendar link
+    # and the number of devices that get notifications together.
     warm.get(reverse("reminders:settings"))  # creates the person's default settings
-    assert len(_statements(warm, reverse("reminders:settings"))) == 6
+    assert len(_statements(warm, reverse("reminders:settings"))) == 4
 
 
 def test_one_tap_dose(warm, user):
