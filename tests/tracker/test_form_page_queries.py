@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 11, 30, 20, 0, tzinfo=datetime.UTC)
 
 
-def _statements(client, path, *, method="get", **kwargs) -> list[str]:
+def _statements(client, path, **kwargs) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
-        response = getattr(client, method)(path, **kwargs)
+        response = client.get(path, **kwargs)
     assert response.status_code in (200, 302)
     return [
         query["sql"]
@@ -63,11 +63,3 @@ def test_reminder_settings(warm):
     # and the number of devices that get notifications together.
     warm.get(reverse("reminders:settings"))  # creates the person's default settings
     assert len(_statements(warm, reverse("reminders:settings"))) == 4
-
-
-def test_one_tap_dose(warm, user):
-    services.saved_product_set(user=user, form="glycinate", amount_mg=100, unit="elemental")
-    services.medicine_add(user=user, kind="gabapentin", usual_time=datetime.time(21, 0))
-    # Session, user, "My magnesium", the dose saved, the doses around it (upper level), the
-    # iron product and other medicines together (spacing), the flash message saved.
-    assert len(_statements(warm, reverse("tracker:dose_quick"), method="post")) == 7

@@ -97,7 +97,7 @@ def test_undo_is_only_offered_after_a_one_tap_dose(user_client, user, product):
 
 
 @pytest.mark.django_db(transaction=True)  # outside a test's transaction, as in production
-def test_one_tap_costs_eight_statements_and_no_savepoint(user_client, user, product):
+def test_one_tap_costs_seven_statements_and_no_savepoint(user_client, user, product):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -106,7 +106,8 @@ def test_one_tap_costs_eight_statements_and_no_savepoint(user_client, user, prod
         assert user_client.post(reverse("tracker:dose_quick")).status_code == 302
     sql = [query["sql"] for query in captured.captured_queries]
     assert not any("SAVEPOINT" in statement for statement in sql), sql
-    # Session, user, "My magnesium", the insert, the day's doses, iron, other medicines (the
-    # safety notes), the session's flash message; transaction control aside.
+    # Session, user, "My magnesium", the insert, the day's doses, the iron product and other
+    # medicines in one (the safety notes), the session's flash message; transaction control
+    # aside.
     statements = [s for s in sql if not s.upper().startswith(("BEGIN", "COMMIT", "RELEASE"))]
-    assert len(statements) == 8, statements
+    assert len(statements) == 7, statements
