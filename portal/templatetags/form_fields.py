@@ -34,6 +34,15 @@ def as_field(field):
     return mark_safe(html)  # noqa: S308 - Jinja2 escaped it (autoescape is on)  # nosec B308 B703
 
 
+@register.filter
+def choice_buttons(field, label_class: str):
+    """A radio or checkbox group's inputs, each followed by its label with `label_class`
+    (Bootstrap's toggle buttons: the inputs carry `btn-check`), for the page to lay out."""
+    context = {"field": field, "label_class": label_class, "optgroups": optgroups}
+    html = field.form.renderer.get_template("forms/choice_buttons.html").render(context)
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped it (autoescape is on)  # nosec B308 B703
+
+
 def field_kind(field) -> str:
     """hidden, checkbox, choices (radios or checkboxes), file, select or input: crispy's
     own tests, in the order its field template applies them, asked once instead of ten times."""

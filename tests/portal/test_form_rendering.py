@@ -15,7 +15,7 @@ from django.template import Context, Engine
 from accounts.forms import AccountDeleteForm, HealthScreensForm, ProfileForm, SignupForm
 from flows.forms import TakenForm
 from portal.form_renderer import FastRenderer
-from portal.templatetags.form_fields import as_field, field_kind
+from portal.templatetags.form_fields import as_field, choice_buttons, field_kind
 from reminders.forms import ReminderSettingsForm
 from sharing.forms import ShareCreateForm
 from tracker.forms import (
@@ -185,3 +185,25 @@ def test_a_safe_translated_label_is_written_as_html():
     # The consent label is format_html(…) made lazy: Jinja2 alone would escape its link.
     html = as_field(SignupForm()["health_data_consent"])
     assert '<a href="/privacy/">' in html
+
+
+# What segmented.html and the night form's chips wrote before |choice_buttons.
+_ONE_TAG_AN_OPTION = Engine().from_string(
+    "{% for choice in field %}{{ choice.tag }}"
+    '<label class="btn btn-sm" for="{{ choice.id_for_label }}">{{ choice.choice_label }}</label>'
+    "{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("name", ["severity", "sleep_quality", "stomach", "factors"])
+@pytest.mark.parametrize(
+    "data",
+    [None, {}, {"severity": "3", "sleep_quality": "9", "stomach": "x", "factors": ["zz"]}],
+    ids=["unbound", "empty", "wrong"],
+)
+def test_choice_buttons_write_what_a_tag_an_option_wrote(name, data):
+    form = NightForm(data, initial={"severity": 4, "factors": ["caffeine", "alcohol"]})
+    form.is_bound and form.is_valid()
+    expected = _ONE_TAG_AN_OPTION.render(Context({"field": form[name]}))
+    assert choice_buttons(form[name], "btn btn-sm") == expected
+    assert 'class="btn-check"' in expected and 'class="btn btn-sm"' in expected
