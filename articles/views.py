@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from articles import selectors
+from articles import page_cache, selectors
 
 PAGE_SIZE = 10
 
@@ -49,18 +49,5 @@ def article_list(request):
 @require_GET
 @readers_only
 def article_detail(request, slug):
-    article = selectors.article_for_reader(slug=slug, user=request.user)
-    body = selectors.article_body(article=article)
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "body": body,
-            "approval": selectors.article_approval(
-                article=article, content_hash=body["content_hash"]
-            ),
-            "related": selectors.related_cards(article=article),
-            "canonical_url": selectors.absolute_url(article.get_absolute_url()),
-        },
-    )
+    page = page_cache.article_page(slug=slug, user=request.user)
+    return render(request, "articles/article_detail.html", {"page": page})
