@@ -1,25 +1,29 @@
-"""The reading page's article part (its head tags and its content), rendered once per version.
+"""The article pages' parts that are the same for every reader, rendered once per version:
+the reading page's head tags and content, and the list's content (/articles/, no search).
 
-Nothing of it depends on the reader but whether they are signed in (the call to action) and
-the language and time zone it renders in; everything else comes from the article, its tags,
-references, approval and reviewer, and the related articles. Each of those changes through
-the services or the admin, which drop the catalogue (services.catalogue_invalidate): an entry
-is keyed by the catalogue's generation, so it is as current as the catalogue is, and a hit
-needs no query at all. A scheduled article goes live when the catalogue expires (at its
-publish time); the day is in the key for "due for its regular review"; a digest of the
-articles' code and templates is too, so a deploy never serves the previous release's HTML.
+Nothing of them depends on the reader but whether they are signed in (the call to action) and
+the language and time zone they render in; everything else comes from the articles, their
+tags, references, approvals and reviewers. Each of those changes through the services or the
+admin, which drop the catalogue (services.catalogue_invalidate): an entry is keyed by the
+catalogue's generation, so it is as current as the catalogue is, and a hit needs no query at
+all. A scheduled article goes live when the catalogue expires (at its publish time); the day
+is in the key for "due for its regular review"; a digest of the articles' code and templates
+is too, so a deploy never serves the previous release's HTML.
 
 Staff who may preview get drafts and scheduled articles with a banner: never cached. Redis
-unreachable: the catalogue and the page are read from the database (portal/fallback_cache.py).
+unreachable: the catalogue and the pages are read from the database (portal/fallback_cache.py).
 """
 
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf
@@ -29,6 +33,9 @@ from django.utils.safestring import SafeString
 from articles import selectors
 from articles.models import Article
 from portal import fallback_cache
+
+LIST_PAGE_SIZE = 10
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -73,19 +80,30 @@ def article_page_render(
     )
 
 
-def _page_key(*, card: selectors.ArticleCard, generation: str, signed_in: bool, now) -> str:
+def _key(*, name: str, catalogue: selectors.Catalogue, now: datetime, extra: tuple) -> str:
     material = (
-        generation,
+        catalogue.generation,
         translation.get_language(),
         timezone.get_current_timezone_name(),
         timezone.localdate(now),
-        signed_in,
         get_urlconf(),
         get_script_prefix(),
         code_version(),
+        extra,
     )
     digest = hashlib.blake2b(repr(material).encode(), digest_size=16).hexdigest()
-    return f"articles:page:{card.id}:{digest}"
+    return f"articles:{name}:{digest}"
+
+
+def _kept(
+    *, key: str, catalogue: selectors.Catalogue, now: datetime, compute: Callable[[], T]
+) -> T:
+    value = fallback_cache.get(key)
+    if value is None:
+        value = compute()
+        # No longer than the catalogue it was keyed by: its generation ends with it.
+        fallback_cache.set(key, value, catalogue.seconds_left(now=now))
+    return value
 
 
 def article_page(*, slug: str, user, now: datetime | None = None) -> ArticlePage:
@@ -100,11 +118,41 @@ def article_page(*, slug: str, user, now: datetime | None = None) -> ArticlePage
     card = catalogue.card(slug)
     if card is None:
         raise Http404
-    key = _page_key(card=card, generation=catalogue.generation, signed_in=signed_in, now=now)
-    page = fallback_cache.get(key)
-    if not isinstance(page, ArticlePage):
-        article = selectors.article_for_reader(slug=slug, user=user, now=now)
-        page = article_page_render(article=article, signed_in=signed_in, cards=catalogue.cards)
-        # No longer than the catalogue it was keyed by: its generation ends with it.
-        fallback_cache.set(key, page, catalogue.seconds_left(now=now))
-    return page
+    return _kept(
+        key=_key(name=f"page:{card.id}", catalogue=catalogue, now=now, extra=(signed_in,)),
+        catalogue=catalogue,
+        now=now,
+        compute=lambda: article_page_render(
+            article=selectors.article_for_reader(slug=slug, user=user, now=now),
+            signed_in=signed_in,
+            cards=catalogue.cards,
+        ),
+    )
+
+
+def article_list(*, query: str, tag: str, page_number, now: datetime | None = None) -> dict:
+    """What /articles/ shows: the page of cards (searched and/or by tag) and its rendered
+    content. Kept when it comes from the catalogue alone (no search) with a known tag or
+    none: whatever else is typed into the address bar gets no entry of its own."""
+    now = now or timezone.now()
+    catalogue = selectors.catalogue_entry(now=now)
+    cards = selectors.article_cards(query=query, tag=tag, cards=catalogue.cards, now=now)
+    tags = selectors.catalogue_tags(catalogue.cards)
+    context = {
+        "page": Paginator(cards, LIST_PAGE_SIZE).get_page(page_number),
+        "query": query,
+        "tag": tag,
+        "tag_name": dict(tags).get(tag, ""),
+        "tags": tags,
+    }
+
+    def render() -> SafeString:
+        return render_to_string("articles/includes/article_list_content.html", context)
+
+    if query or (tag and not context["tag_name"]):
+        context["content"] = render()
+    else:
+        extra = (tag, context["page"].number)
+        key = _key(name="list", catalogue=catalogue, now=now, extra=extra)
+        context["content"] = _kept(key=key, catalogue=catalogue, now=now, compute=render)
+    return context

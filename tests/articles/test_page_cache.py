@@ -1,12 +1,14 @@
-"""The reading page's cached article part (articles/page_cache.py): the same bytes as the
-page read from the database, and every change through the services or the admin at once."""
+"""The article pages' cached parts (articles/page_cache.py): the same bytes as the pages
+read from the database, and every change through the services or the admin at once."""
 
 import datetime
 import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -241,3 +243,62 @@ def test_each_time_zone_gets_its_own_dates(article_factory):
             in_auckland = page_cache.article_page(slug=article.slug, user=AnonymousUser())
         assert "on 1 June 2026" in in_utc.content and "on 2 June 2026" in in_auckland.content
         assert page_cache.article_page(slug=article.slug, user=AnonymousUser()) == in_utc
+
+
+def _list_html(client, **params) -> str:
+    response = client.get(reverse("articles:list"), params)
+    assert response.status_code == 200
+    return _CSRF.sub("CSRF", response.content.decode())
+
+
+def _kept_lists() -> int:
+    client = cache._cache.get_client()
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    return len(list(client.scan_iter(match=f"{prefix}:*articles:list:*")))
+
+
+@pytest.mark.parametrize("params", [{}, {"tag": "iron"}, {"page": "2"}, {"page": "nonsense"}])
+def test_the_cached_list_is_the_list_read_from_the_database(
+    user_client, article_factory, stop_redis, params
+):
+    with time_machine.travel(T0, tick=False):
+        for n in range(12):
+            article_factory(title=f"Read {n}", tags=["Iron"] if n % 2 else ["Sleep"])
+        first = _list_html(user_client, **params)
+        cached = _list_html(user_client, **params)
+        stop_redis()
+        fresh = _list_html(user_client, **params)
+    assert cached == first == fresh
+    assert "Read " in cached
+
+
+def test_a_cached_list_costs_the_session_and_the_user_only(
+    user_client, article_factory, django_assert_num_queries
+):
+    article_factory(title="Iron and RLS", tags=["Iron"])
+    user_client.get(reverse("articles:list"), {"tag": "iron"})
+    with django_assert_num_queries(2):
+        assert "Iron and RLS" in _list_html(user_client, tag="iron")
+
+
+def test_searches_and_unknown_tags_are_not_kept(user_client, article_factory):
+    article_factory(title="Iron and RLS", tags=["Iron"])
+    _list_html(user_client)
+    _list_html(user_client, tag="iron")
+    assert _kept_lists() == 2
+    _list_html(user_client, tag="no-such-topic")
+    _list_html(user_client, q="iron")
+    assert _kept_lists() == 2
+
+
+def test_the_list_shows_a_publish_and_a_tag_rename_at_once(
+    reader_client, editor_client, article_factory
+):
+    article_factory(title="First", tags=["Iron"])
+    assert "First" in _list_html(reader_client, tag="iron")
+    article_factory(title="Second", tags=["Iron"])
+    assert "Second" in _list_html(reader_client, tag="iron")
+    iron = Tag.objects.get(slug="iron")
+    url = reverse("admin:articles_tag_change", args=[iron.pk])
+    assert editor_client.post(url, {"name": "Iron stores", "slug": "iron"}).status_code == 302
+    assert "Iron stores" in _list_html(reader_client, tag="iron")
