@@ -450,6 +450,19 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
+    # A tag's name and slug are on the cached cards and article pages (articles.page_cache).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.catalogue_invalidate()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.catalogue_invalidate()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        services.catalogue_invalidate()
+
 
 @admin.register(MedicalReviewer)
 class MedicalReviewerAdmin(admin.ModelAdmin):
@@ -457,3 +470,8 @@ class MedicalReviewerAdmin(admin.ModelAdmin):
     list_display = ("display_name", "credentials", "user")
     search_fields = ("display_name", "credentials")
     autocomplete_fields = ("user",)
+
+    # The "Reviewed by" line of the cached article pages (articles.page_cache) names them.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.catalogue_invalidate()

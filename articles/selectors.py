@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -81,7 +82,23 @@ def _card(article: Article) -> ArticleCard:
     )
 
 
-def catalogue(*, now: datetime | None = None) -> list[ArticleCard]:
+@dataclass(frozen=True)
+class Catalogue:
+    cards: list[ArticleCard]
+    valid_until: datetime
+    # New with every rebuild, and every change through the services drops the catalogue: what
+    # is cached under a generation (articles.page_cache) is as current as the catalogue.
+    generation: str
+
+    def card(self, slug: str) -> ArticleCard | None:
+        return next((card for card in self.cards if card.slug == slug), None)
+
+    def seconds_left(self, *, now: datetime) -> int:
+        """How long it, and what is cached from it, may be kept."""
+        return max(1, math.ceil((self.valid_until - now).total_seconds()))
+
+
+def catalogue_entry(*, now: datetime | None = None) -> Catalogue:
     """Every live article as a card, newest first; cached until the next scheduled publish.
 
     The expiry is stored inside the value (and as the Redis TTL): a scheduled article goes
@@ -89,8 +106,9 @@ def catalogue(*, now: datetime | None = None) -> list[ArticleCard]:
     """
     now = now or timezone.now()
     cached = fallback_cache.get(CATALOGUE_KEY)
-    if cached is not None and cached["valid_until"] > now:
-        return cached["cards"]
+    # An entry without a generation was stored by the previous release: built again.
+    if cached is not None and cached["valid_until"] > now and "generation" in cached:
+        return Catalogue(**cached)
     cards = [
         _card(article)
         for article in live_articles(now=now)
@@ -105,9 +123,14 @@ def catalogue(*, now: datetime | None = None) -> list[ArticleCard]:
     upcoming = next_scheduled_publish(now=now)
     if upcoming is not None:
         valid_until = min(valid_until, upcoming)
-    timeout = max(1, math.ceil((valid_until - now).total_seconds()))
-    fallback_cache.set(CATALOGUE_KEY, {"valid_until": valid_until, "cards": cards}, timeout)
-    return cards
+    entry = Catalogue(cards=cards, valid_until=valid_until, generation=secrets.token_hex(8))
+    fallback_cache.set(CATALOGUE_KEY, vars(entry), entry.seconds_left(now=now))
+    return entry
+
+
+def catalogue(*, now: datetime | None = None) -> list[ArticleCard]:
+    """The live articles' cards (catalogue_entry)."""
+    return catalogue_entry(now=now).cards
 
 
 def catalogue_tags(cards: list[ArticleCard]) -> list[tuple[str, str]]:
@@ -176,14 +199,21 @@ def article_cards(
     return cards
 
 
-def related_cards(*, article: Article, limit: int = 3, now: datetime | None = None):
-    """Live articles sharing most tags with `article` (then the newest)."""
+def related_cards(
+    *,
+    article: Article,
+    limit: int = 3,
+    cards: list[ArticleCard] | None = None,
+    now: datetime | None = None,
+):
+    """Live articles sharing most tags with `article` (then the newest). `cards`: the
+    catalogue's, when the caller has it."""
     own = {tag.slug for tag in article.tags.all()}  # prefetched by article_for_reader
     if not own:
         return []
     scored = [
         (len(own & card.tag_slugs), card)
-        for card in catalogue(now=now)
+        for card in (catalogue(now=now) if cards is None else cards)
         if card.id != article.pk and own & card.tag_slugs
     ]
     scored.sort(key=lambda pair: (-pair[0], -pair[1].publish_at.timestamp()))

@@ -2,13 +2,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from articles import selectors
-
-PAGE_SIZE = 10
+from articles import page_cache, selectors
 
 
 def readers_only(view):
@@ -26,41 +23,17 @@ def readers_only(view):
 @require_GET
 @readers_only
 def article_list(request):
-    query = request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_LENGTH]
-    tag = request.GET.get("tag", "").strip()[:60]
-    all_cards = selectors.catalogue()
-    cards = selectors.article_cards(query=query, tag=tag, cards=all_cards)
-    page = Paginator(cards, PAGE_SIZE).get_page(request.GET.get("page"))
-    tags = selectors.catalogue_tags(all_cards)
-    return render(
-        request,
-        "articles/article_list.html",
-        {
-            "page": page,
-            "query": query,
-            "tag": tag,
-            "tag_name": dict(tags).get(tag, ""),
-            "tags": tags,
-            "canonical_url": selectors.absolute_url(request.path),
-        },
+    context = page_cache.article_list(
+        query=request.GET.get("q", "").strip()[: selectors.SEARCH_MAX_LENGTH],
+        tag=request.GET.get("tag", "").strip()[:60],
+        page_number=request.GET.get("page"),
     )
+    context["canonical_url"] = selectors.absolute_url(request.path)
+    return render(request, "articles/article_list.html", context)
 
 
 @require_GET
 @readers_only
 def article_detail(request, slug):
-    article = selectors.article_for_reader(slug=slug, user=request.user)
-    body = selectors.article_body(article=article)
-    return render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "body": body,
-            "approval": selectors.article_approval(
-                article=article, content_hash=body["content_hash"]
-            ),
-            "related": selectors.related_cards(article=article),
-            "canonical_url": selectors.absolute_url(article.get_absolute_url()),
-        },
-    )
+    page = page_cache.article_page(slug=slug, user=request.user)
+    return render(request, "articles/article_detail.html", {"page": page})
