@@ -9,10 +9,12 @@ data stamp it was computed at beside the part:
   field a page comes to read; a digest of the tracker's code and templates, so a deploy
   never serves a fragment of the previous release; the page's own inputs (the period, the
   list's query string, the CSV's kind);
-- the stamp (tracker/models/stamp.py), which the database bumps in the same transaction as
-  any change to a row a figure reads, whatever wrote it: an entry is used only while the
-  user's stamp is the one stored in it, and a miss overwrites it in place, so a person who
-  writes often keeps one entry per page, not one per write.
+- the stamps (tracker/models/stamp.py) of the groups of tables the part reads, which the
+  database bumps in the same transaction as any change to a row of the group, whatever wrote
+  it: an entry is used only while the user's stamps are the ones stored in it, and a miss
+  overwrites it in place, so a person who writes often keeps one entry per page, not one per
+  write. Each caller declares the groups its part reads (all of them when in doubt): a dose
+  leaves the parts built from nights alone cached.
 The key holds the user's id and a keyed digest of the rest (portal/user_cache.py): no
 figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; deleting the
 account deletes them at once (accounts.services.account_delete).
@@ -37,7 +39,6 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from portal import fallback_cache, user_cache
-from tracker import selectors
 from tracker.evening import evening_of
 
 # Bounds how long an entry can sit in Redis; a changed stamp or day makes it unreachable
@@ -78,11 +79,21 @@ def _profile(user) -> tuple:
 @dataclass(frozen=True)
 class PageKey:
     key: str
-    stamp: int  # the user's data stamp now: an entry computed at another is a miss
+    stamp: tuple[int, ...]  # the stamps of the groups read, now: an entry at others is a miss
 
 
-def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> PageKey:
-    """Where one part of one page for this user at this moment is kept. One query."""
+def page_key(
+    *,
+    user,
+    page: str,
+    now: datetime.datetime,
+    reads: tuple[str, ...],
+    stamps: dict[str, int],
+    extra: tuple = (),
+) -> PageKey:
+    """Where one part of one page for this user at this moment is kept. `reads`: the groups
+    of tables (tracker/models/stamp.py) the part is computed from; `stamps`: the user's
+    stamps now (selectors.data_stamps_get, one query for all the parts of a request)."""
     zone = user.zone
     material = (
         now.astimezone(zone).date(),
@@ -95,7 +106,7 @@ def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> P
     )
     return PageKey(
         key=user_cache.user_key(user.pk, f"tracker:{page}", material),
-        stamp=selectors.data_stamp_get(user=user),
+        stamp=tuple(stamps[group] for group in reads),
     )
 
 
@@ -108,7 +119,7 @@ def query_key(request) -> tuple | None:
 
 
 def cached(*, key: PageKey | None, compute: Callable[[], Any]) -> Any:
-    """The part kept under `key` if computed at the current stamp; else computed and kept
+    """The part kept under `key` if computed at the current stamps; else computed and kept
     (key None: computed, not kept)."""
     if key is None:
         return compute()

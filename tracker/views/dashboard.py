@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from portal.pwa import offline_copy
-from tracker import page_cache, pages, reference
+from tracker import page_cache, pages, reference, selectors
 from tracker.evening import morning_first
 from tracker.forms import NightStomachForm, QuickNightForm
+from tracker.models.stamp import GROUPS
 
 # What the quick cards read from the computed context; the rest of the page is the cached
 # fragment. The cards themselves hold forms with CSRF tokens, so they render every time.
@@ -44,7 +45,15 @@ def dashboard(request):
     user = request.user
     now = timezone.now()
     parts = page_cache.cached(
-        key=page_cache.page_key(user=user, page="dashboard", now=now, extra=(days,)),
+        # Nights, doses, skips, medicines, labs, the trial and the experiment: every group.
+        key=page_cache.page_key(
+            user=user,
+            page="dashboard",
+            now=now,
+            reads=GROUPS,
+            stamps=selectors.data_stamps_get(user=user),
+            extra=(days,),
+        ),
         compute=lambda: _dashboard_parts(user=user, days=days, now=now),
     )
     context = {
