@@ -31,7 +31,6 @@ import hashlib
 import logging
 import pickle  # nosec B403 - only its exception class: Django's cache does the unpickling
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from portal import fallback_cache, user_cache
+from tracker import selectors
 from tracker.evening import evening_of
 
 # Bounds how long an entry can sit in Redis; a changed stamp or day makes it unreachable
@@ -76,24 +76,7 @@ def _profile(user) -> tuple:
     )
 
 
-@dataclass(frozen=True)
-class PageKey:
-    key: str
-    stamp: tuple[int, ...]  # the stamps of the groups read, now: an entry at others is a miss
-
-
-def page_key(
-    *,
-    user,
-    page: str,
-    now: datetime.datetime,
-    reads: tuple[str, ...],
-    stamps: dict[str, int],
-    extra: tuple = (),
-) -> PageKey:
-    """Where one part of one page for this user at this moment is kept. `reads`: the groups
-    of tables (tracker/models/stamp.py) the part is computed from; `stamps`: the user's
-    stamps now (selectors.data_stamps_get, one query for all the parts of a request)."""
+def _page_key(*, user, page: str, now: datetime.datetime, extra: tuple) -> str:
     zone = user.zone
     material = (
         now.astimezone(zone).date(),
@@ -104,10 +87,31 @@ def page_key(
         code_version(),
         extra,
     )
-    return PageKey(
-        key=user_cache.user_key(user.pk, f"tracker:{page}", material),
-        stamp=tuple(stamps[group] for group in reads),
-    )
+    return user_cache.user_key(user.pk, f"tracker:{page}", material)
+
+
+class PageParts:
+    """The cached parts of one request for one user at one moment. Each part declares the
+    groups of tables (tracker/models/stamp.py) it is computed from; the user's stamps are
+    read once, with the first part asked for (one query)."""
+
+    def __init__(self, *, user, now: datetime.datetime):
+        self.user = user
+        self.now = now
+        self._stamps: dict[str, int] | None = None
+
+    def cached(
+        self, page: str, *, reads: tuple[str, ...], compute: Callable[[], Any], extra: tuple = ()
+    ) -> Any:
+        """The part kept for `page` and `extra` if computed at the current stamps of the
+        groups it `reads`; else computed and kept."""
+        if self._stamps is None:
+            self._stamps = selectors.data_stamps_get(user=self.user)
+        return _cached(
+            key=_page_key(user=self.user, page=page, now=self.now, extra=extra),
+            stamp=tuple(self._stamps[group] for group in reads),
+            compute=compute,
+        )
 
 
 def query_key(request) -> tuple | None:
@@ -118,18 +122,14 @@ def query_key(request) -> tuple | None:
     return tuple(sorted(request.GET.lists()))
 
 
-def cached(*, key: PageKey | None, compute: Callable[[], Any]) -> Any:
-    """The part kept under `key` if computed at the current stamps; else computed and kept
-    (key None: computed, not kept)."""
-    if key is None:
-        return compute()
+def _cached(*, key: str, stamp: tuple[int, ...], compute: Callable[[], Any]) -> Any:
     try:
-        entry = fallback_cache.get(key.key)
+        entry = fallback_cache.get(key)
     except _STALE_ENTRY as error:  # not expected (the key holds the code's version)
         logger.warning("Unreadable cached page part, computed again: %r", error)
         entry = None
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key.stamp:
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
         return entry[1]
     value = compute()
-    fallback_cache.set(key.key, (key.stamp, value), PAGE_CACHE_SECONDS)
+    fallback_cache.set(key, (stamp, value), PAGE_CACHE_SECONDS)
     return value

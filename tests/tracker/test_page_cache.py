@@ -190,6 +190,12 @@ def _health_screen(user, writer):
     health_screens_update(user=user, kidney_disease="yes", pregnant_or_breastfeeding="no")
 
 
+def _dopaminergic_medicine(user, writer):
+    """The augmentation watch then reads 8 weeks of nights: the dashboard's nights part is
+    read over another range."""
+    services.medicine_add(user=user, kind="pramipexole")
+
+
 def _experiment_start(user, writer):
     experiment_running(user, start_evening=TONIGHT + DAY, now=NOW, orders=[True, False])
 
@@ -219,6 +225,7 @@ WRITES = {
     "dose delete": (_dose_delete, DOSES),
     "time zone": (_time_zone, ("/tracker/doses/", "/tracker/export.csv?type=doses")),
     "health screen": (_health_screen, ("/tracker/",)),
+    "dopaminergic medicine": (_dopaminergic_medicine, ()),
     "experiment start": (_experiment_start, ("/tracker/",)),
     "trial set": (_trial, ("/tracker/",)),
 }
@@ -293,6 +300,25 @@ def test_a_night_invalidates_the_night_list_and_the_nights_csv_only(call_view):
     assert _tables_read(entries.dose_list, user, call_view) == (1, set())
     doses_csv = _tables_read(reports.export_csv, user, call_view, "/?type=doses")
     assert doses_csv == (1, set())
+    assert _pages(viewer) == _fresh(viewer, user)
+
+
+def test_after_a_dose_the_dashboard_reads_no_night_again(call_view):
+    """What the summary reads from nights is a cached part of its own: a dose recomputes the
+    dashboard without reading the nights table; a night reads it again. Both times the page
+    is the one computed afresh."""
+    user = _person()
+    viewer = _signed_in(user)
+    _pages(viewer)
+    _took_it(user, _signed_in(user))
+    count, tables = _tables_read(dashboard.dashboard, user, call_view)
+    assert count > 1
+    assert "tracker_dose" in tables
+    assert "tracker_nightlog" not in tables
+    assert _pages(viewer) == _fresh(viewer, user)
+    _night_edit(user, _signed_in(user))
+    _count, tables = _tables_read(dashboard.dashboard, user, call_view)
+    assert "tracker_nightlog" in tables
     assert _pages(viewer) == _fresh(viewer, user)
 
 

@@ -62,28 +62,20 @@ def _list_page(request, *, name: str, reads: tuple[str, ...], compute):
     `compute` builds the content's context; it is rendered without the request's context
     processors (the filter form's "Clear" link reads only the path), so no token is cached.
     """
-    user = request.user
     now = timezone.now()
     query = page_cache.query_key(request)
-    key = (
-        None
-        if query is None
-        else page_cache.page_key(
-            user=user,
-            page=name,
-            now=now,
-            reads=reads,
-            stamps=selectors.data_stamps_get(user=user),
-            extra=query,
-        )
-    )
-    body = page_cache.cached(
-        key=key,
-        compute=lambda: render_to_string(
+
+    def body():
+        return render_to_string(
             f"tracker/includes/{name}_body.html", {**compute(now), "request": request}
-        ),
-    )
-    return render(request, f"tracker/{name}.html", {"body": body})
+        )
+
+    if query is None:  # too long to cache
+        content = body()
+    else:
+        parts = page_cache.PageParts(user=request.user, now=now)
+        content = parts.cached(name, reads=reads, compute=body, extra=query)
+    return render(request, f"tracker/{name}.html", {"body": content})
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tracker import exports, page_cache, pages, pdf_jobs, selectors
+from tracker import exports, page_cache, pages, pdf_jobs
 from tracker.forms import DateRangeForm
 from tracker.models.stamp import DOSES, NIGHTS
 from tracker.tasks import report_pdf_make_task
@@ -22,20 +22,22 @@ from tracker.views import pdf_wait
 def export_csv(request):
     user = request.user
     kind = "doses" if request.GET.get("type") == "doses" else "nights"
-    now = timezone.now()
-    stamps = selectors.data_stamps_get(user=user)
-
-    def part(page, reads, compute):
-        key = page_cache.page_key(user=user, page=page, now=now, reads=reads, stamps=stamps)
-        return page_cache.cached(key=key, compute=compute)
-
+    parts = page_cache.PageParts(user=user, now=timezone.now())
     if kind == "doses":
-        body = part("csv_doses", (DOSES,), lambda: exports.doses_csv(user=user))
+        body = parts.cached(
+            "csv_doses", reads=(DOSES,), compute=lambda: exports.doses_csv(user=user)
+        )
     else:
         # Two parts, so a dose recomputes only the dose columns and a night only the rest.
         body = exports.nights_csv_join(
-            part("csv_nights", (NIGHTS,), lambda: exports.night_lines(user=user)),
-            part("csv_nights_doses", (DOSES,), lambda: exports.evening_dose_cells(user=user)),
+            parts.cached(
+                "csv_nights", reads=(NIGHTS,), compute=lambda: exports.night_lines(user=user)
+            ),
+            parts.cached(
+                "csv_nights_doses",
+                reads=(DOSES,),
+                compute=lambda: exports.evening_dose_cells(user=user),
+            ),
         )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
