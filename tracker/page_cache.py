@@ -1,20 +1,21 @@
 """Cached tracker pages: the dashboard's figures, the night and dose lists, the CSV export.
 
 An entry is keyed by everything its part was computed from except the data, and holds the
-data stamp it was computed at beside the part:
+data stamps it was computed at beside the part:
 - the key: the user's local date and evening (tracker/evening.py), so a page cached at 23:59
   is not the page of 00:01 ("tonight", "last night", streaks and adherence move on by
   themselves); the language and time zone it renders in; the whole profile row (zone, bed
   and wake times, language, health screens...), so a profile change is a new key whatever
   field a page comes to read; a digest of the tracker's code and templates, so a deploy
   never serves a fragment of the previous release; the page's own inputs (the period, the
-  list's query string, the CSV's kind);
+  list's query string, the CSV's kind, the range of nights a dashboard part read);
 - the stamps (tracker/models/stamp.py) of the groups of tables the part reads, which the
   database bumps in the same transaction as any change to a row of the group, whatever wrote
   it: an entry is used only while the user's stamps are the ones stored in it, and a miss
   overwrites it in place, so a person who writes often keeps one entry per page, not one per
-  write. Each caller declares the groups its part reads (all of them when in doubt): a dose
-  leaves the parts built from nights alone cached.
+  write. Each part declares the groups it reads (all of them when in doubt): a dose leaves
+  the parts built from nights alone cached (the night list, the nights CSV's night rows, the
+  nights the dashboard's summary reads).
 The key holds the user's id and a keyed digest of the rest (portal/user_cache.py): no
 figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; deleting the
 account deletes them at once (accounts.services.account_delete).
