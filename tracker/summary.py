@@ -148,7 +148,7 @@ def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start
 class PeriodNights:
     """What a period summary reads from the nights table alone: the nights loaded (see
     period_nights) and the logging streak ending at the period's end. The dashboard caches it
-    apart from the rest (tracker/views/dashboard.py), so a dose does not read it again."""
+    apart from the rest (tracker/pages.py dashboard_context), so a dose does not read it again."""
 
     loaded: dict[datetime.date, NightLog]
     streak: int
