@@ -67,16 +67,53 @@ NIGHT_HEADER = [
 DOSE_HEADER = ["taken_at", "evening", "form", "elemental_mg", "compound_mg", "note"]
 
 
-def _write(rows) -> str:
+def _lines(rows) -> list[str]:
+    """Each row as one CSV record, without its line terminator: quoting is decided cell by
+    cell, so a record split into two runs of cells joined by "," is the record written whole."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="")
+    lines = []
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
-    return buffer.getvalue()
+        lines.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    return lines
 
 
-def nights_csv(*, user) -> str:
-    """One row per logged night, with that evening's elemental total and dose times."""
+def _write(rows) -> str:
+    return "".join(f"{line}\r\n" for line in _lines(rows))
+
+
+_NIGHT_HEADER_LINE = _lines([NIGHT_HEADER])[0]
+# The dose columns of an evening without a dose: elemental total 0, no dose times.
+_NO_DOSE_CELLS = _lines([["0", ""]])[0]
+
+
+def night_lines(*, user) -> list[tuple[datetime.date, str]]:
+    """Each logged night's evening and its CSV cells up to the dose columns: the part of the
+    nights export read from nights alone (cached apart from the dose columns)."""
+    zone = user.zone
+    # Each column's conversion is chosen once from its field, not by type for every cell.
+    cells = [(name, _converter(name, zone)) for name in NightLog.ENTRY_FIELDS]
+    nights = NightLog.objects.filter(user=user).order_by("evening").only(*NightLog.ENTRY_FIELDS)
+    evenings, rows = [], []
+    for n in nights:
+        efficiency = n.sleep_efficiency
+        entered = [convert(getattr(n, name)) for name, convert in cells]
+        derived = [
+            _minutes(n.time_in_bed),
+            _minutes(n.total_sleep),
+            f"{efficiency:.1f}" if efficiency is not None else "",
+        ]
+        evenings.append(n.evening)
+        rows.append([*entered[:_SPLIT], *derived, *entered[_SPLIT:]])
+    return list(zip(evenings, _lines(rows), strict=True))
+
+
+def evening_dose_cells(*, user) -> dict[datetime.date, str]:
+    """The nights export's dose columns (elemental total, dose times) of each evening with a
+    dose, as CSV cells: the part read from doses alone."""
     zone = user.zone
     # Tuples, in time order: a year holds hundreds of doses, and model instances cost more.
     per_evening = defaultdict(list)
@@ -85,29 +122,24 @@ def nights_csv(*, user) -> str:
         "evening", "taken_at", "elemental_mg"
     ):
         per_evening[evening].append((taken_at, elemental_mg))
-    rows = [NIGHT_HEADER]
-    # Each column's conversion is chosen once from its field, not by type for every cell.
-    cells = [(name, _converter(name, zone)) for name in NightLog.ENTRY_FIELDS]
-    nights = NightLog.objects.filter(user=user).order_by("evening").only(*NightLog.ENTRY_FIELDS)
-    for n in nights:
-        doses = per_evening.get(n.evening, [])
-        efficiency = n.sleep_efficiency
-        entered = [convert(getattr(n, name)) for name, convert in cells]
-        derived = [
-            _minutes(n.time_in_bed),
-            _minutes(n.total_sleep),
-            f"{efficiency:.1f}" if efficiency is not None else "",
-        ]
-        rows.append(
-            [
-                *entered[:_SPLIT],
-                *derived,
-                *entered[_SPLIT:],
-                mg_text(sum(mg for _at, mg in doses)) if doses else "0",
-                ";".join(_iso(at, zone) for at, _mg in doses),
-            ]
-        )
-    return _write(rows)
+    rows = [
+        [mg_text(sum(mg for _at, mg in doses)), ";".join(_iso(at, zone) for at, _mg in doses)]
+        for doses in per_evening.values()
+    ]
+    return dict(zip(per_evening, _lines(rows), strict=True))
+
+
+def nights_csv_join(night_lines, dose_cells) -> str:
+    """The nights export from its two parts (night_lines and evening_dose_cells)."""
+    rows = "".join(
+        f"{line},{dose_cells.get(evening, _NO_DOSE_CELLS)}\r\n" for evening, line in night_lines
+    )
+    return f"{_NIGHT_HEADER_LINE}\r\n{rows}"
+
+
+def nights_csv(*, user) -> str:
+    """One row per logged night, with that evening's elemental total and dose times."""
+    return nights_csv_join(night_lines(user=user), evening_dose_cells(user=user))
 
 
 def doses_csv(*, user) -> str:

@@ -1,18 +1,21 @@
 """Cached tracker pages: the dashboard's figures, the night and dose lists, the CSV export.
 
 An entry is keyed by everything its part was computed from except the data, and holds the
-data stamp it was computed at beside the part:
+data stamps it was computed at beside the part:
 - the key: the user's local date and evening (tracker/evening.py), so a page cached at 23:59
   is not the page of 00:01 ("tonight", "last night", streaks and adherence move on by
   themselves); the language and time zone it renders in; the whole profile row (zone, bed
   and wake times, language, health screens...), so a profile change is a new key whatever
   field a page comes to read; a digest of the tracker's code and templates, so a deploy
   never serves a fragment of the previous release; the page's own inputs (the period, the
-  list's query string, the CSV's kind);
-- the stamp (tracker/models/stamp.py), which the database bumps in the same transaction as
-  any change to a row a figure reads, whatever wrote it: an entry is used only while the
-  user's stamp is the one stored in it, and a miss overwrites it in place, so a person who
-  writes often keeps one entry per page, not one per write.
+  list's query string, the CSV's kind, the range of nights a dashboard part read);
+- the stamps (tracker/models/stamp.py) of the groups of tables the part reads, which the
+  database bumps in the same transaction as any change to a row of the group, whatever wrote
+  it: an entry is used only while the user's stamps are the ones stored in it, and a miss
+  overwrites it in place, so a person who writes often keeps one entry per page, not one per
+  write. Each part declares the groups it reads (all of them when in doubt): a dose leaves
+  the parts built from nights alone cached (the night list, the nights CSV's night rows, the
+  nights the dashboard's summary reads).
 The key holds the user's id and a keyed digest of the rest (portal/user_cache.py): no
 figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; deleting the
 account deletes them at once (accounts.services.account_delete).
@@ -29,7 +32,6 @@ import hashlib
 import logging
 import pickle  # nosec B403 - only its exception class: Django's cache does the unpickling
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,14 +77,7 @@ def _profile(user) -> tuple:
     )
 
 
-@dataclass(frozen=True)
-class PageKey:
-    key: str
-    stamp: int  # the user's data stamp now: an entry computed at another is a miss
-
-
-def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> PageKey:
-    """Where one part of one page for this user at this moment is kept. One query."""
+def _page_key(*, user, page: str, now: datetime.datetime, extra: tuple) -> str:
     zone = user.zone
     material = (
         now.astimezone(zone).date(),
@@ -93,10 +88,31 @@ def page_key(*, user, page: str, now: datetime.datetime, extra: tuple = ()) -> P
         code_version(),
         extra,
     )
-    return PageKey(
-        key=user_cache.user_key(user.pk, f"tracker:{page}", material),
-        stamp=selectors.data_stamp_get(user=user),
-    )
+    return user_cache.user_key(user.pk, f"tracker:{page}", material)
+
+
+class PageParts:
+    """The cached parts of one request for one user at one moment. Each part declares the
+    groups of tables (tracker/models/stamp.py) it is computed from; the user's stamps are
+    read once, with the first part asked for (one query)."""
+
+    def __init__(self, *, user, now: datetime.datetime):
+        self.user = user
+        self.now = now
+        self._stamps: dict[str, int] | None = None
+
+    def cached(
+        self, page: str, *, reads: tuple[str, ...], compute: Callable[[], Any], extra: tuple = ()
+    ) -> Any:
+        """The part kept for `page` and `extra` if computed at the current stamps of the
+        groups it `reads`; else computed and kept."""
+        if self._stamps is None:
+            self._stamps = selectors.data_stamps_get(user=self.user)
+        return _cached(
+            key=_page_key(user=self.user, page=page, now=self.now, extra=extra),
+            stamp=tuple(self._stamps[group] for group in reads),
+            compute=compute,
+        )
 
 
 def query_key(request) -> tuple | None:
@@ -107,18 +123,14 @@ def query_key(request) -> tuple | None:
     return tuple(sorted(request.GET.lists()))
 
 
-def cached(*, key: PageKey | None, compute: Callable[[], Any]) -> Any:
-    """The part kept under `key` if computed at the current stamp; else computed and kept
-    (key None: computed, not kept)."""
-    if key is None:
-        return compute()
+def _cached(*, key: str, stamp: tuple[int, ...], compute: Callable[[], Any]) -> Any:
     try:
-        entry = fallback_cache.get(key.key)
+        entry = fallback_cache.get(key)
     except _STALE_ENTRY as error:  # not expected (the key holds the code's version)
         logger.warning("Unreadable cached page part, computed again: %r", error)
         entry = None
-    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key.stamp:
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == stamp:
         return entry[1]
     value = compute()
-    fallback_cache.set(key.key, (key.stamp, value), PAGE_CACHE_SECONDS)
+    fallback_cache.set(key, (stamp, value), PAGE_CACHE_SECONDS)
     return value

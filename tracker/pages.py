@@ -16,13 +16,15 @@ from tracker import (
     crossover,
     iron,
     nof1,
+    page_cache,
     reference,
     safety,
     selectors,
 )
 from tracker.evening import evening_of, last_night, morning_first
 from tracker.models import ExperimentStatus
-from tracker.summary import period_summary
+from tracker.models.stamp import NIGHTS
+from tracker.summary import period_nights, period_summary
 from tracker.trial import trial_result
 
 
@@ -150,24 +152,38 @@ def weekly_chart_for(weeks, *, tonight: datetime.date) -> str:
     )
 
 
-def dashboard_context(*, user, days: int, now: datetime.datetime) -> dict:
+def dashboard_context(
+    *, user, days: int, now: datetime.datetime, page_parts: page_cache.PageParts
+) -> dict:
     """Everything the dashboard shows, in a bounded number of queries.
 
     The morning card ("How was last night?") leads in the morning and the evening card
-    ("Tonight") from midway through the user's day (tracker.evening.morning_first).
+    ("Tonight") from midway through the user's day (tracker.evening.morning_first). What the
+    summary reads from nights alone is a cached part of its own (`page_parts`): after a dose,
+    only what reads doses and the rest is computed again.
     """
 
     tonight = evening_of(now, user.zone, user.wake_time)
     morning_night = last_night(now, user.zone, user.wake_time)
     records = selectors.dashboard_records_get(user=user)
     flags = records.flags
+    start = tonight - datetime.timedelta(days=days - 1)
+    # The augmentation watch reads 8 weeks, whatever the period shown: same query.
+    history_from = clinical.augmentation_window_start(tonight) if flags.dopaminergic else None
     summary = period_summary(
         user=user,
-        start=tonight - datetime.timedelta(days=days - 1),
+        start=start,
         end=tonight,
         now=now,
-        # The augmentation watch reads 8 weeks, whatever the period shown: same query.
-        history_from=clinical.augmentation_window_start(tonight) if flags.dopaminergic else None,
+        history_from=history_from,
+        nights_read=page_parts.cached(
+            "dashboard_nights",
+            reads=(NIGHTS,),
+            extra=(start, tonight, history_from),
+            compute=lambda: period_nights(
+                user=user, start=start, end=tonight, history_from=history_from
+            ),
+        ),
     )
     by_evening = {d.evening: d for d in summary.days}
     trial = records.trial

@@ -26,6 +26,7 @@ from tracker.models import (
     SleepSuggestion,
     Trial,
 )
+from tracker.models.stamp import GROUPS
 from tracker.summary import NIGHT_COLUMNS
 
 
@@ -271,7 +272,8 @@ def sleep_suggestion_for(*, user, evening: datetime.date, now: datetime.datetime
     ).first()
 
 
-def data_stamp_get(*, user) -> int:
-    """The user's data stamp (tracker/models/stamp.py); 0 before their first tracker row."""
-    stamp = DataStamp.objects.filter(user_id=user.pk).values_list("stamp", flat=True).first()
-    return stamp or 0
+def data_stamps_get(*, user) -> dict[str, int]:
+    """The user's data stamp of each group (tracker/models/stamp.py); 0 before their first row."""
+    return DataStamp.objects.filter(user_id=user.pk).values(*GROUPS).first() or dict.fromkeys(
+        GROUPS, 0
+    )

@@ -144,22 +144,28 @@ def _streak(user, last_evening: datetime.date, logged: set[datetime.date], start
     return count
 
 
-def period_summary(
-    *,
-    user,
-    start: datetime.date,
-    end: datetime.date,
-    now: datetime.datetime,
-    history_from: datetime.date | None = None,
-) -> Summary:
-    """Everything about the evenings start..end (inclusive) for charts, figures and tables.
+@dataclass(frozen=True)
+class PeriodNights:
+    """What a period summary reads from the nights table alone: the nights loaded (see
+    period_nights) and the logging streak ending at the period's end. The dashboard caches it
+    apart from the rest (tracker/pages.py dashboard_context), so a dose does not read it again."""
 
-    `now` decides which evening is "tonight" (not yet missed while it can still happen).
-    `history_from` loads earlier nights too (into `history` only), in the same query.
-    """
-    # The same query also loads the evenings just before `start`, so the first points of
-    # the 7-night moving average have a full window like every other point.
-    lead_in = start - (stats.WINDOW - 1) * DAY
+    loaded: dict[datetime.date, NightLog]
+    streak: int
+
+
+def _lead_in(start: datetime.date) -> datetime.date:
+    # The evenings just before `start` are loaded too, so the first points of the 7-night
+    # moving average have a full window like every other point.
+    return start - (stats.WINDOW - 1) * DAY
+
+
+def period_nights(
+    *, user, start: datetime.date, end: datetime.date, history_from: datetime.date | None = None
+) -> PeriodNights:
+    """The nights of start..end with the moving average's lead-in, and from `history_from`
+    (into the summary's `history` only) when given, in one query; and the streak."""
+    lead_in = _lead_in(start)
     load_from = min(lead_in, history_from) if history_from else lead_in
     loaded = {
         n.evening: n
@@ -167,6 +173,28 @@ def period_summary(
             *NIGHT_COLUMNS
         )
     }
+    return PeriodNights(loaded=loaded, streak=_streak(user, end, set(loaded), load_from))
+
+
+def period_summary(
+    *,
+    user,
+    start: datetime.date,
+    end: datetime.date,
+    now: datetime.datetime,
+    history_from: datetime.date | None = None,
+    nights_read: PeriodNights | None = None,
+) -> Summary:
+    """Everything about the evenings start..end (inclusive) for charts, figures and tables.
+
+    `now` decides which evening is "tonight" (not yet missed while it can still happen).
+    `history_from` loads earlier nights too (into `history` only), in the same query.
+    `nights_read`: period_nights of the same start, end and history_from, when already read.
+    """
+    lead_in = _lead_in(start)
+    if nights_read is None:
+        nights_read = period_nights(user=user, start=start, end=end, history_from=history_from)
+    loaded = nights_read.loaded
     nights = {evening: n for evening, n in loaded.items() if evening >= start}
     dose_rows = (
         Dose.objects.filter(user=user, evening__range=(start, end))
@@ -300,7 +328,7 @@ def period_summary(
         mean_evening_mg=_mean(d.dose_mg for d in counted if d.dosed),
         onset_times=onsets,
         factors=factor_counts.most_common(),
-        streak=_streak(user, end, set(loaded), load_from),
+        streak=nights_read.streak,
         # REST (Allen 2005): two or more nights a week with at least moderate distress.
         clinically_significant=(
             moderate_per_week is not None

@@ -29,8 +29,8 @@ from tests.reminders.conftest import BEFORE, DUE, evening_reminder
 from tests.tracker.conftest import experiment_running
 from tests.tracker.sleep_samples import apple_xml, apple_zip, sleep_record
 from tracker import services
-from tracker.models import DataStamp, Dose, NightLog
-from tracker.models.stamp import STAMPED_BY_EXPERIMENT, STAMPED_BY_USER, UNSTAMPED_TABLES
+from tracker.models import DataStamp, Dose, NightLog, stamp
+from tracker.models.stamp import GROUPS, TABLE_GROUPS, UNSTAMPED_TABLES
 from tracker.sleep_import import read_upload
 from tracker.views import dashboard, entries, reports
 
@@ -190,6 +190,12 @@ def _health_screen(user, writer):
     health_screens_update(user=user, kidney_disease="yes", pregnant_or_breastfeeding="no")
 
 
+def _dopaminergic_medicine(user, writer):
+    """The augmentation watch then reads 8 weeks of nights: the dashboard's nights part is
+    read over another range."""
+    services.medicine_add(user=user, kind="pramipexole")
+
+
 def _experiment_start(user, writer):
     experiment_running(user, start_evening=TONIGHT + DAY, now=NOW, orders=[True, False])
 
@@ -219,6 +225,7 @@ WRITES = {
     "dose delete": (_dose_delete, DOSES),
     "time zone": (_time_zone, ("/tracker/doses/", "/tracker/export.csv?type=doses")),
     "health screen": (_health_screen, ("/tracker/",)),
+    "dopaminergic medicine": (_dopaminergic_medicine, ()),
     "experiment start": (_experiment_start, ("/tracker/",)),
     "trial set": (_trial, ("/tracker/",)),
 }
@@ -255,6 +262,92 @@ def test_a_cache_hit_costs_one_query_the_data_stamp(view, call_view, django_asse
         again = call_view(view, user)
     assert len(miss) > 1
     assert again.content == first.content or view is dashboard.dashboard  # tokens differ
+
+
+def _tables_read(view, user, call_view, path="/") -> tuple[int, set[str]]:
+    """How many queries the view makes, and which tracker tables they read."""
+    with CaptureQueriesContext(connection) as queries:
+        response = call_view(view, user, path)
+    assert response.status_code == 200
+    tables = {t for q in queries for t in TABLE_GROUPS if t in q["sql"]}
+    return len(queries), tables
+
+
+def test_a_dose_leaves_the_night_list_and_the_nights_csv_cached(call_view):
+    """After a dose, the night list is a hit (the stamps alone) and the nights CSV reads
+    doses only (its nights part is a hit); both are what a fresh computation gives."""
+    user = _person()
+    viewer = _signed_in(user)
+    _pages(viewer)
+    _took_it(user, _signed_in(user))
+    assert _tables_read(entries.night_list, user, call_view) == (1, set())
+    nights_csv = _tables_read(reports.export_csv, user, call_view)
+    assert nights_csv == (2, {"tracker_dose"})
+    assert _pages(viewer) == _fresh(viewer, user)
+
+
+def test_a_night_invalidates_the_night_list_and_the_nights_csv_only(call_view):
+    """After a night, the night list and the nights part of the CSV are computed again; the
+    dose list, the doses CSV and the nights CSV's dose columns are hits."""
+    user = _person()
+    viewer = _signed_in(user)
+    _pages(viewer)
+    _night_edit(user, _signed_in(user))
+    count, tables = _tables_read(entries.night_list, user, call_view)
+    assert count > 1
+    assert "tracker_nightlog" in tables
+    assert _tables_read(reports.export_csv, user, call_view) == (2, {"tracker_nightlog"})
+    assert _tables_read(entries.dose_list, user, call_view) == (1, set())
+    doses_csv = _tables_read(reports.export_csv, user, call_view, "/?type=doses")
+    assert doses_csv == (1, set())
+    assert _pages(viewer) == _fresh(viewer, user)
+
+
+def test_after_a_dose_the_dashboard_reads_no_night_again(call_view):
+    """What the summary reads from nights is a cached part of its own: a dose recomputes the
+    dashboard without reading the nights table; a night reads it again. Both times the page
+    is the one computed afresh."""
+    user = _person()
+    viewer = _signed_in(user)
+    _pages(viewer)
+    _took_it(user, _signed_in(user))
+    count, tables = _tables_read(dashboard.dashboard, user, call_view)
+    assert count > 1
+    assert "tracker_dose" in tables
+    assert "tracker_nightlog" not in tables
+    assert _pages(viewer) == _fresh(viewer, user)
+    _night_edit(user, _signed_in(user))
+    _count, tables = _tables_read(dashboard.dashboard, user, call_view)
+    assert "tracker_nightlog" in tables
+    assert _pages(viewer) == _fresh(viewer, user)
+
+
+def test_the_nights_csv_from_its_cached_parts_is_the_csv_written_whole():
+    """Notes with commas, quotes and line breaks, and evenings with and without doses: the
+    two parts joined give the export byte for byte as one writer gives it."""
+    import csv
+
+    from tracker import exports
+
+    user = _person()
+    night = NightLog.objects.get(user=user, evening=datetime.date(2026, 6, 8))
+    services.night_update(
+        night=night,
+        evening=night.evening,
+        severity=3,
+        sleep_quality=2,
+        notes='=1+2, "quoted"\nsecond line',
+    )
+    services.night_log(user=user, evening=LAST_NIGHT, severity=1, sleep_quality=4)
+    written = io.StringIO()
+    writer = csv.writer(written, lineterminator="\r\n")
+    rows = list(csv.reader(io.StringIO(exports.nights_csv(user=user), newline="")))
+    for row in rows:
+        writer.writerow(row)
+    assert exports.nights_csv(user=user) == written.getvalue()
+    assert rows[0] == exports.NIGHT_HEADER
+    assert rows[-1][-2:] == ["0", ""]  # last night: no dose
+    assert any(r[exports.NIGHT_HEADER.index("notes")].startswith("'=1+2") for r in rows)
 
 
 # --- the day moves on by itself -------------------------------------------------------------
@@ -318,7 +411,7 @@ def test_two_people_never_get_each_others_pages():
         unit="elemental",
     )
     me, them = _signed_in(mine), _signed_in(theirs)
-    assert DataStamp.objects.get(user_id=mine.pk).stamp != 0
+    assert DataStamp.objects.get(user_id=mine.pk).doses != 0
     for _ in range(2):  # misses, then hits
         my_pages, their_pages = _pages(me), _pages(them)
         for path in PAGES:
@@ -331,31 +424,97 @@ def test_two_people_never_get_each_others_pages():
 # --- the stamp ------------------------------------------------------------------------------
 
 
-def test_every_tracker_table_is_stamped_or_says_why_not():
-    """A new tracker table needs a trigger (a migration, as 0009) or a reason here."""
-    tables = {model._meta.db_table for model in apps.get_app_config("tracker").get_models()}
-    stamped = set(STAMPED_BY_USER) | set(STAMPED_BY_EXPERIMENT)
-    assert tables == stamped | set(UNSTAMPED_TABLES)
-    query = {
-        "sqlite": "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'",
-        # One row per event (insert, update, delete) of each trigger.
-        "postgresql": "SELECT event_object_table, event_manipulation "
-        "FROM information_schema.triggers",
-    }[connection.vendor]
+def _trigger_groups() -> dict[str, list[str]]:
+    """The group each stamp trigger bumps, per table (one entry per trigger and event)."""
+    found = {}
     with connection.cursor() as cursor:
-        cursor.execute(query)
-        found = {}
-        for table, name in cursor.fetchall():
-            found.setdefault(table, set()).add(name)
-    for table in stamped:
-        assert len(found.get(table, ())) == 3, table  # on insert, update and delete
+        if connection.vendor == "postgresql":
+            # One row per event (insert, update, delete); the group is the function's argument.
+            cursor.execute(
+                "SELECT event_object_table, action_statement FROM information_schema.triggers"
+            )
+            for table, action in cursor.fetchall():
+                group = re.search(r"tracker_stamp_group_by_\w+\('(\w+)'\)", action)
+                found.setdefault(table, []).append(group and group[1])
+        else:
+            cursor.execute("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+            # The upsert's columns after user_id, and the 1 or 0 it adds to each.
+            shape = re.compile(
+                r"\(user_id, (\w+), (\w+), (\w+)\) SELECT .*, ([01]), ([01]), ([01]) WHERE"
+            )
+            for table, sql in cursor.fetchall():
+                match = shape.search(sql)
+                bumped = match and [
+                    c
+                    for c, one in zip(match.groups()[:3], match.groups()[3:], strict=True)
+                    if one == "1"
+                ]
+                found.setdefault(table, []).append(
+                    bumped[0] if bumped and len(bumped) == 1 else None
+                )
+    return found
+
+
+def test_every_tracker_table_is_stamped_in_its_group_or_says_why_not():
+    """A new tracker table needs a trigger bumping its group (a migration, as 0010) or a
+    reason here; a table moved to another group needs its trigger changed too."""
+    tables = {model._meta.db_table for model in apps.get_app_config("tracker").get_models()}
+    assert tables == set(TABLE_GROUPS) | set(UNSTAMPED_TABLES)
+    assert set(TABLE_GROUPS.values()) == set(GROUPS)
+    found = _trigger_groups()
+    for table, group in TABLE_GROUPS.items():
+        assert found.get(table) == [group] * 3, table  # on insert, update and delete
+
+
+def _stamps(user) -> dict[str, int]:
+    return DataStamp.objects.values(*GROUPS).get(user_id=user.pk)
+
+
+@pytest.mark.parametrize(
+    ("write", "group"),
+    [
+        (_night_edit, stamp.NIGHTS),
+        (_import_apply, stamp.NIGHTS),
+        (_took_it, stamp.DOSES),
+        (_dose_delete, stamp.DOSES),
+        (lambda user, writer: services.saved_product_set(
+            user=user, form="citrate", amount_mg=100, unit="elemental"), stamp.DOSES),
+        (_email_link(tokens.SKIP, "reminders:skip"), stamp.OTHER),
+        (_trial, stamp.OTHER),
+        (lambda user, writer: services.medicine_add(user=user, kind="gabapentin"), stamp.OTHER),
+    ],
+    ids=["night", "sleep import", "I took it", "dose delete", "saved product", "skip", "trial",
+         "medicine"],
+)  # fmt: skip
+def test_a_write_moves_its_groups_stamp_and_no_other(write, group):
+    user = _person()
+    before = _stamps(user)
+    write(user, _signed_in(user))
+    after = _stamps(user)
+    assert after[group] > before[group]
+    assert {g: after[g] for g in GROUPS if g != group} == {
+        g: before[g] for g in GROUPS if g != group
+    }
+
+
+def test_a_row_of_an_experiment_moves_its_owners_other_stamp():
+    """Experiment rows carry no user_id: the trigger finds the owner through the experiment."""
+    user = _person()
+    experiment = experiment_running(
+        user, start_evening=TONIGHT, now=NOW, orders=[True, False], blinded=True
+    )
+    before = _stamps(user)
+    services.experiment_capsule_record(experiment=experiment, now=NOW)
+    after = _stamps(user)
+    assert after[stamp.OTHER] > before[stamp.OTHER]
+    assert (after[stamp.NIGHTS], after[stamp.DOSES]) == (before[stamp.NIGHTS], before[stamp.DOSES])
 
 
 def test_a_bulk_update_moves_the_stamp_too():
     user = _person()
-    stamp = DataStamp.objects.get(user_id=user.pk).stamp
+    before = _stamps(user)
     NightLog.objects.filter(user=user).update(severity=0)  # no save(), no signal
-    assert DataStamp.objects.get(user_id=user.pk).stamp > stamp
+    assert _stamps(user)[stamp.NIGHTS] > before[stamp.NIGHTS]
 
 
 def test_deleting_the_account_leaves_no_stamp_and_no_cached_page(

@@ -8,6 +8,7 @@ from portal.pwa import offline_copy
 from tracker import page_cache, pages, reference
 from tracker.evening import morning_first
 from tracker.forms import NightStomachForm, QuickNightForm
+from tracker.models.stamp import GROUPS
 
 # What the quick cards read from the computed context; the rest of the page is the cached
 # fragment. The cards themselves hold forms with CSRF tokens, so they render every time.
@@ -22,8 +23,8 @@ CARD_DATA = (
 )
 
 
-def _dashboard_parts(*, user, days: int, now) -> dict:
-    context = pages.dashboard_context(user=user, days=days, now=now)
+def _dashboard_parts(*, user, days: int, now, page_parts: page_cache.PageParts) -> dict:
+    context = pages.dashboard_context(user=user, days=days, now=now, page_parts=page_parts)
     return {
         # Without the request: no context processor runs, so no token in a cached fragment.
         "body": render_to_string("tracker/includes/dashboard_body.html", context),
@@ -43,9 +44,13 @@ def dashboard(request):
         days = 30
     user = request.user
     now = timezone.now()
-    parts = page_cache.cached(
-        key=page_cache.page_key(user=user, page="dashboard", now=now, extra=(days,)),
-        compute=lambda: _dashboard_parts(user=user, days=days, now=now),
+    page_parts = page_cache.PageParts(user=user, now=now)
+    parts = page_parts.cached(
+        "dashboard",
+        # Nights, doses, skips, medicines, labs, the trial and the experiment: every group.
+        reads=GROUPS,
+        extra=(days,),
+        compute=lambda: _dashboard_parts(user=user, days=days, now=now, page_parts=page_parts),
     )
     context = {
         **parts["cards"],

@@ -30,6 +30,7 @@ from tracker.forms import (
     QuickDoseForm,
 )
 from tracker.models import WASO_MAX, Dose, Form, NightLog
+from tracker.models.stamp import DOSES, NIGHTS
 from tracker.night_calendar import night_calendar
 from tracker.services import rules
 from tracker.views.idempotent import idempotent_post, saved
@@ -54,23 +55,27 @@ def _night_label(evening):
     return formats.date_format(evening, "j F Y")
 
 
-def _list_page(request, *, name: str, compute):
-    """A list page: its content cached per user, query string and day (tracker/page_cache.py).
+def _list_page(request, *, name: str, reads: tuple[str, ...], compute):
+    """A list page: its content cached per user, query string and day (tracker/page_cache.py),
+    and the stamps of the groups of tables it `reads`.
 
     `compute` builds the content's context; it is rendered without the request's context
     processors (the filter form's "Clear" link reads only the path), so no token is cached.
     """
-    user = request.user
     now = timezone.now()
     query = page_cache.query_key(request)
-    key = None if query is None else page_cache.page_key(user=user, page=name, now=now, extra=query)
-    body = page_cache.cached(
-        key=key,
-        compute=lambda: render_to_string(
+
+    def body():
+        return render_to_string(
             f"tracker/includes/{name}_body.html", {**compute(now), "request": request}
-        ),
-    )
-    return render(request, f"tracker/{name}.html", {"body": body})
+        )
+
+    if query is None:  # too long to cache
+        content = body()
+    else:
+        parts = page_cache.PageParts(user=request.user, now=now)
+        content = parts.cached(name, reads=reads, compute=body, extra=query)
+    return render(request, f"tracker/{name}.html", {"body": content})
 
 
 @login_required
@@ -87,7 +92,8 @@ def night_list(request):
             "calendar": night_calendar(user=request.user, now=now),
         }
 
-    return _list_page(request, name="night_list", compute=compute)
+    # The list and the calendar read nights only.
+    return _list_page(request, name="night_list", reads=(NIGHTS,), compute=compute)
 
 
 def _requested_evening(request, newest):
@@ -319,7 +325,7 @@ def dose_list(request):
             "query": query,
         }
 
-    return _list_page(request, name="dose_list", compute=compute)
+    return _list_page(request, name="dose_list", reads=(DOSES,), compute=compute)
 
 
 def _dose_saved(request, dose, *, updated=False, undo=False):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from tracker import exports, page_cache, pages, pdf_jobs
 from tracker.forms import DateRangeForm
+from tracker.models.stamp import DOSES, NIGHTS
 from tracker.tasks import report_pdf_make_task
 from tracker.views import pdf_wait
 
@@ -21,11 +22,23 @@ from tracker.views import pdf_wait
 def export_csv(request):
     user = request.user
     kind = "doses" if request.GET.get("type") == "doses" else "nights"
-    build = exports.doses_csv if kind == "doses" else exports.nights_csv
-    body = page_cache.cached(
-        key=page_cache.page_key(user=user, page=f"csv_{kind}", now=timezone.now()),
-        compute=lambda: build(user=user),
-    )
+    parts = page_cache.PageParts(user=user, now=timezone.now())
+    if kind == "doses":
+        body = parts.cached(
+            "csv_doses", reads=(DOSES,), compute=lambda: exports.doses_csv(user=user)
+        )
+    else:
+        # Two parts, so a dose recomputes only the dose columns and a night only the rest.
+        body = exports.nights_csv_join(
+            parts.cached(
+                "csv_nights", reads=(NIGHTS,), compute=lambda: exports.night_lines(user=user)
+            ),
+            parts.cached(
+                "csv_nights_doses",
+                reads=(DOSES,),
+                compute=lambda: exports.evening_dose_cells(user=user),
+            ),
+        )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="restwell-{kind}-{stamp}.csv"'
