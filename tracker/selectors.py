@@ -98,6 +98,11 @@ def dashboard_records_get(*, user) -> DashboardRecords:
     # A missing one-to-one row is cached as absent by select_related: no further query.
     trial = getattr(row, "trial", None)
     product = getattr(row, "saved_product", None)
+    for record in (trial, product):
+        if record is not None:
+            # select_related left the whole account row (password hash, email) on each
+            # record; the dashboard keeps these records in its cached part.
+            record._meta.get_field("user").delete_cached_value(record)
     return DashboardRecords(
         ClinicalFlags(row.dopaminergic, row.on_iron, row.last_ferritin_on),
         trial,

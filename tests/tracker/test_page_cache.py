@@ -588,3 +588,21 @@ def test_a_write_replaces_the_entries_in_place():
         _took_it(user, writer)
         _pages(viewer)
     assert _entries(user) == entries
+
+
+def test_no_cached_entry_holds_the_account_row():
+    """Cached parts hold figures and the models the cards show, never the account itself:
+    a model fetched through the user row (select_related) keeps that row, password hash
+    and email included, unless the back-reference is dropped."""
+    user = _person(email="private-marker@example.com")
+    _trial(user, writer=None)
+    _pages(_signed_in(user))
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key(f"user:{user.pk}:*")))
+    assert keys
+    for key in keys:
+        raw = client.get(key)
+        assert user.password.encode() not in raw, key
+        assert b"private-marker" not in raw, key
