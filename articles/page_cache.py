@@ -7,22 +7,19 @@ tags, references, approvals and reviewers. Each of those changes through the ser
 admin, which drop the catalogue (services.catalogue_invalidate): an entry is keyed by the
 catalogue's generation, so it is as current as the catalogue is, and a hit needs no query at
 all. A scheduled article goes live when the catalogue expires (at its publish time); the day
-is in the key for "due for its regular review"; a digest of the articles' code and templates
+is in the key for "due for its regular review"; a digest of the release (portal/release.py)
 is too, so a deploy never serves the previous release's HTML.
 
 Staff who may preview get drafts and scheduled articles with a banner: never cached. Redis
 unreachable: the catalogue and the pages are read from the database (portal/fallback_cache.py).
 """
 
-import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TypeVar
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -32,7 +29,7 @@ from django.utils.safestring import SafeString
 
 from articles import selectors
 from articles.models import Article
-from portal import fallback_cache
+from portal import fallback_cache, release
 
 LIST_PAGE_SIZE = 10
 T = TypeVar("T")
@@ -44,19 +41,6 @@ class ArticlePage:
     summary: str
     head: SafeString
     content: SafeString
-
-
-@functools.cache
-def code_version() -> str:
-    """A digest of the articles' code and templates, read once per process: the same on
-    every host running the same release, new with any change to what renders the page."""
-    roots = (Path(__file__).resolve().parent, Path(settings.BASE_DIR) / "templates" / "articles")
-    digest = hashlib.blake2b(digest_size=8)
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.suffix in {".py", ".html"}):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def article_page_render(
@@ -88,7 +72,7 @@ def _key(*, name: str, catalogue: selectors.Catalogue, now: datetime, extra: tup
         timezone.localdate(now),
         get_urlconf(),
         get_script_prefix(),
-        code_version(),
+        release.release_digest(),
         extra,
     )
     digest = hashlib.blake2b(repr(material).encode(), digest_size=16).hexdigest()

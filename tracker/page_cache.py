@@ -6,7 +6,7 @@ data stamps it was computed at beside the part:
   is not the page of 00:01 ("tonight", "last night", streaks and adherence move on by
   themselves); the language and time zone it renders in; the whole profile row (zone, bed
   and wake times, language, health screens...), so a profile change is a new key whatever
-  field a page comes to read; a digest of the tracker's code and templates, so a deploy
+  field a page comes to read; a digest of the release (portal/release.py), so a deploy
   never serves a fragment of the previous release; the page's own inputs (the period, the
   list's query string, the CSV's kind, the range of nights a dashboard part read);
 - the stamps (tracker/models/stamp.py) of the groups of tables the part reads, which the
@@ -27,18 +27,14 @@ as without a cache (portal/fallback_cache.py), never an error.
 """
 
 import datetime
-import functools
-import hashlib
 import logging
 import pickle  # nosec B403 - only its exception class: Django's cache does the unpickling
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone, translation
 
-from portal import fallback_cache, user_cache
+from portal import fallback_cache, release, user_cache
 from tracker import selectors
 from tracker.evening import evening_of
 
@@ -54,19 +50,6 @@ _NOT_IN_KEY = {"password", "last_login"}
 _STALE_ENTRY = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError)
 
 logger = logging.getLogger(__name__)
-
-
-@functools.cache
-def code_version() -> str:
-    """A digest of the tracker's code and templates, read once per process: the same on
-    every host running the same release, new with any change to what renders a page."""
-    roots = (Path(__file__).resolve().parent, Path(settings.BASE_DIR) / "templates" / "tracker")
-    digest = hashlib.blake2b(digest_size=8)
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.suffix in {".py", ".html"}):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _profile(user) -> tuple:
@@ -85,7 +68,7 @@ def _page_key(*, user, page: str, now: datetime.datetime, extra: tuple) -> str:
         translation.get_language(),
         timezone.get_current_timezone_name(),
         _profile(user),
-        code_version(),
+        release.release_digest(),
         extra,
     )
     return user_cache.user_key(user.pk, f"tracker:{page}", material)
