@@ -367,6 +367,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Django's database sessions, their per-request read written out once (portal/sessions.py).
+SESSION_ENGINE = "portal.sessions"
+
 # Flash messages can name a dose or a medicine: keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
