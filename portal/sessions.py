@@ -21,7 +21,7 @@ class SessionStore(db.SessionStore):
         quote = connection.ops.quote_name
         fields = {field.name: quote(field.column) for field in model._meta.concrete_fields}
         sql = (
-            f"SELECT {fields['session_data']} FROM {quote(model._meta.db_table)} "  # noqa: S608 - no values in it
+            f"SELECT {fields['session_data']} FROM {quote(model._meta.db_table)} "  # noqa: S608 - no values in it  # nosec B608
             f"WHERE {fields['session_key']} = %s AND {fields['expire_date']} > %s"
         )
         now = connection.ops.adapt_datetimefield_value(timezone.now())
