@@ -5,12 +5,11 @@ Server-rendered (works without JavaScript); one query whatever the data. Dates a
 in the user's zone (tracker/evening.py): the newest night that can be logged is last night.
 """
 
-import dataclasses
 import datetime
+from typing import TypedDict
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tracker import selectors
@@ -20,12 +19,14 @@ WEEKS = 5
 _PK_MARK = 987654321  # stands for a night's id in the edit URL, replaced in each cell
 
 
-@dataclasses.dataclass(frozen=True)
-class Day:
+class Day(TypedDict):
+    """One cell. A dict, not an object: the template looks each key up in a dict first, and
+    35 cells of eight lookups that each failed as a dict key first cost a sixth of the grid."""
+
     evening: datetime.date
     label: str  # the accessible name: "30 November, not logged"
     url: str | None  # None for tonight and later: nothing to log yet
-    logged: bool
+    state: str  # "logged", "missing" or "later": the cell's class modifier (night-cal__day--…)
     current: bool  # the night the page is about
     first_of_month: bool
     number: str  # the day of the month, as shown in the cell
@@ -47,7 +48,8 @@ def night_calendar(
     end = start + datetime.timedelta(weeks=weeks) - datetime.timedelta(days=1)
     logged = selectors.night_ids_by_evening(user=user, start=start, end=min(end, newest))
     # Each word and URL shape is looked up once for the grid, not once per day (35 days).
-    new_url = reverse("tracker:night_new")
+    # An ISO date is digits and hyphens, which a query string carries as they are.
+    new_url = reverse("tracker:night_new") + "?evening="
     edit_url = reverse("tracker:night_edit", kwargs={"pk": _PK_MARK})
     labels = {
         "tonight": _("%(day)s, tonight"),
@@ -70,19 +72,19 @@ def night_calendar(
             night_id = logged.get(evening)
             if evening > newest:
                 label = labels["tonight"] if evening == today else labels["later"]
-                url = None
+                state, url = "later", None
             elif night_id:
                 label = labels["logged"]
-                url = edit_url.replace(str(_PK_MARK), str(night_id))
+                state, url = "logged", edit_url.replace(str(_PK_MARK), str(night_id))
             else:
                 label = labels["missing"]
-                url = f"{new_url}?{urlencode({'evening': evening.isoformat()})}"
+                state, url = "missing", new_url + evening.isoformat()
             row.append(
                 Day(
                     evening=evening,
                     label=label % {"day": f"{evening.day} {month}"},  # as date_format "j F"
                     url=url,
-                    logged=bool(night_id),
+                    state=state,
                     current=evening == current,
                     first_of_month=evening.day == 1,
                     number=str(evening.day),
@@ -92,11 +94,11 @@ def night_calendar(
         rows.append(row)
     return {
         "weekdays": [
-            (formats.date_format(d.evening, "D"), formats.date_format(d.evening, "l"))
+            (formats.date_format(d["evening"], "D"), formats.date_format(d["evening"], "l"))
             for d in rows[0]
         ],
         "rows": rows,
         "start": start,
         "end": end,
-        "missing": sum(1 for row in rows for d in row if d.url and not d.logged),
+        "missing": sum(1 for row in rows for d in row if d["state"] == "missing"),
     }

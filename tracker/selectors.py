@@ -126,6 +126,11 @@ def night_for_evening_get(*, user, evening: datetime.date) -> NightLog | None:
     return NightLog.objects.filter(user=user, evening=evening).first()
 
 
+def night_id_for_evening(*, user, evening: datetime.date) -> int | None:
+    """The id of the user's night of `evening`, or None: a redirect to it needs no more."""
+    return NightLog.objects.filter(user=user, evening=evening).values_list("pk", flat=True).first()
+
+
 def night_ids_by_evening(
     *, user, start: datetime.date, end: datetime.date
 ) -> dict[datetime.date, int]:

@@ -165,7 +165,7 @@ def test_another_users_night_is_still_404(user_client, morning):
 
 
 def _days(calendar):
-    return {day.evening: day for row in calendar["rows"] for day in row}
+    return {day["evening"]: day for row in calendar["rows"] for day in row}
 
 
 def test_calendar_links_each_past_night_to_its_entry_or_a_new_one(user, morning):
@@ -174,14 +174,14 @@ def test_calendar_links_each_past_night_to_its_entry_or_a_new_one(user, morning)
     days = _days(night_calendar(user=user, now=MORNING, current=NOV_30))
     assert len(days) == 35
     assert max(days) >= datetime.date(2026, 12, 2)  # the last row holds today
-    assert days[NOV_30].url == reverse("tracker:night_edit", args=[mine.pk])
-    assert days[NOV_30].label == "30 November, logged"
-    assert days[NOV_30].current
-    assert days[datetime.date(2026, 11, 29)].url == "/tracker/nights/new/?evening=2026-11-29"
-    assert days[datetime.date(2026, 11, 29)].label == "29 November, not logged"
-    assert days[DEC_1].url == "/tracker/nights/new/?evening=2026-12-01"
-    assert days[datetime.date(2026, 12, 2)].url is None  # tonight
-    assert days[datetime.date(2026, 12, 2)].label == "2 December, tonight"
+    assert days[NOV_30]["url"] == reverse("tracker:night_edit", args=[mine.pk])
+    assert days[NOV_30]["label"] == "30 November, logged"
+    assert days[NOV_30]["current"]
+    assert days[datetime.date(2026, 11, 29)]["url"] == "/tracker/nights/new/?evening=2026-11-29"
+    assert days[datetime.date(2026, 11, 29)]["label"] == "29 November, not logged"
+    assert days[DEC_1]["url"] == "/tracker/nights/new/?evening=2026-12-01"
+    assert days[datetime.date(2026, 12, 2)]["url"] is None  # tonight
+    assert days[datetime.date(2026, 12, 2)]["label"] == "2 December, tonight"
 
 
 def test_calendar_days_are_the_users_evenings(morning):
@@ -189,9 +189,9 @@ def test_calendar_days_are_the_users_evenings(morning):
     now = datetime.datetime(2026, 12, 1, 20, 0, tzinfo=datetime.UTC)
     auckland = _days(night_calendar(user=UserFactory(time_zone="Pacific/Auckland"), now=now))
     london = _days(night_calendar(user=UserFactory(time_zone="Europe/London"), now=now))
-    assert auckland[DEC_1].url == "/tracker/nights/new/?evening=2026-12-01"
-    assert london[DEC_1].url is None
-    assert london[NOV_30].url == "/tracker/nights/new/?evening=2026-11-30"
+    assert auckland[DEC_1]["url"] == "/tracker/nights/new/?evening=2026-12-01"
+    assert london[DEC_1]["url"] is None
+    assert london[NOV_30]["url"] == "/tracker/nights/new/?evening=2026-11-30"
 
 
 def test_pages_show_the_calendar_with_one_tap_links(user_client, user, morning):

@@ -312,3 +312,6 @@ def test_list_selectors_return_only_the_users_rows_in_page_order(user, other_use
     assert selectors.evening_has_night(user=user, evening=may_2)
     assert not selectors.evening_has_night(user=user, evening=datetime.date(2026, 5, 4))
     assert selectors.night_for_evening_get(user=user, evening=datetime.date(2026, 5, 4)) is None
+    may_2_id = selectors.night_for_evening_get(user=user, evening=may_2).pk
+    assert selectors.night_id_for_evening(user=user, evening=may_2) == may_2_id
+    assert selectors.night_id_for_evening(user=user, evening=datetime.date(2026, 5, 4)) is None

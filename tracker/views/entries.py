@@ -192,8 +192,8 @@ def night_new(request):
                 )
     else:
         evening = _requested_evening(request, newest) or newest
-        existing = selectors.night_for_evening_get(user=user, evening=evening)
-        if existing:
+        existing_id = selectors.night_id_for_evening(user=user, evening=evening)
+        if existing_id:
             # Open it rather than offer a blank form that could only be refused.
             messages.info(
                 request,
@@ -204,7 +204,7 @@ def night_new(request):
                     _("Log another night from the calendar."),
                 ),
             )
-            return redirect("tracker:night_edit", pk=existing.pk)
+            return redirect("tracker:night_edit", pk=existing_id)
         # The diary times are not prefilled with the usual schedule: a default submitted
         # unread would become a made-up sleep efficiency. The template shows them as a hint.
         imported = _imported_times(request, evening, now)
