@@ -198,9 +198,14 @@ def test_pages_show_the_calendar_with_one_tap_links(user_client, user, morning):
     night = _log(user, NOV_30)
     for url in (reverse("tracker:night_list"), reverse("tracker:night_edit", args=[night.pk])):
         text = user_client.get(url).text
-        assert 'href="/tracker/nights/new/?evening=2026-11-29"' in text
+        assert (
+            '<a class="night-cal__day night-cal__day--missing" '
+            'href="/tracker/nights/new/?evening=2026-11-29">'
+        ) in text
         assert "29 November, not logged" in text
-        assert f'href="{reverse("tracker:night_edit", args=[night.pk])}"' in text
+        edit = reverse("tracker:night_edit", args=[night.pk])
+        assert f'<a class="night-cal__day night-cal__day--logged" href="{edit}"' in text
+        assert '<span class="night-cal__day night-cal__day--later">' in text
         assert "30 November, logged" in text
         assert "2 December, tonight" in text
 
