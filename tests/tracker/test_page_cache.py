@@ -28,7 +28,7 @@ from tests.factories import UserFactory, link_token
 from tests.reminders.conftest import BEFORE, DUE, evening_reminder
 from tests.tracker.conftest import experiment_running
 from tests.tracker.sleep_samples import apple_xml, apple_zip, sleep_record
-from tracker import services
+from tracker import selectors, services
 from tracker.models import DataStamp, Dose, NightLog, stamp
 from tracker.models.stamp import GROUPS, TABLE_GROUPS, UNSTAMPED_TABLES
 from tracker.sleep_import import read_upload
@@ -495,6 +495,19 @@ def test_a_write_moves_its_groups_stamp_and_no_other(write, group):
     assert {g: after[g] for g in GROUPS if g != group} == {
         g: before[g] for g in GROUPS if g != group
     }
+
+
+def test_the_stamps_read_is_the_row_or_zeros_in_one_query(django_assert_num_queries):
+    """selectors.data_stamps_get writes its SELECT out: it reads this user's row, each group
+    under its own name, and zeros for someone who never wrote tracker data."""
+    user, other, newcomer = _person(), _person(), UserFactory()
+    _took_it(other, _signed_in(other))
+    DataStamp.objects.filter(user_id=user.pk).update(nights=7, doses=8, other=9)
+    with django_assert_num_queries(1):
+        assert selectors.data_stamps_get(user=user) == {"nights": 7, "doses": 8, "other": 9}
+    assert selectors.data_stamps_get(user=other) == _stamps(other)
+    assert not DataStamp.objects.filter(user_id=newcomer.pk).exists()
+    assert selectors.data_stamps_get(user=newcomer) == dict.fromkeys(GROUPS, 0)
 
 
 def test_a_row_of_an_experiment_moves_its_owners_other_stamp():
