@@ -28,8 +28,8 @@ from tests.factories import UserFactory, link_token
 from tests.reminders.conftest import BEFORE, DUE, evening_reminder
 from tests.tracker.conftest import experiment_running
 from tests.tracker.sleep_samples import apple_xml, apple_zip, sleep_record
-from tracker import services
-from tracker.models import DataStamp, Dose, NightLog, stamp
+from tracker import selectors, services
+from tracker.models import DataStamp, Dose, NightLog, SavedProduct, stamp
 from tracker.models.stamp import GROUPS, TABLE_GROUPS, UNSTAMPED_TABLES
 from tracker.sleep_import import read_upload
 from tracker.views import dashboard, entries, reports
@@ -398,6 +398,59 @@ def test_at_the_start_of_the_day_tonight_is_a_new_evening():
     assert "I took my magnesium now" in page
 
 
+# --- the quick cards --------------------------------------------------------------------
+
+
+def _last_night_logged(user):
+    services.night_log(user=user, evening=LAST_NIGHT, severity=6, sleep_quality=2)
+
+
+def _stomach_answered(user):
+    night = services.night_log(user=user, evening=LAST_NIGHT, severity=3, sleep_quality=5)
+    services.night_stomach_set(night=night, stomach="loose")
+
+
+def _over_the_upper_limit(user):
+    for minutes in (90, 30):
+        services.dose_record(user=user, taken_at=NOW - datetime.timedelta(minutes=minutes),
+                             form="citrate", amount_mg=250, unit="elemental")  # fmt: skip
+
+
+def _no_saved_product(user):
+    SavedProduct.objects.filter(user=user).delete()
+
+
+def _blinded_experiment(user):
+    experiment_running(user, start_evening=TONIGHT, now=NOW, orders=[True, False], blinded=True)
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [
+        (lambda user: None, "My magnesium: Glycinate / bisglycinate, 200 mg elemental"),
+        (_last_night_logged, "Legs 6/10 · sleep Poor"),
+        (_stomach_answered, 'value="loose" class="btn btn-outline-primary active"'),
+        (_over_the_upper_limit, "adds up to 500 mg elemental, above the 350 mg"),
+        (_no_saved_product, "Save “My magnesium” for one-tap logging"),
+        (_blinded_experiment, "I took tonight's capsule"),
+    ],
+    ids=["last night not logged", "last night logged", "stomach answered", "over the upper limit",
+         "no saved product", "experiment card"],
+)  # fmt: skip
+def test_the_quick_cards_from_the_cache_are_the_cards_computed_afresh(state, shown):
+    """The cards' labels are looked up when their data is cached (tracker/views/dashboard.py):
+    a hit shows the page a fresh computation shows, in every state of the two cards."""
+    user = _person()
+    state(user)
+    viewer = _signed_in(user)
+    fresh = _fresh(viewer, user)["/tracker/"]
+    with CaptureQueriesContext(connection) as hit_queries:
+        hit = _page(viewer, "/tracker/")
+    assert shown in fresh
+    assert hit == fresh
+    assert len(hit_queries) == 3  # session, user, stamps: the cards read nothing more
+
+
 # --- nobody else's page ---------------------------------------------------------------------
 
 
@@ -495,6 +548,19 @@ def test_a_write_moves_its_groups_stamp_and_no_other(write, group):
     assert {g: after[g] for g in GROUPS if g != group} == {
         g: before[g] for g in GROUPS if g != group
     }
+
+
+def test_the_stamps_read_is_the_row_or_zeros_in_one_query(django_assert_num_queries):
+    """selectors.data_stamps_get writes its SELECT out: it reads this user's row, each group
+    under its own name, and zeros for someone who never wrote tracker data."""
+    user, other, newcomer = _person(), _person(), UserFactory()
+    _took_it(other, _signed_in(other))
+    DataStamp.objects.filter(user_id=user.pk).update(nights=7, doses=8, other=9)
+    with django_assert_num_queries(1):
+        assert selectors.data_stamps_get(user=user) == {"nights": 7, "doses": 8, "other": 9}
+    assert selectors.data_stamps_get(user=other) == _stamps(other)
+    assert not DataStamp.objects.filter(user_id=newcomer.pk).exists()
+    assert selectors.data_stamps_get(user=newcomer) == dict.fromkeys(GROUPS, 0)
 
 
 def test_a_row_of_an_experiment_moves_its_owners_other_stamp():
