@@ -210,8 +210,10 @@ def dashboard_context(
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
         "trial_article": reference.TRIAL_ARTICLE_PATH,
-        "latest_nights": [d.night for d in reversed(summary.days) if d.night][:5],
-        "latest_doses": list(selectors.dose_list(user=user)[:5]),
+        "latest_nights": chart_tables.latest_night_entries(
+            [d.night for d in reversed(summary.days) if d.night][:5]
+        ),
+        "latest_doses": chart_tables.latest_dose_entries(selectors.dose_list(user=user)[:5]),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
         "experiment_card": (

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from tracker import services
+from tracker.models import Dose, NightLog
 from tracker.summary import period_summary
 from tracker.views import dashboard
 
@@ -303,3 +304,30 @@ def test_a_user_without_a_display_name_is_greeted_without_their_address(client, 
     page = client.get(reverse("tracker:dashboard")).text
     assert re.search(r"<h1[^>]*>\s*Hello\s*</h1>", page)
     assert "j.smith1987" not in page.split("</nav>", 1)[-1]  # past the account menu
+
+
+def test_latest_entries_link_each_form_with_its_date_and_figures(user_client, user, travel):
+    """The latest entries are built in Python (tracker/chart_tables.py): each line as the
+    template's {% url %}, |date and {% blocktranslate %} wrote it, in the user's time zone."""
+    _history(user, 6)
+    services.dose_record(
+        user=user,
+        taken_at=datetime.datetime(2026, 6, 14, 23, 30, tzinfo=datetime.UTC),  # 00:30 BST
+        form="glycinate",
+        amount_mg=150.5,
+        unit="elemental",
+        now=NOW,
+    )
+    text = user_client.get(reverse("tracker:dashboard")).text
+    latest = text[text.index('id="latest-heading"') :]
+    night = NightLog.objects.get(user=user, evening=datetime.date(2026, 6, 14))
+    assert (
+        f'<li><a href="{reverse("tracker:night_edit", args=[night.pk])}">Sun 14 Jun</a>'
+        "<span>legs 1/10 · sleep Poor</span></li>"
+    ) in latest
+    dose = Dose.objects.get(user=user, elemental_mg=150.5)
+    assert (
+        f'<li><a href="{reverse("tracker:dose_edit", args=[dose.pk])}">Mon 15 Jun, 00:30</a>'
+        "<span>150.5 mg elemental</span></li>"
+    ) in latest
+    assert latest.count("tracker/nights/") == 5 and latest.count("/edit/") == 10
