@@ -118,16 +118,46 @@ def test_dashboard_queries_stay_at_eight_or_fewer(
         magnesium_start=datetime.date(2026, 5, 1),
     )
     _history(user, 3)
-    # The data stamp (the cache's key, tracker/page_cache.py); flags, trial, product and
-    # "any experiment?" in one; nights, doses, skips; the trial's phases before the period;
-    # the latest doses. Each call here is a miss: every write above moves the stamp.
-    with django_assert_max_num_queries(7):
+    # The data stamp (the cache's key, tracker/page_cache.py); flags, trial and "any
+    # experiment?" in one; nights, doses, skips; the trial's phases before the period; the
+    # product; the latest doses. Each call here is a miss: every write above moves the stamp.
+    with django_assert_max_num_queries(8):
         call_view(dashboard.dashboard, user)
     _history(user, 120, start_offset=4)  # a streak longer than the 30-day view: one more
-    with django_assert_max_num_queries(8) as captured:
+    with django_assert_max_num_queries(9) as captured:
         response = call_view(dashboard.dashboard, user)
     assert response.status_code == 200
-    assert len(captured) <= 8
+    assert len(captured) <= 9
+
+
+def test_after_a_dose_the_dashboard_reads_neither_nights_nor_the_other_records_again(
+    user, call_view, travel
+):
+    """What is read from the nights alone and from the "other" tables alone stays cached
+    across a dose (tracker/pages.py dashboard_context): only the doses are read again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.trial_set(
+        user=user,
+        baseline_start=datetime.date(2026, 4, 1),
+        baseline_end=datetime.date(2026, 4, 30),
+        magnesium_start=datetime.date(2026, 5, 1),
+    )
+    _history(user, 10)
+    call_view(dashboard.dashboard, user)
+    services.dose_record(
+        user=user, taken_at=NOW, form="glycinate", amount_mg=100, unit="elemental", now=NOW
+    )
+    with CaptureQueriesContext(connection) as after_dose:
+        response = call_view(dashboard.dashboard, user)
+    assert response.status_code == 200
+    queries = [query["sql"] for query in after_dose.captured_queries]
+    assert any("tracker_dose" in sql for sql in queries)
+    # The one nights query left is the trial's, of the nights before the period (tracker/trial.py).
+    assert len([sql for sql in queries if "tracker_nightlog" in sql]) == 1
+    for table in ("tracker_othermedicine", "tracker_ironproduct", "tracker_labresult"):
+        assert not any(table in sql for sql in queries)
 
 
 def test_dashboard_page_query_count_does_not_grow(
