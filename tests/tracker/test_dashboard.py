@@ -361,3 +361,27 @@ def test_latest_entries_link_each_form_with_its_date_and_figures(user_client, us
         "<span>150.5 mg elemental</span></li>"
     ) in latest
     assert latest.count("tracker/nights/") == 5 and latest.count("/edit/") == 10
+
+
+def test_summary_counts_factors_by_label_and_tags_most_common_first(user):
+    for i, (factors, tags) in enumerate(
+        ((["stress", "caffeine"], "late dinner"), (["caffeine"], ""), ([], " late dinner ,x"))
+    ):
+        services.night_log(
+            user=user,
+            evening=datetime.date(2026, 6, 10) + datetime.timedelta(days=i),
+            severity=3,
+            sleep_quality=3,
+            factors=factors,
+            tags=tags,
+            now=NOW,
+        )
+    summary = period_summary(
+        user=user, start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 14), now=NOW
+    )
+    assert summary.factors == [
+        ("Caffeine after noon", 2),
+        ("late dinner", 2),
+        ("Stress", 1),
+        ("x", 1),
+    ]
