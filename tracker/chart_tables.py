@@ -1,6 +1,11 @@
-"""The charts' table alternatives, as rows built in Python rather than in the template: a
-year of rows through template tags costs more than everything else on the page."""
+"""The charts' table alternatives and the dashboard's latest entries, as rows built in Python
+rather than in the template: a year of rows through template tags costs more than everything
+else on the page, and the dashboard is rendered again after every dose."""
 
+from typing import NamedTuple
+
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -10,12 +15,22 @@ from tracker.amounts import mg_text
 from tracker.models import Quality, Stomach
 
 
+class _DayNames:
+    """Django's date_format("D j M") (escaped, as the template's |date prints it), with the
+    translated names looked up once per table rather than once per date."""
+
+    def __init__(self):
+        self.weekdays = {i: escape(name) for i, name in WEEKDAYS_ABBR.items()}
+        self.months = {i: escape(str(name).title()) for i, name in MONTHS_3.items()}
+
+    def day_month(self, date) -> str:
+        return f"{self.weekdays[date.weekday()]} {date.day} {self.months[date.month]}"
+
+
 def nightly_table_rows(days) -> SafeString:
     """The nightly chart's table alternative, newest first."""
     skipped = escape(_("skipped"))
-    # Django's date_format("D j M"), with the translated names looked up once per table.
-    weekdays = {i: str(name) for i, name in WEEKDAYS_ABBR.items()}
-    months = {i: str(name).title() for i, name in MONTHS_3.items()}
+    names = _DayNames()
     quality_labels = {value: escape(label) for value, label in Quality.choices}
     rows = []
     for day in reversed(days):
@@ -26,8 +41,7 @@ def nightly_table_rows(days) -> SafeString:
         else:
             dose = skipped if day.skipped else "—"
         rows.append(
-            f'<tr><th scope="row">{escape(weekdays[day.evening.weekday()])} {day.evening.day} '
-            f"{escape(months[day.evening.month])}</th>"
+            f'<tr><th scope="row">{names.day_month(day.evening)}</th>'
             f"<td>{night.severity if night else '—'}</td><td>{average}</td>"
             f"<td>{quality_labels[night.sleep_quality] if night else '—'}</td>"
             f"<td>{dose}</td></tr>"
@@ -37,8 +51,7 @@ def nightly_table_rows(days) -> SafeString:
 
 def entries_table_rows(days) -> SafeString:
     """The report's compact table: every evening with a night or a dose."""
-    weekdays = {i: str(name) for i, name in WEEKDAYS_ABBR.items()}
-    months = {i: str(name).title() for i, name in MONTHS_3.items()}
+    names = _DayNames()
     quality_labels = {value: escape(label) for value, label in Quality.choices}
     stomach_labels = {value: escape(label) for value, label in Stomach.choices}
     rows = []
@@ -48,8 +61,7 @@ def entries_table_rows(days) -> SafeString:
             continue
         efficiency = night.sleep_efficiency if night else None
         rows.append(
-            f'<tr><th scope="row">{escape(weekdays[day.evening.weekday()])} {day.evening.day} '
-            f"{escape(months[day.evening.month])} {day.evening.year}</th>"
+            f'<tr><th scope="row">{names.day_month(day.evening)} {day.evening.year}</th>'
             f"<td>{night.severity if night else '—'}</td>"
             f"<td>{quality_labels[night.sleep_quality] if night else '—'}</td>"
             f"<td>{'—' if efficiency is None else f'{efficiency:.0f}%'}</td>"
@@ -57,3 +69,45 @@ def entries_table_rows(days) -> SafeString:
             f"<td>{stomach_labels.get(night.stomach, '—') if night else '—'}</td></tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 - text escaped above, numbers formatted  # nosec B308 B703
+
+
+class LatestEntry(NamedTuple):
+    """One line of the dashboard's latest entries: its form's address, when, and what."""
+
+    url: str
+    when: SafeString
+    what: SafeString
+
+
+def latest_night_entries(nights) -> list[LatestEntry]:
+    """The dashboard's latest nights, each with its two scores."""
+    names = _DayNames()
+    quality_labels = {value: escape(label) for value, label in Quality.choices}
+    return [
+        LatestEntry(
+            url=reverse("tracker:night_edit", args=[night.pk]),
+            when=mark_safe(names.day_month(night.evening)),  # noqa: S308 - names escaped  # nosec B308 B703
+            what=mark_safe(  # noqa: S308 - the label escaped, the score a number  # nosec B308 B703
+                _("legs %(s)s/10 · sleep %(q)s")
+                % {"s": night.severity, "q": quality_labels[night.sleep_quality]}
+            ),
+        )
+        for night in nights
+    ]
+
+
+def latest_dose_entries(doses) -> list[LatestEntry]:
+    """The dashboard's latest doses, each with when it was taken (in the time zone the page
+    renders in, as the template's |date shows it) and how much."""
+    names = _DayNames()
+    entries = []
+    for dose in doses:
+        taken_at = timezone.localtime(dose.taken_at)
+        entries.append(
+            LatestEntry(
+                url=reverse("tracker:dose_edit", args=[dose.pk]),
+                when=mark_safe(f"{names.day_month(taken_at)}, {taken_at:%H:%M}"),  # noqa: S308 - names escaped  # nosec B308 B703
+                what=mark_safe(_("%(mg)s mg elemental") % {"mg": mg_text(dose.elemental_mg)}),  # noqa: S308 - a number  # nosec B308 B703
+            )
+        )
+    return entries

@@ -23,7 +23,7 @@ from tracker import (
 )
 from tracker.evening import evening_of, last_night, morning_first
 from tracker.models import ExperimentStatus
-from tracker.models.stamp import NIGHTS
+from tracker.models.stamp import NIGHTS, OTHER
 from tracker.summary import period_nights, period_summary
 from tracker.trial import trial_result
 
@@ -159,13 +159,18 @@ def dashboard_context(
 
     The morning card ("How was last night?") leads in the morning and the evening card
     ("Tonight") from midway through the user's day (tracker.evening.morning_first). What the
-    summary reads from nights alone is a cached part of its own (`page_parts`): after a dose,
-    only what reads doses and the rest is computed again.
+    summary reads from nights alone, and the records read from the other tables alone, are
+    cached parts of their own (`page_parts`): after a dose, only what reads doses and the
+    rest is computed again.
     """
 
     tonight = evening_of(now, user.zone, user.wake_time)
     morning_night = last_night(now, user.zone, user.wake_time)
-    records = selectors.dashboard_records_get(user=user)
+    records = page_parts.cached(
+        "dashboard_records",
+        reads=(OTHER,),
+        compute=lambda: selectors.dashboard_records_get(user=user),
+    )
     flags = records.flags
     start = tonight - datetime.timedelta(days=days - 1)
     # The augmentation watch reads 8 weeks, whatever the period shown: same query.
@@ -205,13 +210,15 @@ def dashboard_context(
         "upper_level_hours": reference.UPPER_LEVEL_WINDOW_HOURS,
         "ul": reference.SUPPLEMENT_UL_MG,
         "safety_article": reference.SAFETY_ARTICLE_PATH,
-        "product": records.product,
+        "product": selectors.saved_product_get(user=user),
         **charts_context(summary, tonight=tonight),
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),
         "trial_article": reference.TRIAL_ARTICLE_PATH,
-        "latest_nights": [d.night for d in reversed(summary.days) if d.night][:5],
-        "latest_doses": list(selectors.dose_list(user=user)[:5]),
+        "latest_nights": chart_tables.latest_night_entries(
+            [d.night for d in reversed(summary.days) if d.night][:5]
+        ),
+        "latest_doses": chart_tables.latest_dose_entries(selectors.dose_list(user=user)[:5]),
         "significant_threshold": reference.CLINICALLY_SIGNIFICANT_NIGHTS_PER_WEEK.value,
         "moderate_score": reference.MODERATE_SEVERITY_SCORE.value,
         "experiment_card": (

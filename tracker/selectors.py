@@ -77,17 +77,18 @@ def clinical_flags_get(*, user) -> ClinicalFlags:
 class DashboardRecords:
     flags: ClinicalFlags
     trial: Trial | None
-    product: SavedProduct | None
     has_experiment: bool  # False: the experiment card needs no query of its own
 
 
 def dashboard_records_get(*, user) -> DashboardRecords:
-    """The clinical flags, the trial, "My magnesium" and whether an experiment exists,
-    together: one query, not four."""
+    """The clinical flags, the trial and whether an experiment exists, together: one query,
+    not three. All of them are read from the "other" tables (tracker/models/stamp.py), so
+    the dashboard keeps them cached across doses and nights; "My magnesium" is a dose
+    table's row and is read on its own (saved_product_get)."""
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .select_related("trial", "saved_product")
+        .select_related("trial")
         .annotate(
             **_flag_annotations(),
             has_experiment=Exists(Experiment.objects.filter(user=OuterRef("pk"))),
@@ -95,19 +96,16 @@ def dashboard_records_get(*, user) -> DashboardRecords:
         .first()
     )
     if row is None:
-        return DashboardRecords(ClinicalFlags(False, False, None), None, None, False)
+        return DashboardRecords(ClinicalFlags(False, False, None), None, False)
     # A missing one-to-one row is cached as absent by select_related: no further query.
     trial = getattr(row, "trial", None)
-    product = getattr(row, "saved_product", None)
-    for record in (trial, product):
-        if record is not None:
-            # select_related left the whole account row (password hash, email) on each
-            # record; the dashboard keeps these records in its cached part.
-            record._meta.get_field("user").delete_cached_value(record)
+    if trial is not None:
+        # select_related left the whole account row (password hash, email) on the trial;
+        # the dashboard keeps it in its cached part.
+        trial._meta.get_field("user").delete_cached_value(trial)
     return DashboardRecords(
         ClinicalFlags(row.dopaminergic, row.on_iron, row.last_ferritin_on),
         trial,
-        product,
         row.has_experiment,
     )
 

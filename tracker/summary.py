@@ -295,9 +295,11 @@ def period_summary(
         key=lambda t: (t.hour * 60 + t.minute - 12 * 60) % (24 * 60),
     )
     onsets = [t.strftime("%H:%M") for t in onset_clocks]
+    # Each label translated once, not once per night (Factor.values builds a list per use).
+    factor_labels = {value: str(label) for value, label in Factor.choices}
     factor_counts: Counter = Counter()
     for n in logged:
-        factor_counts.update(str(Factor(f).label) for f in n.factors if f in Factor.values)
+        factor_counts.update(factor_labels[f] for f in n.factors if f in factor_labels)
         factor_counts.update(t.strip() for t in n.tags.split(",") if t.strip())
     return Summary(
         start=start,

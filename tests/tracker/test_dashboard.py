@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from tracker import services
+from tracker.models import Dose, NightLog
 from tracker.summary import period_summary
 from tracker.views import dashboard
 
@@ -117,16 +118,46 @@ def test_dashboard_queries_stay_at_eight_or_fewer(
         magnesium_start=datetime.date(2026, 5, 1),
     )
     _history(user, 3)
-    # The data stamp (the cache's key, tracker/page_cache.py); flags, trial, product and
-    # "any experiment?" in one; nights, doses, skips; the trial's phases before the period;
-    # the latest doses. Each call here is a miss: every write above moves the stamp.
-    with django_assert_max_num_queries(7):
+    # The data stamp (the cache's key, tracker/page_cache.py); flags, trial and "any
+    # experiment?" in one; nights, doses, skips; the trial's phases before the period; the
+    # product; the latest doses. Each call here is a miss: every write above moves the stamp.
+    with django_assert_max_num_queries(8):
         call_view(dashboard.dashboard, user)
     _history(user, 120, start_offset=4)  # a streak longer than the 30-day view: one more
-    with django_assert_max_num_queries(8) as captured:
+    with django_assert_max_num_queries(9) as captured:
         response = call_view(dashboard.dashboard, user)
     assert response.status_code == 200
-    assert len(captured) <= 8
+    assert len(captured) <= 9
+
+
+def test_after_a_dose_the_dashboard_reads_neither_nights_nor_the_other_records_again(
+    user, call_view, travel
+):
+    """What is read from the nights alone and from the "other" tables alone stays cached
+    across a dose (tracker/pages.py dashboard_context): only the doses are read again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.trial_set(
+        user=user,
+        baseline_start=datetime.date(2026, 4, 1),
+        baseline_end=datetime.date(2026, 4, 30),
+        magnesium_start=datetime.date(2026, 5, 1),
+    )
+    _history(user, 10)
+    call_view(dashboard.dashboard, user)
+    services.dose_record(
+        user=user, taken_at=NOW, form="glycinate", amount_mg=100, unit="elemental", now=NOW
+    )
+    with CaptureQueriesContext(connection) as after_dose:
+        response = call_view(dashboard.dashboard, user)
+    assert response.status_code == 200
+    queries = [query["sql"] for query in after_dose.captured_queries]
+    assert any("tracker_dose" in sql for sql in queries)
+    # The one nights query left is the trial's, of the nights before the period (tracker/trial.py).
+    assert len([sql for sql in queries if "tracker_nightlog" in sql]) == 1
+    for table in ("tracker_othermedicine", "tracker_ironproduct", "tracker_labresult"):
+        assert not any(table in sql for sql in queries)
 
 
 def test_dashboard_page_query_count_does_not_grow(
@@ -303,3 +334,54 @@ def test_a_user_without_a_display_name_is_greeted_without_their_address(client, 
     page = client.get(reverse("tracker:dashboard")).text
     assert re.search(r"<h1[^>]*>\s*Hello\s*</h1>", page)
     assert "j.smith1987" not in page.split("</nav>", 1)[-1]  # past the account menu
+
+
+def test_latest_entries_link_each_form_with_its_date_and_figures(user_client, user, travel):
+    """The latest entries are built in Python (tracker/chart_tables.py): each line as the
+    template's {% url %}, |date and {% blocktranslate %} wrote it, in the user's time zone."""
+    _history(user, 6)
+    services.dose_record(
+        user=user,
+        taken_at=datetime.datetime(2026, 6, 14, 23, 30, tzinfo=datetime.UTC),  # 00:30 BST
+        form="glycinate",
+        amount_mg=150.5,
+        unit="elemental",
+        now=NOW,
+    )
+    text = user_client.get(reverse("tracker:dashboard")).text
+    latest = text[text.index('id="latest-heading"') :]
+    night = NightLog.objects.get(user=user, evening=datetime.date(2026, 6, 14))
+    assert (
+        f'<li><a href="{reverse("tracker:night_edit", args=[night.pk])}">Sun 14 Jun</a>'
+        "<span>legs 1/10 · sleep Poor</span></li>"
+    ) in latest
+    dose = Dose.objects.get(user=user, elemental_mg=150.5)
+    assert (
+        f'<li><a href="{reverse("tracker:dose_edit", args=[dose.pk])}">Mon 15 Jun, 00:30</a>'
+        "<span>150.5 mg elemental</span></li>"
+    ) in latest
+    assert latest.count("tracker/nights/") == 5 and latest.count("/edit/") == 10
+
+
+def test_summary_counts_factors_by_label_and_tags_most_common_first(user):
+    for i, (factors, tags) in enumerate(
+        ((["stress", "caffeine"], "late dinner"), (["caffeine"], ""), ([], " late dinner ,x"))
+    ):
+        services.night_log(
+            user=user,
+            evening=datetime.date(2026, 6, 10) + datetime.timedelta(days=i),
+            severity=3,
+            sleep_quality=3,
+            factors=factors,
+            tags=tags,
+            now=NOW,
+        )
+    summary = period_summary(
+        user=user, start=datetime.date(2026, 6, 1), end=datetime.date(2026, 6, 14), now=NOW
+    )
+    assert summary.factors == [
+        ("Caffeine after noon", 2),
+        ("late dinner", 2),
+        ("Stress", 1),
+        ("x", 1),
+    ]
