@@ -43,12 +43,13 @@ UPSERT = (
 )
 # The group is the trigger's argument (TG_ARGV[0]).
 POSTGRES_BUMPS = ", ".join(f"(TG_ARGV[0] = '{group}')::int" for group in GROUPS)
-POSTGRES_FUNCTIONS = f"""
+# {upsert} is UPSERT for the row's owner (names from the constants above, no values).
+POSTGRES_FUNCTIONS_TEMPLATE = """
 CREATE OR REPLACE FUNCTION tracker_stamp_group_by_user() RETURNS trigger AS $$
 DECLARE owner bigint;
 BEGIN
     IF TG_OP = 'DELETE' THEN owner := OLD.user_id; ELSE owner := NEW.user_id; END IF;
-    {UPSERT.format(owner="owner", bumps=POSTGRES_BUMPS)};
+    {upsert};
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION tracker_stamp_group_by_experiment() RETURNS trigger AS $$
@@ -59,7 +60,7 @@ BEGIN
     ELSE
         SELECT user_id INTO owner FROM tracker_experiment WHERE id = NEW.experiment_id;
     END IF;
-    {UPSERT.format(owner="owner", bumps=POSTGRES_BUMPS)};
+    {upsert};
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION tracker_stamp_group_forget_user() RETURNS trigger AS $$
@@ -68,6 +69,9 @@ BEGIN
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 """
+POSTGRES_FUNCTIONS = POSTGRES_FUNCTIONS_TEMPLATE.replace(
+    "{upsert}", UPSERT.format(owner="owner", bumps=POSTGRES_BUMPS)
+)
 
 
 def _single_stamp_migration():
