@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tracker.amounts import mg_text
@@ -17,7 +18,7 @@ from tracker.models import Quality, Stomach
 
 class _DayNames:
     """Django's date_format("D j M") (escaped, as the template's |date prints it), with the
-    translated names looked up once per table rather than once per date."""
+    translated names looked up once per language (_day_names) rather than once per date."""
 
     def __init__(self):
         self.weekdays = {i: escape(name) for i, name in WEEKDAYS_ABBR.items()}
@@ -27,10 +28,22 @@ class _DayNames:
         return f"{self.weekdays[date.weekday()]} {date.day} {self.months[date.month]}"
 
 
+# Language code → its names: the catalogues do not change while the process runs.
+_DAY_NAMES: dict[str | None, _DayNames] = {}
+
+
+def _day_names() -> _DayNames:
+    language = get_language()
+    names = _DAY_NAMES.get(language)
+    if names is None:
+        names = _DAY_NAMES[language] = _DayNames()
+    return names
+
+
 def nightly_table_rows(days) -> SafeString:
     """The nightly chart's table alternative, newest first."""
     skipped = escape(_("skipped"))
-    names = _DayNames()
+    names = _day_names()
     quality_labels = {value: escape(label) for value, label in Quality.choices}
     rows = []
     for day in reversed(days):
@@ -51,7 +64,7 @@ def nightly_table_rows(days) -> SafeString:
 
 def entries_table_rows(days) -> SafeString:
     """The report's compact table: every evening with a night or a dose."""
-    names = _DayNames()
+    names = _day_names()
     quality_labels = {value: escape(label) for value, label in Quality.choices}
     stomach_labels = {value: escape(label) for value, label in Stomach.choices}
     rows = []
@@ -81,7 +94,7 @@ class LatestEntry(NamedTuple):
 
 def latest_night_entries(nights) -> list[LatestEntry]:
     """The dashboard's latest nights, each with its two scores."""
-    names = _DayNames()
+    names = _day_names()
     quality_labels = {value: escape(label) for value, label in Quality.choices}
     return [
         LatestEntry(
@@ -99,7 +112,7 @@ def latest_night_entries(nights) -> list[LatestEntry]:
 def latest_dose_entries(doses) -> list[LatestEntry]:
     """The dashboard's latest doses, each with when it was taken (in the time zone the page
     renders in, as the template's |date shows it) and how much."""
-    names = _DayNames()
+    names = _day_names()
     entries = []
     for dose in doses:
         taken_at = timezone.localtime(dose.taken_at)

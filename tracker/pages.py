@@ -24,7 +24,7 @@ from tracker import (
 from tracker.evening import evening_of, last_night, morning_first
 from tracker.models import ExperimentStatus
 from tracker.models.stamp import NIGHTS, OTHER
-from tracker.summary import period_nights, period_summary
+from tracker.summary import period_nights, period_skips, period_summary
 from tracker.trial import trial_result
 
 
@@ -159,9 +159,9 @@ def dashboard_context(
 
     The morning card ("How was last night?") leads in the morning and the evening card
     ("Tonight") from midway through the user's day (tracker.evening.morning_first). What the
-    summary reads from nights alone, and the records read from the other tables alone, are
-    cached parts of their own (`page_parts`): after a dose, only what reads doses and the
-    rest is computed again.
+    summary reads from nights alone, and the records and skipped evenings read from the other
+    tables alone, are cached parts of their own (`page_parts`): after a dose, only what reads
+    doses and the rest is computed again.
     """
 
     tonight = evening_of(now, user.zone, user.wake_time)
@@ -188,6 +188,12 @@ def dashboard_context(
             compute=lambda: period_nights(
                 user=user, start=start, end=tonight, history_from=history_from
             ),
+        ),
+        skips_read=page_parts.cached(
+            "dashboard_skips",
+            reads=(OTHER,),
+            extra=(start, tonight),
+            compute=lambda: period_skips(user=user, start=start, end=tonight),
         ),
     )
     by_evening = {d.evening: d for d in summary.days}

@@ -176,6 +176,16 @@ def period_nights(
     return PeriodNights(loaded=loaded, streak=_streak(user, end, set(loaded), load_from))
 
 
+def period_skips(*, user, start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
+    """The evenings of start..end the user chose to skip (an "other" table: the dashboard
+    caches them apart, so a dose does not read them again)."""
+    return frozenset(
+        EveningSkip.objects.filter(user=user, evening__range=(start, end)).values_list(
+            "evening", flat=True
+        )
+    )
+
+
 def period_summary(
     *,
     user,
@@ -184,12 +194,14 @@ def period_summary(
     now: datetime.datetime,
     history_from: datetime.date | None = None,
     nights_read: PeriodNights | None = None,
+    skips_read: frozenset[datetime.date] | None = None,
 ) -> Summary:
     """Everything about the evenings start..end (inclusive) for charts, figures and tables.
 
     `now` decides which evening is "tonight" (not yet missed while it can still happen).
     `history_from` loads earlier nights too (into `history` only), in the same query.
-    `nights_read`: period_nights of the same start, end and history_from, when already read.
+    `nights_read`: period_nights of the same start, end and history_from, when already read;
+    `skips_read`: period_skips of the same start and end, likewise.
     """
     lead_in = _lead_in(start)
     if nights_read is None:
@@ -208,11 +220,7 @@ def period_summary(
         .order_by()
     )
     doses = {row["evening"]: row for row in dose_rows}
-    skips = set(
-        EveningSkip.objects.filter(user=user, evening__range=(start, end)).values_list(
-            "evening", flat=True
-        )
-    )
+    skips = period_skips(user=user, start=start, end=end) if skips_read is None else skips_read
     days = []
     day = start
     while day <= end:
