@@ -21,18 +21,25 @@ figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; d
 account deletes them at once (accounts.services.account_delete).
 
 Cached parts never hold a CSRF token or a flash message: fragments are rendered without the
-request's context processors, and the forms with tokens (the dashboard's quick cards) are
-rendered on every request. Redis unreachable: every read misses and the part is computed
-as without a cache (portal/fallback_cache.py), never an error.
+request's context processors. A whole page (`whole_page`: the dashboard and the lists, the
+pages read most) is kept only when no flash message waits, rendered with a placeholder where
+the token goes, which each request replaces with its own token. Redis unreachable: every
+read misses and the part is computed as without a cache (portal/fallback_cache.py), never
+an error.
 """
 
 import datetime
+import functools
 import logging
 import pickle  # nosec B403 - only its exception class: Django's cache does the unpickling
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 from portal import fallback_cache, release, user_cache
 from tracker import selectors
@@ -96,6 +103,44 @@ class PageParts:
             stamp=tuple(self._stamps[group] for group in reads),
             compute=compute,
         )
+
+
+@functools.cache
+def _token_placeholder() -> str:
+    # The same in every process of a deployment (a page kept by one worker is served by
+    # another) and unguessable, so no text a user writes can contain it. Letters and digits
+    # only: escaping leaves it as it is.
+    return "csrf" + salted_hmac("restwell.page_cache", "token placeholder").hexdigest()
+
+
+def whole_page(
+    request,
+    parts: PageParts,
+    page: str,
+    *,
+    reads: tuple[str, ...],
+    extra: tuple,
+    render: Callable[[dict], HttpResponse],
+) -> HttpResponse:
+    """The page `render` makes, kept whole for the request's user, path and `extra` while the
+    stamps of the groups it `reads` stay: a hit is one stamps query and one cache read, where
+    rendering the layout, the quick cards and their forms cost a few milliseconds more.
+
+    `render(context)` renders the page with `context` on top of its own. With a flash message
+    waiting it renders as usual and nothing is kept (the message is this request's alone);
+    otherwise it renders with a placeholder for the CSRF token, and each response carries
+    its own request's token instead (a masked token of the session's secret, as `{% csrf_token %}`
+    would print)."""
+    if len(messages.get_messages(request)) > 0:
+        return render({})
+    placeholder = _token_placeholder()
+    html = parts.cached(
+        page,
+        reads=reads,
+        extra=(request.path, *extra),
+        compute=lambda: render({"csrf_token": placeholder}).content.decode(),
+    )
+    return HttpResponse(html.replace(placeholder, get_token(request)))
 
 
 def query_key(request) -> tuple | None:

@@ -28,7 +28,7 @@ from tests.factories import UserFactory, link_token
 from tests.reminders.conftest import BEFORE, DUE, evening_reminder
 from tests.tracker.conftest import experiment_running
 from tests.tracker.sleep_samples import apple_xml, apple_zip, sleep_record
-from tracker import selectors, services
+from tracker import page_cache, selectors, services
 from tracker.models import DataStamp, Dose, NightLog, SavedProduct, stamp
 from tracker.models.stamp import GROUPS, TABLE_GROUPS, UNSTAMPED_TABLES
 from tracker.sleep_import import read_upload
@@ -449,6 +449,54 @@ def test_the_quick_cards_from_the_cache_are_the_cards_computed_afresh(state, sho
     assert shown in fresh
     assert hit == fresh
     assert len(hit_queries) == 3  # session, user, stamps: the cards read nothing more
+
+
+# --- whole pages: the token is the request's own, a flash message is never kept -------------
+
+
+def _kept_values(user) -> list[bytes]:
+    """Every cached entry of the user, as stored (pickled) in Redis."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key(f"user:{user.pk}:*")))
+    assert keys
+    return [client.get(key) for key in keys]
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+
+
+@pytest.mark.parametrize("path", ["/tracker/", "/tracker/?days=90"])
+def test_a_whole_page_from_the_cache_carries_the_requests_own_valid_token(path):
+    user = _person()
+    viewer = Client(enforce_csrf_checks=True)
+    viewer.force_login(user)
+    first = viewer.get(path).content.decode()
+    with CaptureQueriesContext(connection) as hit_queries:
+        hit = viewer.get(path).content.decode()
+    assert len(hit_queries) == 3  # session, user, stamps: the whole page was kept
+    assert page_cache._token_placeholder() not in hit
+    assert _token(hit) != _token(first)  # masked anew for each response, as Django does
+    assert all(_token(first).encode() not in value for value in _kept_values(user))
+    # The token of a page served from the cache is accepted.
+    taken = viewer.post(reverse("tracker:dose_quick"), {"csrfmiddlewaretoken": _token(hit)})
+    assert taken.status_code == 302
+
+
+def test_a_flash_message_is_shown_once_and_no_page_keeps_it():
+    user = _person()
+    viewer = _signed_in(user)
+    _page(viewer, "/tracker/")
+    assert viewer.post(reverse("tracker:dose_quick")).status_code == 302
+    with_message = _page(viewer, "/tracker/")
+    message = re.search(r'<div class="alert alert-success">([^<]+)<', with_message)[1]
+    assert message.startswith("Dose logged: 200 mg")
+    after = _page(viewer, "/tracker/")
+    assert message not in after
+    assert _page(viewer, "/tracker/") == after  # now from the cache
+    assert all(message.encode() not in value for value in _kept_values(user))
 
 
 # --- nobody else's page ---------------------------------------------------------------------

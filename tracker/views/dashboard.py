@@ -58,6 +58,22 @@ def dashboard(request):
     user = request.user
     now = timezone.now()
     page_parts = page_cache.PageParts(user=user, now=now)
+    # Changes with the hour, so part of the whole page's key, not of the parts.
+    morning = morning_first(now, user.zone, user.wake_time, user.bedtime)
+    return page_cache.whole_page(
+        request,
+        page_parts,
+        "dashboard_page",
+        reads=GROUPS,
+        extra=(days, morning),
+        render=lambda extra_context: _render(
+            request, days=days, now=now, morning=morning, page_parts=page_parts, **extra_context
+        ),
+    )
+
+
+def _render(request, *, days: int, now, morning: bool, page_parts, **extra_context):
+    user = request.user
     parts = page_parts.cached(
         "dashboard",
         # Nights, doses, skips, medicines, labs, the trial and the experiment: every group.
@@ -68,11 +84,11 @@ def dashboard(request):
     context = {
         **parts["cards"],
         "dashboard_body": parts["body"],
-        # Changes with the hour, so never cached.
-        "morning_first": morning_first(now, user.zone, user.wake_time, user.bedtime),
+        "morning_first": morning,
         "upper_level_hours": reference.UPPER_LEVEL_WINDOW_HOURS,
         "ul": reference.SUPPLEMENT_UL_MG,
         "safety_article": reference.SAFETY_ARTICLE_PATH,
+        **extra_context,
     }
     if context["last_night"] is None or context["last_night"].night is None:
         context["quick_night_form"] = QuickNightForm(

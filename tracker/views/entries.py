@@ -56,8 +56,9 @@ def _night_label(evening):
 
 
 def _list_page(request, *, name: str, reads: tuple[str, ...], compute):
-    """A list page: its content cached per user, query string and day (tracker/page_cache.py),
-    and the stamps of the groups of tables it `reads`.
+    """A list page: kept whole, and its content apart (for a request with a flash message),
+    per user, query string and day (tracker/page_cache.py), and the stamps of the groups of
+    tables it `reads`.
 
     `compute` builds the content's context; it is rendered without the request's context
     processors (the filter form's "Clear" link reads only the path), so no token is cached.
@@ -71,11 +72,20 @@ def _list_page(request, *, name: str, reads: tuple[str, ...], compute):
         )
 
     if query is None:  # too long to cache
-        content = body()
-    else:
-        parts = page_cache.PageParts(user=request.user, now=now)
-        content = parts.cached(name, reads=reads, compute=body, extra=query)
-    return render(request, f"tracker/{name}.html", {"body": content})
+        return render(request, f"tracker/{name}.html", {"body": body()})
+    parts = page_cache.PageParts(user=request.user, now=now)
+    return page_cache.whole_page(
+        request,
+        parts,
+        f"{name}_page",
+        reads=reads,
+        extra=query,
+        render=lambda extra_context: render(
+            request,
+            f"tracker/{name}.html",
+            {"body": parts.cached(name, reads=reads, compute=body, extra=query), **extra_context},
+        ),
+    )
 
 
 @login_required
