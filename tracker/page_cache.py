@@ -22,8 +22,8 @@ account deletes them at once (accounts.services.account_delete).
 
 Cached parts never hold a CSRF token or a flash message: fragments are rendered without the
 request's context processors. A whole page (`whole_page`: the dashboard and the lists, the
-pages read most) is kept only when no flash message waits, rendered with a placeholder where
-the token goes, which each request replaces with its own token. Redis unreachable: every
+pages read most) is kept with placeholders where the token and the flash messages go, which
+each response fills with its own request's. Redis unreachable: every
 read misses and the part is computed as without a cache (portal/fallback_cache.py), never
 an error.
 """
@@ -38,8 +38,10 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import mark_safe
 
 from portal import fallback_cache, release, user_cache
 from tracker import selectors
@@ -106,11 +108,11 @@ class PageParts:
 
 
 @functools.cache
-def _token_placeholder() -> str:
+def _placeholder(name: str) -> str:
     # The same in every process of a deployment (a page kept by one worker is served by
     # another) and unguessable, so no text a user writes can contain it. Letters and digits
     # only: escaping leaves it as it is.
-    return "csrf" + salted_hmac("restwell.page_cache", "token placeholder").hexdigest()
+    return name + salted_hmac("restwell.page_cache", f"{name} placeholder").hexdigest()
 
 
 def whole_page(
@@ -126,21 +128,27 @@ def whole_page(
     stamps of the groups it `reads` stay: a hit is one stamps query and one cache read, where
     rendering the layout, the quick cards and their forms cost a few milliseconds more.
 
-    `render(context)` renders the page with `context` on top of its own. With a flash message
-    waiting it renders as usual and nothing is kept (the message is this request's alone);
-    otherwise it renders with a placeholder for the CSRF token, and each response carries
-    its own request's token instead (a masked token of the session's secret, as `{% csrf_token %}`
-    would print)."""
-    if len(messages.get_messages(request)) > 0:
-        return render({})
-    placeholder = _token_placeholder()
+    `render(context)` renders the page with `context` on top of its own: here, placeholders
+    for the CSRF token and for the flash messages (templates/base.html), which each response
+    fills with its own request's: a masked token of the session's secret, as `{% csrf_token %}`
+    prints it, and the messages waiting for this request, if any."""
+    token_slot, messages_slot = _placeholder("csrf"), _placeholder("messages")
     html = parts.cached(
         page,
         reads=reads,
         extra=(request.path, *extra),
-        compute=lambda: render({"csrf_token": placeholder}).content.decode(),
+        compute=lambda: render(
+            {"csrf_token": token_slot, "messages_slot": mark_safe(messages_slot)}  # noqa: S308 - letters and digits  # nosec B308 B703
+        ).content.decode(),
     )
-    return HttpResponse(html.replace(placeholder, get_token(request)))
+    waiting = (
+        render_to_string("includes/messages.html", request=request)
+        if len(messages.get_messages(request)) > 0
+        else ""
+    )
+    return HttpResponse(
+        html.replace(token_slot, get_token(request)).replace(messages_slot, waiting)
+    )
 
 
 def query_key(request) -> tuple | None:
