@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, Value
+from django.db import connection
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -197,33 +197,43 @@ def dose_safety_notes(*, user, dose: Dose) -> list[SafetyNote]:
     return notes
 
 
+# "My iron" (one row at most) and the other medicines the user listed, in one query written
+# out: built through the ORM (a UNION of two querysets padded with Value()s) this read cost
+# about 1 ms of CPU on PostgreSQL on every one-tap dose, most of it building and compiling a
+# query whose shape never changes; written out it costs about 0.15 ms.
+_MEDICINES_SQL = (
+    "SELECT 1, id, '', usual_time, name, elemental_mg, frequency "
+    "FROM tracker_ironproduct WHERE user_id = %s "
+    "UNION ALL "
+    "SELECT 0, id, kind, usual_time, '', NULL, '' "
+    "FROM tracker_othermedicine WHERE user_id = %s"
+)
+
+
 def _medicines_with_times(*, user) -> list[tuple[str, datetime.time | None, IronProduct | None]]:
     """(kind, usual time, iron product or None) of each medicine the user listed: "My iron"
-    first, then the other medicines by kind, time and entry. One query (a UNION of the two
-    tables): a one-tap dose's message waits on it."""
-    columns = ("pk", "kind", "usual_time", "name", "elemental_mg", "frequency")
-    iron = IronProduct.objects.filter(user=user).values_list(
-        Value(True), "pk", Value(MedicineKind.IRON), *columns[2:]
+    first, then the other medicines by kind, time and entry. One query: a one-tap dose's
+    message waits on it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MEDICINES_SQL, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    # The database's own values, as the ORM would convert them (SQLite returns a time as text
+    # and a decimal as a number).
+    to_time = OtherMedicine._meta.get_field("usual_time").to_python
+    to_mg = IronProduct._meta.get_field("elemental_mg").to_python
+    medicines = []
+    for is_product, pk, kind, usual, name, mg, frequency in rows:
+        if is_product:
+            product = IronProduct(name=name, elemental_mg=to_mg(mg), frequency=frequency)
+            medicines.append((False, MedicineKind.IRON, to_time(usual), pk, product))
+        else:
+            medicines.append((True, kind, to_time(usual), pk, None))
+    # "My iron" first, then OtherMedicine's order (kind, usual time, pk), with untimed entries
+    # last: which of two untimed entries of one kind comes first changes no note.
+    medicines.sort(
+        key=lambda row: (row[0], row[1], row[2] is None, row[2] or datetime.time.min, row[3])
     )
-    others = (
-        OtherMedicine.objects.filter(user=user)
-        .order_by()
-        .values_list(Value(False), *columns[:3], Value(""), Value(None, DecimalField()), Value(""))
-    )
-    rows = sorted(
-        iron.union(others, all=True),
-        # OtherMedicine's order (kind, usual time, pk), with untimed entries last: which of
-        # two untimed entries of one kind comes first changes no note.
-        key=lambda row: (not row[0], row[2], row[3] is None, row[3] or datetime.time.min, row[1]),
-    )
-    return [
-        (
-            kind,
-            usual_time,
-            IronProduct(name=name, elemental_mg=mg, frequency=frequency) if is_product else None,
-        )
-        for is_product, _pk, kind, usual_time, name, mg, frequency in rows
-    ]
+    return [(kind, usual_time, product) for _other, kind, usual_time, _pk, product in medicines]
 
 
 def _untimed_note(kinds: list[str]) -> SafetyNote:

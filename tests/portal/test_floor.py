@@ -7,6 +7,7 @@ signed-in request reads its session and its user, nothing else, and writes nothi
 import datetime
 
 import pytest
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.http import HttpResponse
 from django.urls import path
@@ -49,6 +50,34 @@ def test_the_session_store_reads_what_it_saved(db):
     store.save()
 
     assert SessionStore(session_key=store.session_key).load() == {"note": "kept"}
+
+
+def test_a_changed_session_is_written_back_in_one_update(db, django_assert_num_queries):
+    store = SessionStore()
+    store["note"] = "kept"
+    store.save()
+    expiry = timezone.now() + datetime.timedelta(days=3)
+    store["note"] = "changed"
+    store.set_expiry(expiry)
+
+    with django_assert_num_queries(1) as captured:
+        store.save()
+
+    assert captured.captured_queries[0]["sql"].startswith("UPDATE")
+    assert SessionStore(session_key=store.session_key).load()["note"] == "changed"
+    assert Session.objects.get(session_key=store.session_key).expire_date == expiry
+
+
+def test_saving_a_session_deleted_meanwhile_raises_update_error(db):
+    store = SessionStore()
+    store["note"] = "kept"
+    store.save()
+    Session.objects.filter(session_key=store.session_key).delete()
+    store["note"] = "changed"
+
+    with pytest.raises(UpdateError):
+        store.save()
+    assert not Session.objects.exists()
 
 
 def test_an_expired_session_reads_empty_and_loses_its_key(db):

@@ -146,6 +146,21 @@ def test_the_iron_product_is_named_before_a_listed_iron_and_notes_take_two_queri
     assert "(20:45)" in notes[1].text
 
 
+def test_the_iron_note_names_the_product_as_saved(utc_user):
+    """The medicines are read with SQL written out: amounts and times come back as saved on
+    every database (SQLite returns a time as text and a decimal as a number)."""
+    services.iron_product_set(
+        user=utc_user,
+        name="Ferrous fumarate",
+        elemental_mg="32.5",
+        frequency="daily",
+        usual_time=datetime.time(20, 45),
+    )
+    notes = dose_safety_notes(user=utc_user, dose=_dose(utc_user, 21))
+    assert len(notes) == 1
+    assert "(20:45: Ferrous fumarate, 32.5 mg elemental iron, once a day)" in notes[0].text
+
+
 def test_the_upper_level_total_is_the_fullest_window_around_the_dose(utc_user):
     """The one-pass window agrees with summing every window from scratch."""
     rng = random.Random(7)
