@@ -1,4 +1,5 @@
-"""Cached tracker pages: the dashboard's figures, the night and dose lists, the CSV export.
+"""Cached tracker pages: the dashboard's figures, the night and dose lists, the CSV export
+and the night form.
 
 An entry is keyed by everything its part was computed from except the data, and holds the
 data stamps it was computed at beside the part:
@@ -22,8 +23,8 @@ account deletes them at once (accounts.services.account_delete).
 
 Cached parts never hold a CSRF token or a flash message: fragments are rendered without the
 request's context processors. A whole page (`whole_page`: the dashboard and the lists, the
-pages read most) is kept with placeholders where the token and the flash messages go, which
-each response fills with its own request's. Redis unreachable: every
+pages read most, and the night form) is kept with placeholders where the token and the flash
+messages go, which each response fills with its own request's. Redis unreachable: every
 read misses and the part is computed as without a cache (portal/fallback_cache.py), never
 an error.
 """

@@ -216,13 +216,21 @@ def test_night_form_pages_take_a_fixed_number_of_queries(
 ):
     for days in range(2, 2 + logged):
         _log(user, DEC_1 - datetime.timedelta(days=days))
-    # is last night logged? + the calendar + a dopaminergic medicine (augmentation questions)
-    with django_assert_num_queries(3):
+    # is last night logged? + the data stamps + the calendar + a dopaminergic medicine
+    with django_assert_num_queries(4):
+        response = call_view(entries.night_new, user)
+    assert response.status_code == 200
+    # Asked again: the page is kept whole (tracker/page_cache.py).
+    with django_assert_num_queries(2):
         response = call_view(entries.night_new, user)
     assert response.status_code == 200
     night = _log(user, DEC_1)
     user.refresh_from_db()
-    # the night (its user is the one signed in), the calendar, a dopaminergic medicine
-    with django_assert_num_queries(3):
+    # the night (its user is the one signed in), the stamps, the calendar, a dopaminergic
+    # medicine; then the night and the stamps
+    with django_assert_num_queries(4):
+        response = call_view(entries.night_edit, user, pk=night.pk)
+    assert response.status_code == 200
+    with django_assert_num_queries(2):
         response = call_view(entries.night_edit, user, pk=night.pk)
     assert response.status_code == 200

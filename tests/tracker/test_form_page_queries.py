@@ -38,19 +38,24 @@ def warm(user_client):
 
 def test_night_form(warm, user):
     with time_machine.travel(NOW, tick=False):
-        # Nothing logged: the blank form. Session, user, the night asked for, the calendar's
-        # nights, "takes a dopaminergic medicine".
-        assert len(_statements(warm, reverse("tracker:night_new"))) == 5
+        # Nothing logged: the blank form. Session, user, the night asked for, the data stamps,
+        # then, as nothing is cached yet, the calendar's nights and "takes a dopaminergic
+        # medicine".
+        assert len(_statements(warm, reverse("tracker:night_new"))) == 6
+        # Asked again: the page is kept whole (tracker/page_cache.py).
+        assert len(_statements(warm, reverse("tracker:night_new"))) == 4
         services.night_log(
             user=user, evening=datetime.date(2026, 11, 29), severity=3, sleep_quality=3, now=NOW
         )
         # Logged: the redirect (session, user, the night, the flash message saved) ...
         assert len(_statements(warm, reverse("tracker:night_new"))) == 4
-        # ... then the entry: session, user, the night, the calendar, the medicine check and
-        # the flash message read and dropped.
+        # ... then the entry: session, user, the night, the stamps, the calendar, the
+        # medicine check and the flash message read and dropped.
         night = NightLog.objects.get(user=user)
         edit = reverse("tracker:night_edit", kwargs={"pk": night.pk})
-        assert len(_statements(warm, edit)) == 6
+        assert len(_statements(warm, edit)) == 7
+        # Again, cached: session, user, the night, the stamps.
+        assert len(_statements(warm, edit)) == 4
 
 
 def test_dose_form(warm):

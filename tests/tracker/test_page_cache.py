@@ -47,6 +47,10 @@ PAGES = (
     "/tracker/doses/",
     "/tracker/export.csv",
     "/tracker/export.csv?type=doses",
+    # The night form, kept whole (last night is not logged; 31 May is outside the
+    # calendar); once last night is logged, the first opens its entry.
+    "/tracker/nights/new/",
+    "/tracker/nights/new/?evening=2026-05-31",
 )
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+"')
 
@@ -80,7 +84,7 @@ def _signed_in(user) -> Client:
 
 
 def _page(client, path) -> str:
-    response = client.get(path)
+    response = client.get(path, follow=True)
     assert response.status_code == 200, path
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return _TOKEN.sub(r'\1…"', body.decode())
@@ -212,7 +216,7 @@ def _trial(user, writer):
 NIGHTS = ("/tracker/", "/tracker/nights/", "/tracker/export.csv")
 DOSES = ("/tracker/", "/tracker/doses/", "/tracker/export.csv?type=doses")
 WRITES = {
-    "night form": (_night_form, NIGHTS),
+    "night form": (_night_form, (*NIGHTS, "/tracker/nights/new/")),  # now opens the entry
     "dose form": (_dose_form, DOSES),
     "I took it": (_took_it, DOSES),
     "email link: taken": (_email_link(tokens.TAKEN, "reminders:taken"), DOSES),
@@ -221,11 +225,12 @@ WRITES = {
     "offline replay": (_offline_replay, NIGHTS),
     "sleep import applied": (_import_apply, NIGHTS),
     "night edit": (_night_edit, NIGHTS),
-    "night delete": (_night_delete, NIGHTS),
+    "night delete": (_night_delete, (*NIGHTS, "/tracker/nights/new/")),  # its calendar
     "dose delete": (_dose_delete, DOSES),
     "time zone": (_time_zone, ("/tracker/doses/", "/tracker/export.csv?type=doses")),
     "health screen": (_health_screen, ("/tracker/",)),
-    "dopaminergic medicine": (_dopaminergic_medicine, ()),
+    # The augmentation questions move to the top of the night form.
+    "dopaminergic medicine": (_dopaminergic_medicine, ("/tracker/nights/new/",)),
     "experiment start": (_experiment_start, ("/tracker/",)),
     "trial set": (_trial, ("/tracker/",)),
 }

@@ -30,7 +30,7 @@ from tracker.forms import (
     QuickDoseForm,
 )
 from tracker.models import WASO_MAX, Dose, Form, NightLog
-from tracker.models.stamp import DOSES, NIGHTS
+from tracker.models.stamp import DOSES, NIGHTS, OTHER
 from tracker.night_calendar import night_calendar
 from tracker.services import rules
 from tracker.views.idempotent import idempotent_post, saved
@@ -152,20 +152,37 @@ def _error_code(error, field):
     return errors[0].code if errors else None
 
 
-def _night_page(request, form, *, night, evening, newest, now, **extra):
-    return render(
+def _night_page(request, form, *, night, evening, newest, now, whole=False, **extra):
+    """The night form page; kept `whole` (tracker/page_cache.py) for a GET's unbound form with
+    nothing in it from outside the stamped tables, by path and evening, while the stamps of
+    the nights and of the medicines (where the augmentation questions go) stay."""
+
+    def page(extra_context):
+        return render(
+            request,
+            "tracker/night_form.html",
+            {
+                "form": form,
+                "night": night,
+                "evening": evening,
+                "is_last_night": evening == newest,
+                "calendar": night_calendar(user=request.user, now=now, current=evening),
+                # The augmentation questions lead for users on a dopaminergic medicine.
+                "dopaminergic": selectors.takes_dopaminergic(user=request.user),
+                **extra,
+                **extra_context,
+            },
+        )
+
+    if not whole:
+        return page({})
+    return page_cache.whole_page(
         request,
-        "tracker/night_form.html",
-        {
-            "form": form,
-            "night": night,
-            "evening": evening,
-            "is_last_night": evening == newest,
-            "calendar": night_calendar(user=request.user, now=now, current=evening),
-            # The augmentation questions lead for users on a dopaminergic medicine.
-            "dopaminergic": selectors.takes_dopaminergic(user=request.user),
-            **extra,
-        },
+        page_cache.PageParts(user=request.user, now=now),
+        "night_form_page",
+        reads=(NIGHTS, OTHER),
+        extra=(evening,),
+        render=page,
     )
 
 
@@ -226,6 +243,8 @@ def night_new(request):
         evening=evening,
         newest=newest,
         now=now,
+        # Imported times come from a table with no stamp: that form is not cached.
+        whole=request.method == "GET" and not imported,
         taken_night=taken,
         imported=request.method == "GET" and bool(imported),
     )
@@ -279,7 +298,16 @@ def night_edit(request, pk):
     else:
         form = NightEditForm(initial=NightEditForm.initial_from(night))
     newest = last_night(now, request.user.zone, request.user.wake_time)
-    return _night_page(request, form, night=night, evening=evening, newest=newest, now=now, **extra)
+    return _night_page(
+        request,
+        form,
+        night=night,
+        evening=evening,
+        newest=newest,
+        now=now,
+        whole=request.method == "GET",
+        **extra,
+    )
 
 
 @login_required
