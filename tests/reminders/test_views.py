@@ -376,3 +376,9 @@ def test_settings_page_facts_in_one_query(user_client, user, other_user, django_
     page = user_client.get(reverse("reminders:settings")).text
     assert escape(facts.calendar["url"]) in page
     assert "appears on each of your 2 devices" in page
+
+    # The address is matched whatever its case, as `email__iexact` (the sender's check).
+    EmailAddress.objects.filter(user=user).update(email=user.email.upper())
+    assert selectors.settings_page_facts(user=user).has_verified_email
+    EmailAddress.objects.filter(user=user).update(email="someone.else@example.com")
+    assert not selectors.settings_page_facts(user=user).has_verified_email
