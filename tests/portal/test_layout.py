@@ -2,8 +2,10 @@
 rendered once per language and section, never carrying one person's details to another."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.template import engines
 from django.test import override_settings
 from django.utils import translation
@@ -109,3 +111,17 @@ def test_a_changed_setting_forgets_the_texts():
     assert len(layout._rendered)
     with override_settings(SITE_URL="https://elsewhere.example"):
         assert not len(layout._rendered)
+
+
+def test_no_django_template_comment_spans_lines():
+    """`{# … #}` ends at its line in Django's templates: a comment left open there is printed
+    into the page as text ({% comment %} spans lines). Jinja2's comments may span lines."""
+    root = Path(settings.BASE_DIR) / "templates"
+    open_comments = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*")
+        if path.suffix in {".html", ".txt", ".xml", ".svg"}
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert open_comments == []
