@@ -8,7 +8,7 @@ data stamps it was computed at beside the part:
   themselves); the language and time zone it renders in; the whole profile row (zone, bed
   and wake times, language, health screens...), so a profile change is a new key whatever
   field a page comes to read; a digest of the release (portal/release.py), so a deploy
-  never serves a fragment of the previous release; the page's own inputs (the period, the
+  never serves a page of the previous release; the page's own inputs (the period, the
   list's query string, the CSV's kind, the range of nights a dashboard part read);
 - the stamps (tracker/models/stamp.py) of the groups of tables the part reads, which the
   database bumps in the same transaction as any change to a row of the group, whatever wrote
@@ -21,12 +21,12 @@ The key holds the user's id and a keyed digest of the rest (portal/user_cache.py
 figure or answer can be read from it. Entries live PAGE_CACHE_SECONDS at most; deleting the
 account deletes them at once (accounts.services.account_delete).
 
-Cached parts never hold a CSRF token or a flash message: fragments are rendered without the
-request's context processors. A whole page (`whole_page`: the dashboard and the lists, the
-pages read most, and the night form) is kept with placeholders where the token and the flash
-messages go, which each response fills with its own request's. Redis unreachable: every
-read misses and the part is computed as without a cache (portal/fallback_cache.py), never
-an error.
+Two kinds of entry: data a page is computed from (the dashboard's nights, skipped evenings
+and records, the CSV's parts), and whole pages (`whole_page`: the dashboard, the lists and
+the night form), kept with placeholders where the CSRF token and the flash messages go,
+which each response fills with its own request's: no entry ever holds a token or a message.
+Redis unreachable: every read misses and the part is computed as without a cache
+(portal/fallback_cache.py), never an error.
 """
 
 import datetime

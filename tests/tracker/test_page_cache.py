@@ -285,7 +285,7 @@ def test_a_dose_leaves_the_night_list_and_the_nights_csv_cached(call_view):
     viewer = _signed_in(user)
     _pages(viewer)
     _took_it(user, _signed_in(user))
-    assert _tables_read(entries.night_list, user, call_view) == (1, set())
+    assert _tables_read(entries.night_list, user, call_view, "/tracker/nights/") == (1, set())
     nights_csv = _tables_read(reports.export_csv, user, call_view)
     assert nights_csv == (2, {"tracker_dose"})
     assert _pages(viewer) == _fresh(viewer, user)
@@ -298,11 +298,11 @@ def test_a_night_invalidates_the_night_list_and_the_nights_csv_only(call_view):
     viewer = _signed_in(user)
     _pages(viewer)
     _night_edit(user, _signed_in(user))
-    count, tables = _tables_read(entries.night_list, user, call_view)
+    count, tables = _tables_read(entries.night_list, user, call_view, "/tracker/nights/")
     assert count > 1
     assert "tracker_nightlog" in tables
     assert _tables_read(reports.export_csv, user, call_view) == (2, {"tracker_nightlog"})
-    assert _tables_read(entries.dose_list, user, call_view) == (1, set())
+    assert _tables_read(entries.dose_list, user, call_view, "/tracker/doses/") == (1, set())
     doses_csv = _tables_read(reports.export_csv, user, call_view, "/?type=doses")
     assert doses_csv == (1, set())
     assert _pages(viewer) == _fresh(viewer, user)
@@ -316,13 +316,13 @@ def test_after_a_dose_the_dashboard_reads_no_night_again(call_view):
     viewer = _signed_in(user)
     _pages(viewer)
     _took_it(user, _signed_in(user))
-    count, tables = _tables_read(dashboard.dashboard, user, call_view)
+    count, tables = _tables_read(dashboard.dashboard, user, call_view, "/tracker/")
     assert count > 1
     assert "tracker_dose" in tables
     assert "tracker_nightlog" not in tables
     assert _pages(viewer) == _fresh(viewer, user)
     _night_edit(user, _signed_in(user))
-    _count, tables = _tables_read(dashboard.dashboard, user, call_view)
+    _count, tables = _tables_read(dashboard.dashboard, user, call_view, "/tracker/")
     assert "tracker_nightlog" in tables
     assert _pages(viewer) == _fresh(viewer, user)
 

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -56,35 +55,19 @@ def _night_label(evening):
 
 
 def _list_page(request, *, name: str, reads: tuple[str, ...], compute):
-    """A list page: kept whole, and its content apart (for a request with a flash message),
-    per user, query string and day (tracker/page_cache.py), and the stamps of the groups of
-    tables it `reads`.
-
-    `compute` builds the content's context; it is rendered without the request's context
-    processors (the filter form's "Clear" link reads only the path), so no token is cached.
-    """
+    """A list page, kept whole per user, query string and day (tracker/page_cache.py) while
+    the stamps of the groups of tables it `reads` stay; `compute(now)` builds its context."""
     now = timezone.now()
     query = page_cache.query_key(request)
 
-    def body():
-        return render_to_string(
-            f"tracker/includes/{name}_body.html", {**compute(now), "request": request}
-        )
+    def page(extra_context):
+        return render(request, f"tracker/{name}.html", {**compute(now), **extra_context})
 
     if query is None:  # too long to cache
-        return render(request, f"tracker/{name}.html", {"body": body()})
+        return page({})
     parts = page_cache.PageParts(user=request.user, now=now)
     return page_cache.whole_page(
-        request,
-        parts,
-        f"{name}_page",
-        reads=reads,
-        extra=query,
-        render=lambda extra_context: render(
-            request,
-            f"tracker/{name}.html",
-            {"body": parts.cached(name, reads=reads, compute=body, extra=query), **extra_context},
-        ),
+        request, parts, f"{name}_page", reads=reads, extra=query, render=page
     )
 
 
