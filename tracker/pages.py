@@ -216,7 +216,7 @@ def dashboard_context(
         "upper_level_hours": reference.UPPER_LEVEL_WINDOW_HOURS,
         "ul": reference.SUPPLEMENT_UL_MG,
         "safety_article": reference.SAFETY_ARTICLE_PATH,
-        "product": selectors.saved_product_get(user=user),
+        "product": records.product,
         **charts_context(summary, tonight=tonight),
         "trial": trial,
         "trial_result": trial_result(user=user, summary=summary, trial=trial),

@@ -78,17 +78,17 @@ class DashboardRecords:
     flags: ClinicalFlags
     trial: Trial | None
     has_experiment: bool  # False: the experiment card needs no query of its own
+    product: SavedProduct | None  # "My magnesium", for the quick dose card
 
 
 def dashboard_records_get(*, user) -> DashboardRecords:
-    """The clinical flags, the trial and whether an experiment exists, together: one query,
-    not three. All of them are read from the "other" tables (tracker/models/stamp.py), so
-    the dashboard keeps them cached across doses and nights; "My magnesium" is a dose
-    table's row and is read on its own (saved_product_get)."""
+    """The clinical flags, the trial, whether an experiment exists and "My magnesium",
+    together: one query, not four. All of them are read from the "other" tables
+    (tracker/models/stamp.py), so the dashboard keeps them cached across doses and nights."""
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .select_related("trial")
+        .select_related("trial", "saved_product")
         .annotate(
             **_flag_annotations(),
             has_experiment=Exists(Experiment.objects.filter(user=OuterRef("pk"))),
@@ -96,17 +96,20 @@ def dashboard_records_get(*, user) -> DashboardRecords:
         .first()
     )
     if row is None:
-        return DashboardRecords(ClinicalFlags(False, False, None), None, False)
+        return DashboardRecords(ClinicalFlags(False, False, None), None, False, None)
     # A missing one-to-one row is cached as absent by select_related: no further query.
     trial = getattr(row, "trial", None)
-    if trial is not None:
-        # select_related left the whole account row (password hash, email) on the trial;
-        # the dashboard keeps it in its cached part.
-        trial._meta.get_field("user").delete_cached_value(trial)
+    product = getattr(row, "saved_product", None)
+    for record in (trial, product):
+        if record is not None:
+            # select_related left the whole account row (password hash, email) on the
+            # record; the dashboard keeps it in its cached part.
+            record._meta.get_field("user").delete_cached_value(record)
     return DashboardRecords(
         ClinicalFlags(row.dopaminergic, row.on_iron, row.last_ferritin_on),
         trial,
         row.has_experiment,
+        product,
     )
 
 

@@ -589,7 +589,7 @@ def _stamps(user) -> dict[str, int]:
         (_took_it, stamp.DOSES),
         (_dose_delete, stamp.DOSES),
         (lambda user, writer: services.saved_product_set(
-            user=user, form="citrate", amount_mg=100, unit="elemental"), stamp.DOSES),
+            user=user, form="citrate", amount_mg=100, unit="elemental"), stamp.OTHER),
         (_email_link(tokens.SKIP, "reminders:skip"), stamp.OTHER),
         (_trial, stamp.OTHER),
         (lambda user, writer: services.medicine_add(user=user, kind="gabapentin"), stamp.OTHER),

@@ -14,13 +14,15 @@ from django.db import models
 
 # Each stamped table's group: the DataStamp column its trigger bumps.
 NIGHTS = "nights"  # the diary: what the night list and the nights CSV are built from
-DOSES = "doses"  # what was taken and the product the quick dose uses
-OTHER = "other"  # everything else a figure reads (the dashboard reads all three)
+DOSES = "doses"  # what was taken: the dose list and CSV, the dashboard's dose figures
+# Everything else a figure reads (the dashboard reads all three), "My magnesium" included:
+# no dose figure reads it, and the dashboard keeps it cached across doses (migration 0011).
+OTHER = "other"
 GROUPS = (NIGHTS, DOSES, OTHER)
 TABLE_GROUPS = {
     "tracker_nightlog": NIGHTS,
     "tracker_dose": DOSES,
-    "tracker_savedproduct": DOSES,
+    "tracker_savedproduct": OTHER,
     "tracker_eveningskip": OTHER,
     "tracker_experiment": OTHER,
     "tracker_othermedicine": OTHER,
