@@ -4,19 +4,13 @@ records it caches across doses. Its triggers are made again with the new group, 
 0010 made them; backwards, with the old one.
 """
 
+import importlib
+
 from django.db import migrations
 
 TABLE = "tracker_savedproduct"
-GROUPS = ("nights", "doses", "other")
-OPERATIONS = ("INSERT", "UPDATE", "DELETE")
-# 0010's upsert, for a row that carries user_id.
-UPSERT = (
-    "INSERT INTO tracker_datastamp (user_id, nights, doses, other) "
-    "SELECT {owner}, {bumps} WHERE {owner} IS NOT NULL ON CONFLICT (user_id) DO UPDATE SET "
-    "nights = tracker_datastamp.nights + excluded.nights, "
-    "doses = tracker_datastamp.doses + excluded.doses, "
-    "other = tracker_datastamp.other + excluded.other"
-)
+# 0010's groups, operations and upsert: the triggers made here are 0010's, for another group.
+GROUP_STAMPS = importlib.import_module("tracker.migrations.0010_data_stamp_groups")
 
 
 def _stamp_with(group: str):
@@ -30,11 +24,11 @@ def _stamp_with(group: str):
                 f"FOR EACH ROW EXECUTE FUNCTION tracker_stamp_group_by_user('{group}')"
             )
         elif connection.vendor == "sqlite":
-            bumps = ", ".join("1" if name == group else "0" for name in GROUPS)
-            for operation in OPERATIONS:
+            bumps = ", ".join("1" if name == group else "0" for name in GROUP_STAMPS.GROUPS)
+            for operation in GROUP_STAMPS.OPERATIONS:
                 row = "OLD" if operation == "DELETE" else "NEW"
                 name = f"{TABLE}_stamp_{operation.lower()}"
-                upsert = UPSERT.format(owner=f"{row}.user_id", bumps=bumps)
+                upsert = GROUP_STAMPS.UPSERT.format(owner=f"{row}.user_id", bumps=bumps)
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 schema_editor.execute(
                     f"CREATE TRIGGER {name} AFTER {operation} ON {TABLE} FOR EACH ROW "
