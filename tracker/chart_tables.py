@@ -6,45 +6,20 @@ from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tracker.amounts import mg_text
 from tracker.models import Quality, Stomach
-
-
-class _DayNames:
-    """Django's date_format("D j M") (escaped, as the template's |date prints it), with the
-    translated names looked up once per language (_day_names) rather than once per date."""
-
-    def __init__(self):
-        self.weekdays = {i: escape(name) for i, name in WEEKDAYS_ABBR.items()}
-        self.months = {i: escape(str(name).title()) for i, name in MONTHS_3.items()}
-
-    def day_month(self, date) -> str:
-        return f"{self.weekdays[date.weekday()]} {date.day} {self.months[date.month]}"
-
-
-# Language code → its names: the catalogues do not change while the process runs.
-_DAY_NAMES: dict[str | None, _DayNames] = {}
-
-
-def _day_names() -> _DayNames:
-    language = get_language()
-    names = _DAY_NAMES.get(language)
-    if names is None:
-        names = _DAY_NAMES[language] = _DayNames()
-    return names
+from tracker.names import day_names, escaped_labels
 
 
 def nightly_table_rows(days) -> SafeString:
     """The nightly chart's table alternative, newest first."""
     skipped = escape(_("skipped"))
-    names = _day_names()
-    quality_labels = {value: escape(label) for value, label in Quality.choices}
+    names = day_names()
+    quality_labels = escaped_labels(Quality.choices)
     rows = []
     for day in reversed(days):
         night = day.night
@@ -64,9 +39,9 @@ def nightly_table_rows(days) -> SafeString:
 
 def entries_table_rows(days) -> SafeString:
     """The report's compact table: every evening with a night or a dose."""
-    names = _day_names()
-    quality_labels = {value: escape(label) for value, label in Quality.choices}
-    stomach_labels = {value: escape(label) for value, label in Stomach.choices}
+    names = day_names()
+    quality_labels = escaped_labels(Quality.choices)
+    stomach_labels = escaped_labels(Stomach.choices)
     rows = []
     for day in days:
         night = day.night
@@ -94,8 +69,8 @@ class LatestEntry(NamedTuple):
 
 def latest_night_entries(nights) -> list[LatestEntry]:
     """The dashboard's latest nights, each with its two scores."""
-    names = _day_names()
-    quality_labels = {value: escape(label) for value, label in Quality.choices}
+    names = day_names()
+    quality_labels = escaped_labels(Quality.choices)
     return [
         LatestEntry(
             url=reverse("tracker:night_edit", args=[night.pk]),
@@ -112,7 +87,7 @@ def latest_night_entries(nights) -> list[LatestEntry]:
 def latest_dose_entries(doses) -> list[LatestEntry]:
     """The dashboard's latest doses, each with when it was taken (in the time zone the page
     renders in, as the template's |date shows it) and how much."""
-    names = _day_names()
+    names = day_names()
     entries = []
     for dose in doses:
         taken_at = timezone.localtime(dose.taken_at)

@@ -10,22 +10,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from tracker.amounts import mg_text
 from tracker.models import Form, Quality
+from tracker.names import day_names, escaped_labels
 
 _PK_MARK = "987654321"  # stands for an entry's id in a URL, replaced in each row
-
-
-def _names():
-    # Django's date_format "D" and "M": translated once per table.
-    weekdays = {i: escape(name) for i, name in WEEKDAYS_ABBR.items()}
-    months = {i: escape(str(name).title()) for i, name in MONTHS_3.items()}
-    return weekdays, months
 
 
 def _url(name: str):
@@ -62,8 +55,9 @@ def _percent(value: float) -> str:
 
 def night_rows(nights) -> SafeString:
     """The night list's rows: night of, legs, sleep, efficiency, edit and delete."""
-    weekdays, months = _names()
-    qualities = {value: escape(label) for value, label in Quality.choices}
+    names = day_names()
+    weekdays, months = names.weekdays, names.months
+    qualities = escaped_labels(Quality.choices)
     legs, sleep, efficiency = escape(_("Legs (0–10)")), escape(_("Sleep")), escape(_("Efficiency"))
     actions = _actions("tracker:night_edit", "tracker:night_delete")
     rows = []
@@ -86,8 +80,9 @@ def night_rows(nights) -> SafeString:
 
 def dose_rows(doses) -> SafeString:
     """The dose list's rows, times in the active (the user's) time zone as `|date` shows them."""
-    weekdays, months = _names()
-    forms = {value: escape(label) for value, label in Form.choices}
+    names = day_names()
+    weekdays, months = names.weekdays, names.months
+    forms = escaped_labels(Form.choices)
     form_label, mg_label = escape(_("Form")), escape(_("Elemental mg"))
     note_label = escape(_("Note"))
     compound = _("%(mg)s mg compound")
