@@ -261,7 +261,11 @@ def main() -> int:
     parser.add_argument("--database", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--steps", default="10,25,50,100", help="users per step")
     parser.add_argument("--seconds", type=int, default=30, help="length of each step")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    # One sync worker per core: the mix is CPU-bound, and on 2 cores 2 workers served more
+    # with a lower p95 than 3 or 5 (bench/README.md, "Fifth round").
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes"
+    )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker")
     parser.add_argument("--warmup", type=int, default=10, help="seconds of unreported load first")
     options = parser.parse_args()
