@@ -8,9 +8,12 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from tracker import entry_tables, selectors, services
+from tracker.models import Quality
+from tracker.names import day_names, escaped_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +95,15 @@ def test_the_list_pages_show_the_rows(user_client, user):
     page = user_client.get(reverse("tracker:night_list")).content.decode()
     assert reverse("tracker:night_edit", kwargs={"pk": night.pk}) in page
     assert "Sun 1 Mar 2026" in page
+
+
+def test_day_and_choice_names_are_plain_text_of_the_active_language():
+    # Lazy names would be translated again each time a row is formatted.
+    english = day_names()
+    names = [*english.weekdays.values(), *english.months.values()]
+    assert not any(isinstance(name, Promise) for name in names)
+    assert not any(isinstance(label, Promise) for label in escaped_labels(Quality.choices).values())
+    assert english.day_month(datetime.date(2026, 12, 2)) == "Wed 2 Dec"
+    with translation.override("de"):  # Django's own catalogue: each language its own names
+        assert day_names().day_month(datetime.date(2026, 12, 2)) == "Mi 2 Dez"
+    assert day_names() is english
