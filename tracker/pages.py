@@ -21,7 +21,7 @@ from tracker import (
     safety,
     selectors,
 )
-from tracker.evening import evening_of, last_night, morning_first
+from tracker.evening import evening_of, last_night
 from tracker.models import ExperimentStatus
 from tracker.models.stamp import NIGHTS, OTHER
 from tracker.summary import period_nights, period_skips, period_summary
@@ -155,10 +155,10 @@ def weekly_chart_for(weeks, *, tonight: datetime.date) -> str:
 def dashboard_context(
     *, user, days: int, now: datetime.datetime, page_parts: page_cache.PageParts
 ) -> dict:
-    """Everything the dashboard shows, in a bounded number of queries.
-
-    The morning card ("How was last night?") leads in the morning and the evening card
-    ("Tonight") from midway through the user's day (tracker.evening.morning_first). What the
+    """Everything the dashboard shows, in a bounded number of queries, but which card leads:
+    the morning card ("How was last night?") in the morning, the evening card ("Tonight")
+    from midway through the user's day (tracker.evening.morning_first), which the view
+    decides, as it changes with the hour and is part of the whole page's key. What the
     summary reads from nights alone, and the records and skipped evenings read from the other
     tables alone, are cached parts of their own (`page_parts`): after a dose, only what reads
     doses and the rest is computed again.
@@ -210,7 +210,6 @@ def dashboard_context(
         "tonight": today,
         "last_night": by_evening.get(morning_night),
         "last_night_evening": morning_night,
-        "morning_first": morning_first(now, user.zone, user.wake_time, user.bedtime),
         "over_limit": upper_level_total is not None and safety.over_upper_limit(upper_level_total),
         "upper_level_total": upper_level_total,
         "upper_level_hours": reference.UPPER_LEVEL_WINDOW_HOURS,
